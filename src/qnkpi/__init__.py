@@ -1,0 +1,107 @@
+"""qnkpi: declare a programme's targets in YAML, plug in the data, get honest verdicts.
+
+    >>> import qnkpi
+    >>> spec = qnkpi.load_spec("specs/quang-ninh/programme.yaml")   # doctest: +SKIP
+    >>> result = qnkpi.evaluate(spec)                                 # doctest: +SKIP
+
+The names below are the public API. They are imported on first use, so ``import qnkpi``
+loads nothing heavy and scans no plugins.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from qnkpi.engine.evaluate import evaluate
+    from qnkpi.engine.result import Check, IndicatorResult, Result
+    from qnkpi.errors import DataError, PluginError, Problem, QnkpiError, SpecError
+    from qnkpi.kinds.base import IndicatorKind, IndicatorPanel, Input, KindContext
+    from qnkpi.orgunits import OrgTree
+    from qnkpi.plugin.manager import Plugins, get_plugin_manager, get_plugins
+    from qnkpi.plugin.markers import hookimpl, hookspec
+    from qnkpi.reporters.base import Reporter
+    from qnkpi.sources.base import FetchRequest, MeasureRequest, Source, TabularSource
+    from qnkpi.spec.loader import load_spec, parse_spec
+    from qnkpi.spec.spec import Spec
+
+__all__ = [
+    "Check",
+    "DataError",
+    "FetchRequest",
+    "IndicatorKind",
+    "IndicatorPanel",
+    "IndicatorResult",
+    "Input",
+    "KindContext",
+    "MeasureRequest",
+    "OrgTree",
+    "PluginError",
+    "Plugins",
+    "Problem",
+    "QnkpiError",
+    "Reporter",
+    "Result",
+    "Source",
+    "Spec",
+    "SpecError",
+    "TabularSource",
+    "__version__",
+    "evaluate",
+    "get_plugin_manager",
+    "get_plugins",
+    "hookimpl",
+    "hookspec",
+    "load_spec",
+    "parse_spec",
+]
+
+_WHERE = {
+    "evaluate": "qnkpi.engine.evaluate",
+    "Check": "qnkpi.engine.result",
+    "IndicatorResult": "qnkpi.engine.result",
+    "Result": "qnkpi.engine.result",
+    "DataError": "qnkpi.errors",
+    "PluginError": "qnkpi.errors",
+    "Problem": "qnkpi.errors",
+    "QnkpiError": "qnkpi.errors",
+    "SpecError": "qnkpi.errors",
+    "IndicatorKind": "qnkpi.kinds.base",
+    "IndicatorPanel": "qnkpi.kinds.base",
+    "Input": "qnkpi.kinds.base",
+    "KindContext": "qnkpi.kinds.base",
+    "OrgTree": "qnkpi.orgunits",
+    "Plugins": "qnkpi.plugin.manager",
+    "get_plugin_manager": "qnkpi.plugin.manager",
+    "get_plugins": "qnkpi.plugin.manager",
+    "hookimpl": "qnkpi.plugin.markers",
+    "hookspec": "qnkpi.plugin.markers",
+    "Reporter": "qnkpi.reporters.base",
+    "FetchRequest": "qnkpi.sources.base",
+    "MeasureRequest": "qnkpi.sources.base",
+    "Source": "qnkpi.sources.base",
+    "TabularSource": "qnkpi.sources.base",
+    "load_spec": "qnkpi.spec.loader",
+    "parse_spec": "qnkpi.spec.loader",
+    "Spec": "qnkpi.spec.spec",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("qnkpi")
+        except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+            return "0+unknown"
+    if name in _WHERE:
+        value = getattr(import_module(_WHERE[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'qnkpi' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,0 +1,49 @@
+"""Writing a report to stdout or to a file, and choosing reporters."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from qnkpi.errors import QnkpiError, did_you_mean
+
+if TYPE_CHECKING:
+    from qnkpi.engine.result import Result
+    from qnkpi.plugin.manager import Plugins
+
+
+def reporter_for(plugins: Plugins, name: str) -> object:
+    reporters = plugins.reporters
+    if name not in reporters:
+        raise QnkpiError(f"unknown format '{name}'{did_you_mean(name, reporters)}; "
+                         f"formats: {', '.join(reporters)}")
+    return reporters[name]
+
+
+def write_report(result: Result, plugins: Plugins, fmt: str, output: str | None,
+                 lang: str) -> None:
+    """Write with reporter ``fmt`` to ``output`` (``-`` or None: stdout). Files are written
+    to a temporary file beside the target and renamed, so no half-written report is left."""
+    reporter = reporter_for(plugins, fmt)
+    binary = bool(getattr(reporter, "binary", False))
+    if output in (None, "-"):
+        if binary:
+            raise QnkpiError(f"format '{fmt}' is binary: give a file with -o")
+        reporter.write(result, sys.stdout, lang=lang)  # type: ignore[attr-defined]
+        return
+    target = Path(output)  # type: ignore[arg-type]
+    if not target.parent.is_dir():
+        raise QnkpiError(f"{target}: the folder {target.parent} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        mode = "wb" if binary else "w"
+        with os.fdopen(fd, mode, **({} if binary else {"encoding": "utf-8", "newline": ""})) \
+                as stream:
+            reporter.write(result, stream, lang=lang)  # type: ignore[attr-defined]
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,37 @@
+"""``qnkpi plugins``: what is loaded and what each plugin registers."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+_LABELS = {
+    "register_source_types": "source types",
+    "register_indicator_kinds": "indicator kinds",
+    "register_assessment_methods": "assessment methods",
+    "register_reporters": "reporters",
+    "register_specs": "specs",
+}
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser("plugins", help="list loaded plugins and what each registers")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from qnkpi.plugin.manager import default_plugins
+
+    described = list(default_plugins().describe())
+    if args.json:
+        print(json.dumps([{"name": name, "origin": origin,
+                           "registers": {_LABELS[h]: names for h, names in reg.items()}}
+                          for name, origin, reg in described], ensure_ascii=False, indent=2))
+        return 0
+    for name, origin, registered in described:
+        print(f"{name}  ({origin})")
+        for hook, names in registered.items():
+            print(f"    {_LABELS[hook]}: {', '.join(names)}")
+    return 0

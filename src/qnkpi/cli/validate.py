@@ -1,0 +1,30 @@
+"""``qnkpi validate SPEC``: check the spec and its data, report every problem."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser("validate", help="check a spec and its data without reporting results",
+                       description="Load SPEC, check every key and reference, read every "
+                       "source and resolve every target. Prints every problem found; exits 2 "
+                       "if there is one.")
+    p.add_argument("spec", metavar="SPEC", help="the programme spec (YAML)")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from qnkpi.engine.evaluate import evaluate
+    from qnkpi.plugin.manager import default_plugins
+    from qnkpi.spec.loader import load_spec
+
+    plugins = default_plugins()
+    spec = load_spec(args.spec, plugins=plugins)
+    result = evaluate(spec, plugins=plugins)
+    s = result.summary()
+    print(f"{args.spec}: valid. {len(spec.indicators)} indicators, {len(spec.measures)} "
+          f"measures, {len(spec.sources)} sources, {len(spec.org_units.units)} units; "
+          f"{s['checks']} checks through {result.as_of}.")
+    return 0

@@ -1,0 +1,19 @@
+"""Built-in source types: ``inline``, ``csv``, ``sqlite``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from qnkpi.plugin.markers import hookimpl
+
+
+@hookimpl
+def register_source_types(register: Callable[[type[Any]], None]) -> None:
+    from qnkpi.sources.csv import CsvSource
+    from qnkpi.sources.inline import InlineSource
+    from qnkpi.sources.sqlite import SqliteSource
+
+    register(InlineSource)
+    register(CsvSource)
+    register(SqliteSource)

@@ -1,0 +1,155 @@
+"""One pass from a spec to verdicts: fetch, compute, roll up, resolve targets, compare."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+import numpy as np
+
+from qnkpi.engine.compare import compare
+from qnkpi.engine.result import IndicatorResult, Result
+from qnkpi.engine.targets import resolve_targets
+from qnkpi.errors import DataError, PluginError, QnkpiError, SpecError, did_you_mean
+from qnkpi.kinds.base import FloatPanel, IndicatorKind, IndicatorPanel, KindContext
+from qnkpi.orgunits import OrgTree
+from qnkpi.plugin.manager import Plugins, default_plugins
+from qnkpi.sources.base import FetchRequest, MeasureRequest, Source
+from qnkpi.spec.checks import indicator_order
+from qnkpi.spec.spec import Spec
+
+__all__ = ["evaluate", "fetch_requests", "year_axis"]
+
+
+def year_axis(spec: Spec) -> list[int]:
+    """The years panels span: the programme's period, reaching back to any baseline."""
+    period = spec.programme.period
+    first = min([period.start, *(ind.baseline.year for ind in spec.indicators.values()
+                                 if ind.baseline is not None)])
+    return list(range(first, period.end + 1))
+
+
+def fetch_requests(spec: Spec, tree: OrgTree) -> dict[str, FetchRequest]:
+    """One request per source: every measure read from it, for every unit and year."""
+    by_source: dict[str, list[MeasureRequest]] = defaultdict(list)
+    for name, m in spec.measures.items():
+        column = m.column if m.column is not None or m.aggregate == "count" else name
+        by_source[m.source].append(MeasureRequest(name, column, m.aggregate))
+    return {source: FetchRequest(source, tuple(measures), tree.index, tree.years)
+            for source, measures in by_source.items()}
+
+
+def evaluate(spec: Spec, *, year: int | None = None, units: Sequence[str] | None = None,
+             plugins: Plugins | None = None) -> Result:
+    """Evaluate every indicator of ``spec`` at every unit and year.
+
+    ``year`` restricts the checks to that year (and is the "as of" year); by default
+    checks run from the programme's first year to the latest year with data. ``units``
+    restricts the checks to those unit codes. Raises :class:`~qnkpi.errors.QnkpiError`
+    subclasses for bad input, naming the file, row or plugin.
+    """
+    plugins = plugins or default_plugins()
+    period = spec.programme.period
+    tree = OrgTree.from_spec(spec.org_units, year_axis(spec))
+    if year is not None and not period.start <= year <= period.end:
+        raise QnkpiError(f"year {year} is outside the programme's period "
+                         f"{period.start}-{period.end}")
+    unit_rows = _unit_rows(tree, units)
+
+    measures = _fetch(spec, tree, plugins)
+    leaf = tree.leaf_mask()
+    for name, m in spec.measures.items():
+        if m.absent == "zero":
+            panel = measures[name]
+            has_data = ~np.isnan(panel).all(axis=0)
+            panel[np.isnan(panel) & leaf & has_data] = 0.0
+
+    panels: dict[str, IndicatorPanel] = {}
+    ctx = KindContext(tree, measures, spec.measures, panels)
+    for name in indicator_order(spec):
+        ind = spec.indicators[name]
+        assert isinstance(ind, IndicatorKind)
+        panels[name] = _compute(name, ind, ctx, plugins)
+
+    any_data = np.zeros(tree.shape[1], bool)
+    for panel in measures.values():
+        any_data |= ~np.isnan(panel).all(axis=0)
+    with_data = tree.years[any_data & (tree.years >= period.start)]
+    as_of = year if year is not None else int(with_data.max()) if with_data.size else period.start
+    first = as_of if year is not None else period.start
+    in_years = (tree.years >= first) & (tree.years <= as_of)
+
+    results = {}
+    problems = []
+    for name, ind in spec.indicators.items():
+        try:
+            thresholds = resolve_targets(spec, name, ind, tree)
+        except SpecError as exc:
+            problems.extend(exc.problems)
+            continue
+        value = panels[name].value
+        checked = (thresholds.op != 0) & in_years[None, :] & unit_rows[:, None]
+        passed = compare(value, thresholds.op, thresholds.lo, thresholds.hi)
+        status = np.where(~checked, 0, np.where(np.isnan(value), 3, np.where(passed, 1, 2)))
+        results[name] = IndicatorResult(name, ind, panels[name], thresholds,
+                                        status.astype(np.int8))
+    if problems:
+        raise SpecError(problems)
+    return Result(spec=spec, tree=tree, as_of=as_of, indicators=results, measures=measures)
+
+
+def _unit_rows(tree: OrgTree, units: Sequence[str] | None) -> np.ndarray:
+    rows = np.ones(len(tree.codes), dtype=bool)
+    if units:
+        rows[:] = False
+        for code in units:
+            if code not in tree.index:
+                raise QnkpiError(f"unit '{code}' is not in the org units"
+                                 f"{did_you_mean(code, tree.index)}")
+            rows[tree.index[code]] = True
+    return rows
+
+
+def _owner(plugins: Plugins, hook: str, name: str) -> str:
+    reg = plugins.registrations.get(hook, {}).get(name)
+    return reg.plugin if reg is not None else "?"
+
+
+def _fetch(spec: Spec, tree: OrgTree, plugins: Plugins) -> dict[str, FloatPanel]:
+    out: dict[str, FloatPanel] = {}
+    for source_name, request in fetch_requests(spec, tree).items():
+        source = spec.sources[source_name]
+        assert isinstance(source, Source)
+        try:
+            got = source.fetch(request)
+        except QnkpiError:
+            raise
+        except Exception as exc:
+            plugin = _owner(plugins, "register_source_types", source.type)
+            raise PluginError(plugin, f"source '{source_name}' (type '{source.type}') failed: "
+                              f"{type(exc).__name__}: {exc}") from exc
+        for m in request.measures:
+            panel = got.get(m.name)
+            if panel is None or np.shape(panel) != tree.shape:
+                plugin = _owner(plugins, "register_source_types", source.type)
+                raise PluginError(plugin, f"source type '{source.type}' returned no "
+                                  f"{tree.shape} panel for measure '{m.name}'")
+            out[m.name] = np.asarray(panel, dtype=np.float64)
+    return out
+
+
+def _compute(name: str, ind: IndicatorKind, ctx: KindContext,
+             plugins: Plugins) -> IndicatorPanel:
+    try:
+        panel = ind.compute(ctx)
+    except (QnkpiError, DataError):
+        raise
+    except Exception as exc:
+        plugin = _owner(plugins, "register_indicator_kinds", ind.kind)
+        raise PluginError(plugin, f"indicator '{name}' (kind '{ind.kind}') failed: "
+                          f"{type(exc).__name__}: {exc}") from exc
+    if np.shape(panel.value) != ctx.tree.shape:
+        plugin = _owner(plugins, "register_indicator_kinds", ind.kind)
+        raise PluginError(plugin, f"kind '{ind.kind}' returned a panel of shape "
+                          f"{np.shape(panel.value)}, not {ctx.tree.shape}")
+    return panel

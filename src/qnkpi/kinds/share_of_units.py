@@ -1,0 +1,51 @@
+"""``share_of_units``: the share of units at a level that meet a per-unit rule."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+
+from qnkpi.engine.compare import compare, op_code
+from qnkpi.kinds.base import IndicatorKind, IndicatorPanel, Input, KindContext
+from qnkpi.spec.models import Name, Rule
+
+
+class ShareOfUnitsIndicator(IndicatorKind):
+    """At each unit, the percentage of the units of ``level`` in its subtree (itself
+    included when its level is listed) whose ``of`` indicator meets ``rule``.
+
+    The expected units come from that year's tree, not from the data: a unit that did
+    not report counts as not meeting the rule (``missing: not_met``, the default) or is
+    left out of numerator and denominator (``missing: skip``).
+    """
+
+    kind: Literal["share_of_units"]
+    of: Name
+    level: str | tuple[str, ...]
+    rule: Rule
+    missing: Literal["not_met", "skip"] = "not_met"
+    unit: str = "percent"
+
+    @property
+    def level_names(self) -> tuple[str, ...]:
+        return (self.level,) if isinstance(self.level, str) else self.level
+
+    def inputs(self) -> list[Input]:
+        return [Input(("of",), "indicator", self.of)]
+
+    def compute(self, ctx: KindContext) -> IndicatorPanel:
+        tree = ctx.tree
+        per_unit = ctx.indicators[self.of].value
+        expected = tree.level_mask(self.level_names)
+        reported = expected & ~np.isnan(per_unit)
+        lo, hi = self.rule.bounds
+        op = np.int8(op_code(self.rule.op))
+        meets = reported & compare(per_unit, op, lo, hi)  # type: ignore[arg-type]
+        numerator = tree.subtree_count(meets)
+        denominator = tree.subtree_count(reported if self.missing == "skip" else expected)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            value = np.where(denominator > 0, numerator * 100.0 / denominator, np.nan)
+        numerator = np.where(denominator > 0, numerator, np.nan)
+        denominator = np.where(denominator > 0, denominator, np.nan)
+        return IndicatorPanel(value, numerator, denominator)

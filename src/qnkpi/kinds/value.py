@@ -1,0 +1,22 @@
+"""``value``: a measure as it is, rolled up by the measure's own rule."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from qnkpi.kinds.base import IndicatorKind, IndicatorPanel, Input, KindContext
+from qnkpi.spec.models import Name
+
+
+class ValueIndicator(IndicatorKind):
+    """One measure, per unit and year; units that did not report get their children's
+    values rolled up by the measure's ``rollup`` rule."""
+
+    kind: Literal["value"]
+    measure: Name
+
+    def inputs(self) -> list[Input]:
+        return [Input(("measure",), "measure", self.measure)]
+
+    def compute(self, ctx: KindContext) -> IndicatorPanel:
+        return IndicatorPanel(ctx.rolled(self.measure))

@@ -1,0 +1,91 @@
+"""The hooks a qnkpi plugin may implement.
+
+Every hook is a registration hook: qnkpi calls it once per plugin, when a
+:class:`~qnkpi.plugin.manager.Plugins` registry is built, with a ``register`` callable.
+The plugin calls ``register`` once per thing it provides. Registration is checked at
+once: a wrong type, or a name another plugin already registered, is a
+:class:`~qnkpi.errors.PluginError` naming both plugins. Built-in parts register through
+these same hooks.
+
+Implement a hook with :data:`qnkpi.hookimpl`::
+
+    from qnkpi import hookimpl
+
+    @hookimpl
+    def register_indicator_kinds(register):
+        register(MyKind)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from qnkpi.plugin.markers import hookspec
+
+__all__ = [
+    "register_assessment_methods",
+    "register_indicator_kinds",
+    "register_reporters",
+    "register_source_types",
+    "register_specs",
+]
+
+
+@hookspec
+def register_source_types(register: Callable[[type[Any]], None]) -> None:
+    """Register source types: where measures come from.
+
+    Call ``register(cls)`` with a subclass of :class:`qnkpi.sources.Source` whose
+    ``type`` field is a ``Literal["name"]``; ``name`` is what specs write as a source's
+    ``type``. The class's fields are the source's keys in the spec.
+
+    Since 0.1.
+    """
+
+
+@hookspec
+def register_indicator_kinds(register: Callable[[type[Any]], None]) -> None:
+    """Register indicator kinds: how an indicator is computed from measures.
+
+    Call ``register(cls)`` with a subclass of :class:`qnkpi.kinds.IndicatorKind` whose
+    ``kind`` field is a ``Literal["name"]``; ``name`` is what specs write as an
+    indicator's ``kind``. The class's fields are the indicator's keys in the spec.
+
+    Since 0.1.
+    """
+
+
+@hookspec
+def register_assessment_methods(register: Callable[..., None]) -> None:
+    """Register assessment methods: how progress toward an indicator's goal is judged.
+
+    Call ``register(name, method)``. Reserved for the assessment issue: qnkpi 0.1 lists
+    what plugins register here but does not run methods yet.
+
+    Since 0.1.
+    """
+
+
+@hookspec
+def register_reporters(register: Callable[..., None]) -> None:
+    """Register report formats: what ``qnkpi evaluate --format NAME`` writes.
+
+    Call ``register(name, reporter)`` where ``reporter`` is a
+    :class:`qnkpi.reporters.Reporter` (an object with ``suffix``, ``binary`` and
+    ``write(result, stream, lang)``).
+
+    Since 0.1.
+    """
+
+
+@hookspec
+def register_specs(register: Callable[..., None]) -> None:
+    """Register bundled programme specs (a plugin may ship whole indicator libraries).
+
+    Call ``register(name, path, description)`` with the path of a spec file shipped
+    inside the plugin's package. ``qnkpi demo`` evaluates the bundled spec
+    ``quang-ninh``.
+
+    Since 0.1.
+    """

@@ -1,0 +1,280 @@
+"""Building the plugin manager, and the typed registry over its hooks.
+
+Order, as pytest and tox do it: a fresh manager with the hookspecs; block what
+``QNKPI_DISABLE_PLUGINS`` names; load entry points of group ``qnkpi`` (unless
+``QNKPI_DISABLE_PLUGIN_AUTOLOAD`` is set); load ``*.py`` files from
+``QNKPI_PLUGINS_DIR``; register the built-ins; ``check_pending()``.
+Nothing here runs at ``import qnkpi``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Any, Literal, get_args, get_origin
+
+import pluggy
+
+from qnkpi.errors import PluginError
+from qnkpi.plugin import hookspecs
+from qnkpi.plugin.markers import PROJECT
+
+__all__ = [
+    "BUILTIN_PLUGINS",
+    "ENV_AUTOLOAD",
+    "ENV_DISABLE",
+    "ENV_PLUGINS_DIR",
+    "ENV_TRACE",
+    "Plugins",
+    "Registration",
+    "get_plugin_manager",
+    "get_plugins",
+]
+
+ENV_AUTOLOAD = "QNKPI_DISABLE_PLUGIN_AUTOLOAD"
+ENV_DISABLE = "QNKPI_DISABLE_PLUGINS"
+ENV_PLUGINS_DIR = "QNKPI_PLUGINS_DIR"
+ENV_TRACE = "QNKPI_TRACE_PLUGINS"
+
+#: The built-in parts, registered exactly as a third party's plugin would be.
+BUILTIN_PLUGINS: tuple[str, ...] = (
+    "qnkpi.default_plugins.sources",
+    "qnkpi.default_plugins.kinds",
+    "qnkpi.default_plugins.reporters",
+    "qnkpi.default_plugins.specs",
+)
+
+HOOKS: tuple[str, ...] = (
+    "register_source_types",
+    "register_indicator_kinds",
+    "register_assessment_methods",
+    "register_reporters",
+    "register_specs",
+)
+
+
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() not in ("", "0", "false", "no")
+
+
+def get_plugin_manager(*, autoload: bool | None = None,
+                       plugins: tuple[object, ...] = ()) -> pluggy.PluginManager:
+    """A fresh plugin manager with the built-ins and, unless ``autoload`` is False (or
+    ``QNKPI_DISABLE_PLUGIN_AUTOLOAD`` is set and ``autoload`` is None), every installed
+    plugin. ``plugins`` are extra plugin objects (modules or instances) to register."""
+    pm = pluggy.PluginManager(PROJECT)
+    pm.add_hookspecs(hookspecs)
+    for name in filter(None, (n.strip() for n in os.environ.get(ENV_DISABLE, "").split(","))):
+        pm.set_blocked(name)
+    if autoload is None:
+        autoload = not _flag(ENV_AUTOLOAD)
+    if autoload:
+        _load_entry_points(pm)
+    plugins_dir = os.environ.get(ENV_PLUGINS_DIR)
+    if plugins_dir:
+        _load_directory(pm, Path(plugins_dir))
+    for module_name in BUILTIN_PLUGINS:
+        if not pm.is_blocked(module_name):
+            pm.register(importlib.import_module(module_name), name=module_name)
+    for plugin in plugins:
+        pm.register(plugin)
+    try:
+        pm.check_pending()
+    except pluggy.PluginValidationError as exc:
+        name = pm.get_name(exc.plugin) or repr(exc.plugin)
+        raise PluginError(name, f"implements a hook qnkpi does not have: {exc}") from None
+    return pm
+
+
+def _load_entry_points(pm: pluggy.PluginManager) -> None:
+    for ep in entry_points(group=PROJECT):
+        if pm.is_blocked(ep.name) or pm.has_plugin(ep.name):
+            continue
+        dist = f"{ep.dist.name} {ep.dist.version}" if ep.dist else "?"
+        try:
+            plugin = ep.load()
+        except Exception as exc:  # a third party's import error, whatever it is
+            raise PluginError(ep.name, f"failed to load from {dist} ({ep.value}): "
+                              f"{type(exc).__name__}: {exc}. Fix or uninstall it, or set "
+                              f"{ENV_DISABLE}={ep.name} to skip it") from exc
+        _register(pm, plugin, ep.name)
+        _DISTS[ep.name] = dist
+
+
+def _load_directory(pm: pluggy.PluginManager, folder: Path) -> None:
+    if not folder.is_dir():
+        raise PluginError(str(folder), f"{ENV_PLUGINS_DIR} is not a directory")
+    for file in sorted(folder.glob("*.py")):
+        name = f"{folder.name}/{file.name}"
+        if pm.is_blocked(name):
+            continue
+        spec = importlib.util.spec_from_file_location(f"qnkpi_plugins_dir.{file.stem}", file)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        try:
+            spec.loader.exec_module(module)
+        except Exception as exc:
+            raise PluginError(name, f"failed to load {file}: {type(exc).__name__}: {exc}") \
+                from exc
+        _register(pm, module, name)
+        _DISTS[name] = str(file)
+
+
+def _register(pm: pluggy.PluginManager, plugin: object, name: str) -> None:
+    try:
+        pm.register(plugin, name=name)
+    except (ValueError, pluggy.PluginValidationError) as exc:
+        raise PluginError(name, f"cannot be registered: {exc}") from None
+
+
+_DISTS: dict[str, str] = {}
+
+
+@dataclass(frozen=True)
+class Registration:
+    """One thing a plugin registered."""
+
+    hook: str
+    name: str
+    obj: Any
+    plugin: str
+    extra: tuple[Any, ...] = ()
+
+
+@dataclass
+class Plugins:
+    """A typed registry over a plugin manager: what every plugin registered.
+
+    Built once from the manager's hooks, each implementation called on its own so that
+    every registration (and every error) is attributed to its plugin.
+    """
+
+    pm: pluggy.PluginManager
+    registrations: dict[str, dict[str, Registration]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        trace = _flag(ENV_TRACE)
+        for hook in HOOKS:
+            found: dict[str, Registration] = {}
+            self.registrations[hook] = found
+            caller = getattr(self.pm.hook, hook)
+            for impl in caller.get_hookimpls():
+                if trace:
+                    print(f"qnkpi: {hook}() of plugin '{impl.plugin_name}'", file=sys.stderr)
+                register = _Registrar(hook, impl.plugin_name, found)
+                try:
+                    impl.function(**{"register": register} if impl.argnames else {})
+                except PluginError:
+                    raise
+                except Exception as exc:
+                    raise PluginError(impl.plugin_name, f"raised in {hook}: "
+                                      f"{type(exc).__name__}: {exc}") from exc
+
+    # typed views ---------------------------------------------------------------------
+    def _objects(self, hook: str) -> dict[str, Any]:
+        return {name: reg.obj for name, reg in self.registrations[hook].items()}
+
+    @property
+    def source_types(self) -> dict[str, type[Any]]:
+        """Source type name -> its :class:`~qnkpi.sources.Source` subclass."""
+        return self._objects("register_source_types")
+
+    @property
+    def indicator_kinds(self) -> dict[str, type[Any]]:
+        """Indicator kind name -> its :class:`~qnkpi.kinds.IndicatorKind` subclass."""
+        return self._objects("register_indicator_kinds")
+
+    @property
+    def assessment_methods(self) -> dict[str, Any]:
+        """Assessment method name -> method."""
+        return self._objects("register_assessment_methods")
+
+    @property
+    def reporters(self) -> dict[str, Any]:
+        """Report format name -> :class:`~qnkpi.reporters.Reporter`."""
+        return self._objects("register_reporters")
+
+    @property
+    def specs(self) -> dict[str, Registration]:
+        """Bundled spec name -> registration (``obj`` is the path, ``extra`` the
+        description)."""
+        return dict(self.registrations["register_specs"])
+
+    def describe(self) -> Iterator[tuple[str, str, dict[str, list[str]]]]:
+        """(plugin name, where it comes from, {hook: [names]}) for every plugin."""
+        for name, plugin in self.pm.list_name_plugin():
+            if plugin is None:
+                continue
+            by_hook = {hook: sorted(n for n, r in self.registrations[hook].items()
+                                    if r.plugin == name) for hook in HOOKS}
+            origin = _DISTS.get(name) or ("built in" if name in BUILTIN_PLUGINS else
+                                          getattr(plugin, "__name__", type(plugin).__name__))
+            yield name, origin, {h: n for h, n in by_hook.items() if n}
+
+
+class _Registrar:
+    """The ``register`` callable handed to one plugin's implementation of one hook."""
+
+    def __init__(self, hook: str, plugin: str, found: dict[str, Registration]) -> None:
+        self.hook, self.plugin, self.found = hook, plugin, found
+
+    def __call__(self, *args: Any) -> None:
+        name, obj, extra = self._check(*args)
+        if name in self.found:
+            other = self.found[name].plugin
+            raise PluginError(self.plugin, f"registers '{name}' in {self.hook}, which plugin "
+                              f"'{other}' already registered; disable one of them")
+        self.found[name] = Registration(self.hook, name, obj, self.plugin, extra)
+
+    def _fail(self, message: str) -> PluginError:
+        return PluginError(self.plugin, f"{self.hook}: {message}")
+
+    def _check(self, *args: Any) -> tuple[str, Any, tuple[Any, ...]]:
+        if self.hook in ("register_source_types", "register_indicator_kinds"):
+            return self._check_class(*args)
+        if len(args) < 2 or not isinstance(args[0], str) or not args[0]:
+            raise self._fail(f"register(name, ...) takes a name first, got {args!r}")
+        name, obj, *extra = args
+        if self.hook == "register_reporters" and not callable(getattr(obj, "write", None)):
+            raise self._fail(f"reporter '{name}' has no write(result, stream, lang) method")
+        if self.hook == "register_specs" and not Path(obj).is_file():
+            raise self._fail(f"spec '{name}': no file at {obj}")
+        return name, obj, tuple(extra)
+
+    def _check_class(self, *args: Any) -> tuple[str, Any, tuple[Any, ...]]:
+        from qnkpi.kinds.base import IndicatorKind
+        from qnkpi.sources.base import Source
+
+        base, key = ((Source, "type") if self.hook == "register_source_types"
+                     else (IndicatorKind, "kind"))
+        if len(args) != 1 or not isinstance(args[0], type) or not issubclass(args[0], base):
+            raise self._fail(f"register() takes one subclass of {base.__module__}."
+                             f"{base.__name__}, got {args!r}")
+        cls = args[0]
+        annotation = cls.model_fields[key].annotation
+        names = get_args(annotation) if get_origin(annotation) is Literal else ()
+        if len(names) != 1 or not isinstance(names[0], str):
+            raise self._fail(f"{cls.__name__}.{key} must be Literal['name'] with one name")
+        return names[0], cls, ()
+
+
+def get_plugins(*, autoload: bool | None = None, plugins: tuple[object, ...] = ()) -> Plugins:
+    """A fresh :class:`Plugins` registry (see :func:`get_plugin_manager`)."""
+    return Plugins(get_plugin_manager(autoload=autoload, plugins=plugins))
+
+
+def default_plugins() -> Plugins:
+    """The registry used when an API call is given none; built on first use."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = get_plugins()
+    return _DEFAULT
+
+
+_DEFAULT: Plugins | None = None

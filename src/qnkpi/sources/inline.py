@@ -1,0 +1,43 @@
+"""``inline``: values written in the spec itself, for small examples and tests."""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+import numpy as np
+
+from qnkpi.errors import DataError, did_you_mean
+from qnkpi.sources.base import FetchRequest, FloatPanel, Source
+from qnkpi.spec.models import Code
+
+
+class InlineSource(Source):
+    """``data: {measure: {unit code: {year: value}}}``; a null value is missing."""
+
+    type: Literal["inline"]
+    data: dict[str, dict[Code, dict[int, float | None]]]
+    tabular: ClassVar[bool] = False
+
+    def fetch(self, request: FetchRequest) -> dict[str, FloatPanel]:
+        out = {}
+        first, n_years = int(request.years[0]), len(request.years)
+        for m in request.measures:
+            key = m.column or m.name
+            if key not in self.data:
+                raise DataError(f"no values for '{key}'{did_you_mean(key, self.data)}",
+                                source=request.source)
+            panel = np.full(request.shape, np.nan)
+            for code, series in self.data[key].items():
+                if code not in request.units:
+                    raise DataError(f"'{key}': unit code '{code}' is not in the org units"
+                                    f"{did_you_mean(code, request.units)}",
+                                    source=request.source)
+                row = request.units[code]
+                for year, value in series.items():
+                    if 0 <= year - first < n_years and value is not None:
+                        panel[row, year - first] = value
+            out[m.name] = panel
+        return out
+
+
+__all__ = ["InlineSource"]

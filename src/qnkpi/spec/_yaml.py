@@ -1,0 +1,148 @@
+"""Safe YAML reading that remembers where every key and value came from.
+
+PyYAML composes the document into nodes (which carry line and column); we build plain
+Python data from them ourselves so that we can refuse duplicate keys, bound alias
+expansion, and keep a map from each data path to its position in the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from qnkpi.errors import Problem, SpecError
+
+try:  # the C loader is several times faster where libyaml is available
+    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[attr-defined]
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.SafeLoader
+
+#: Most nodes a document may expand to; bounds "billion laughs" alias bombs.
+MAX_NODES = 200_000
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass
+class Located:
+    """YAML data with the position (1-based line, column) of every value and key."""
+
+    data: Any
+    file: Path
+    values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    def position(self, path: Path_, *, key: bool = False) -> tuple[int | None, int | None]:
+        """Where ``path`` is in the file; falls back to the closest enclosing value."""
+        if key and path in self.keys:
+            return self.keys[path]
+        probe = tuple(path)
+        while probe:
+            if probe in self.values:
+                return self.values[probe]
+            probe = probe[:-1]
+        return self.values.get((), (None, None))
+
+    def problem(self, path: Path_, message: str, *, key: bool = False,
+                severity: str = "error") -> Problem:
+        line, column = self.position(path, key=key)
+        return Problem(message, self.file, line, column, severity)
+
+
+def _mark(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def load_yaml(text: str, file: Path) -> Located:
+    """Parse ``text`` safely; raise :class:`SpecError` with a position on any problem."""
+    try:
+        loader = _Loader(text)
+        try:
+            root = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        raise SpecError(_syntax_problem(exc, file, text)) from None
+    except yaml.YAMLError as exc:
+        raise SpecError(Problem(f"not valid YAML: {exc}", file)) from None
+    located = Located(data=None, file=file)
+    if root is None:
+        return located
+    builder = _Builder(loader, located)
+    located.data = builder.build(root, ())
+    if builder.problems:
+        raise SpecError(builder.problems)
+    return located
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, file: Path, text: str) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else None
+    column = mark.column + 1 if mark else None
+    problem = (exc.problem or "invalid YAML").strip()
+    if "\t" in problem or "\\t" in problem:
+        message = "a tab character here: YAML indents with spaces only; replace tabs with spaces"
+    elif isinstance(exc, yaml.constructor.ConstructorError):
+        message = f"{problem}; only plain YAML is accepted (no tags that build objects)"
+    else:
+        context = f" ({exc.context.strip()})" if exc.context else ""
+        message = f"not valid YAML: {problem}{context}"
+    return Problem(message, file, line, column)
+
+
+class _Builder:
+    def __init__(self, loader: yaml.SafeLoader, located: Located) -> None:
+        self.loader = loader
+        self.located = located
+        self.count = 0
+        self.problems: list[Problem] = []
+
+    def build(self, node: yaml.Node, path: Path_) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            line, column = _mark(node)
+            raise SpecError(Problem(
+                f"the document expands to more than {MAX_NODES:,} values (aliases that "
+                "repeat each other?); simplify it", self.located.file, line, column))
+        self.located.values.setdefault(path, _mark(node))
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except yaml.MarkedYAMLError as exc:
+            raise SpecError(_syntax_problem(exc, self.located.file, "")) from None
+
+    def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict[Hashable, Any]:
+        try:
+            self.loader.flatten_mapping(node)  # YAML merge keys (<<)
+        except yaml.MarkedYAMLError as exc:
+            raise SpecError(_syntax_problem(exc, self.located.file, "")) from None
+        result: dict[Hashable, Any] = {}
+        first_seen: dict[Hashable, tuple[int, int]] = {}
+        for key_node, value_node in node.value:
+            key = self.build(key_node, (*path, "<key>"))
+            if isinstance(key, (list, dict)):
+                line, column = _mark(key_node)
+                self.problems.append(Problem("a mapping key must be a plain value",
+                                             self.located.file, line, column))
+                continue
+            if not isinstance(key, (str, int)):
+                key = str(key)
+            if key in result:
+                line, column = _mark(key_node)
+                self.problems.append(Problem(
+                    f"duplicate key '{key}' (first at line {first_seen[key][0]}); "
+                    "YAML would silently keep only the last one: remove or rename one",
+                    self.located.file, line, column))
+                continue
+            first_seen[key] = _mark(key_node)
+            child = (*path, key)
+            self.located.keys[child] = _mark(key_node)
+            result[key] = self.build(value_node, child)
+        return result

@@ -1,0 +1,221 @@
+"""Reading a spec file: YAML, then the models, then the cross-references.
+
+Every problem is collected with its file, line and column, and raised together as one
+:class:`~qnkpi.errors.SpecError`; nothing else escapes, whatever the input.
+"""
+
+from __future__ import annotations
+
+import types
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+
+from qnkpi.errors import Problem, SpecError, did_you_mean
+from qnkpi.spec._yaml import Located, load_yaml
+from qnkpi.spec.checks import check_spec
+from qnkpi.spec.models import OrgUnitsSpec
+from qnkpi.spec.spec import Spec, build_spec_model
+
+if TYPE_CHECKING:
+    from qnkpi.plugin.manager import Plugins
+
+__all__ = ["load_spec", "parse_spec"]
+
+#: Largest spec or org-units file read, in bytes.
+MAX_SPEC_BYTES = 10_000_000
+
+
+def load_spec(path: str | Path, *, plugins: Plugins | None = None) -> Spec:
+    """Load and check the spec at ``path``; raise :class:`SpecError` listing every problem.
+
+    Relative paths in the spec resolve against the spec file's folder. ``plugins`` is the
+    registry whose source types and indicator kinds the spec may use (default: the
+    built-ins and every installed plugin).
+    """
+    file = Path(path)
+    return parse_spec(_read(file), file=file, plugins=plugins)
+
+
+def parse_spec(text: str, *, file: str | Path = "<spec>", base_dir: str | Path | None = None,
+               plugins: Plugins | None = None) -> Spec:
+    """Like :func:`load_spec`, from the text of a spec; ``base_dir`` (default: the folder
+    of ``file``) anchors relative paths."""
+    from qnkpi.plugin.manager import default_plugins
+
+    plugins = plugins or default_plugins()
+    file = Path(file)
+    base = Path(base_dir) if base_dir is not None else file.parent
+    located = load_yaml(text, file)
+    data = located.data
+    if not isinstance(data, dict):
+        raise SpecError(located.problem((), "a spec is a mapping that starts with 'qnkpi: 1'"))
+    problems: list[Problem] = []
+    if "qnkpi" in data and next(iter(data)) != "qnkpi":
+        problems.append(located.problem(("qnkpi",), "'qnkpi: 1' must be the first key",
+                                        key=True))
+    sub: dict[str, Located] = {"spec": located}
+    skip: tuple[str, ...] = ()
+    org = data.get("org_units")
+    if isinstance(org, str):
+        skip = ("org_units",)  # problems there are reported against the org-units file
+        org_file = base / org
+        try:
+            sub["org_units"] = load_yaml(
+                _read(org_file, referenced=located, key=("org_units",)), org_file)
+        except SpecError as exc:
+            problems.extend(exc.problems)
+        else:
+            units = _validate(OrgUnitsSpec, sub["org_units"], problems, base)
+            data = {**data, "org_units": units}
+    spec = _validate(build_spec_model(plugins), located, problems, base, skip=skip,
+                     data=data)
+    if spec is None or problems:
+        raise SpecError(problems or [located.problem((), "invalid spec")])
+    spec._file = file
+    spec._located = sub
+    problems.extend(p for p in check_spec(spec) if p.severity == "error")
+    if problems:
+        raise SpecError(problems)
+    return spec
+
+
+def _read(file: Path, *, referenced: Located | None = None,
+          key: tuple[str, ...] = ()) -> str:
+    def fail(message: str) -> SpecError:
+        if referenced is not None:
+            return SpecError(referenced.problem(key, f"{file}: {message}"))
+        return SpecError(Problem(message, file))
+
+    try:
+        size = file.stat().st_size
+        if size > MAX_SPEC_BYTES:
+            raise fail(f"the file is {size:,} bytes, over the {MAX_SPEC_BYTES:,}-byte limit "
+                       "for spec files; put data in a source, not in the spec")
+        return file.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise fail("no such file; check the path (relative paths start at the spec's "
+                   "folder)") from None
+    except IsADirectoryError:
+        raise fail("this is a folder; give the path of a .yaml file") from None
+    except UnicodeDecodeError as exc:
+        raise fail(f"not UTF-8 text (byte {exc.start}); save the file as UTF-8") from None
+    except OSError as exc:
+        raise fail(f"cannot be read: {exc.strerror}") from None
+
+
+def _validate(model: type[BaseModel], located: Located, problems: list[Problem],
+              base: Path, *, skip: tuple[str, ...] = (), data: Any = None) -> Any:
+    try:
+        return model.model_validate(located.data if data is None else data,
+                                    context={"base_dir": base})
+    except ValidationError as exc:
+        for error in exc.errors(include_url=False):
+            if error["loc"][:1] == skip:
+                continue
+            problems.append(_problem(model, located, error))
+        return None
+
+
+def _yaml_path(data: Any, loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    """The part of a pydantic error location that exists in the YAML data (pydantic adds
+    union tags and member names that are not keys)."""
+    path: list[str | int] = []
+    for part in loc:
+        if isinstance(data, dict) and part in data:
+            data = data[part]
+        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
+            data = data[part]
+        else:
+            continue
+        path.append(part)
+    return tuple(path)
+
+
+def _problem(model: type[BaseModel], located: Located, error: Any) -> Problem:
+    loc: tuple[str | int, ...] = tuple(error["loc"])
+    path = _yaml_path(located.data, loc)
+    kind, ctx = error["type"], error.get("ctx") or {}
+    last = loc[-1] if loc else ""
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(model, loc[:-1])
+        message = f"unknown key '{last}'{did_you_mean(str(last), allowed)}"
+        if allowed:
+            message += f" (allowed here: {', '.join(sorted(allowed))})"
+        return located.problem(path, message, key=True)
+    if kind == "missing":
+        return located.problem(path, f"missing required key '{last}'")
+    if kind == "union_tag_invalid":
+        tags = [t.strip(" '") for t in str(ctx.get("expected_tags", "")).split(",")]
+        what = ctx.get("discriminator", "").strip("'")
+        return located.problem((*path, what), f"unknown {what} '{ctx.get('tag')}'"
+                               f"{did_you_mean(str(ctx.get('tag')), tags)}; known: "
+                               f"{', '.join(tags)} (plugins add more: see 'qnkpi plugins')")
+    if kind == "union_tag_not_found":
+        what = str(ctx.get("discriminator", "")).strip("'")
+        return located.problem(path, f"missing required key '{what}'")
+    if kind == "string_type" and isinstance(error.get("input"), (int, float)):
+        return located.problem(path, f"'{error['input']}' must be text: put it in quotes "
+                               "(YAML reads unquoted codes such as 06652 as numbers)")
+    if kind == "literal_error" and loc == ("qnkpi",):
+        return located.problem(path, "this qnkpi reads spec format 1: write 'qnkpi: 1'")
+    message = str(error["msg"])
+    if message.startswith(("Value error, ", "Assertion failed, ")):
+        message = message.split(", ", 1)[1]
+    name = next((p for p in reversed(path) if isinstance(p, str)), None)
+    if name and kind not in ("value_error", "assertion_error"):
+        message = f"'{name}': {message[0].lower()}{message[1:]}"
+    return located.problem(path, message)
+
+
+def _unwrap(tp: Any) -> Any:
+    while get_origin(tp) is Annotated:
+        tp = get_args(tp)[0]
+    return tp
+
+
+def _tag(member: Any) -> str | None:
+    if isinstance(member, type) and issubclass(member, BaseModel):
+        for key in ("kind", "type"):
+            field = member.model_fields.get(key)
+            if field is not None and get_origin(field.annotation) is Literal:
+                return str(get_args(field.annotation)[0])
+    return None
+
+
+def _allowed_keys(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:
+    """The keys the model at ``loc`` accepts (for "did you mean")."""
+    tp: Any = model
+    for part in loc:
+        tp = _unwrap(tp)
+        origin = get_origin(tp)
+        if origin in (Union, types.UnionType):
+            members = [_unwrap(m) for m in get_args(tp)]
+            chosen = [m for m in members if _tag(m) == part or getattr(m, "__name__", "") == part]
+            if chosen:
+                tp = chosen[0]
+                continue
+            models = [m for m in members if isinstance(m, type) and issubclass(m, BaseModel)]
+            if not models:
+                return []
+            tp = models[0]
+            origin = None
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            field = tp.model_fields.get(str(part))
+            if field is None:
+                return []
+            tp = field.annotation
+        elif origin is dict:
+            tp = get_args(tp)[1]
+        elif origin in (list, tuple):
+            tp = get_args(tp)[0]
+        else:
+            return []
+    tp = _unwrap(tp)
+    if get_origin(tp) in (Union, types.UnionType):
+        tp = next((m for m in map(_unwrap, get_args(tp))
+                   if isinstance(m, type) and issubclass(m, BaseModel)), None)
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return list(tp.model_fields)
+    return []
