@@ -73,7 +73,8 @@ class OrgTree:
     @property
     def shape(self) -> tuple[int, int]:
         """(units, years)."""
-        return self.valid.shape  # type: ignore[return-value]
+        n, n_years = self.valid.shape
+        return n, n_years
 
     def empty(self) -> FloatPanel:
         """A units x years panel of NaN (missing)."""

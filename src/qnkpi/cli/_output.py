@@ -34,14 +34,14 @@ def write_report(result: Result, plugins: Plugins, fmt: str, output: str | None,
             raise QnkpiError(f"format '{fmt}' is binary: give a file with -o")
         reporter.write(result, sys.stdout, lang=lang)  # type: ignore[attr-defined]
         return
-    target = Path(output)  # type: ignore[arg-type]
+    target = Path(output)
     if not target.parent.is_dir():
         raise QnkpiError(f"{target}: the folder {target.parent} does not exist")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
-        mode = "wb" if binary else "w"
-        with os.fdopen(fd, mode, **({} if binary else {"encoding": "utf-8", "newline": ""})) \
-                as stream:
+        stream = (os.fdopen(fd, "wb") if binary
+                  else os.fdopen(fd, "w", encoding="utf-8", newline=""))
+        with stream:
             reporter.write(result, stream, lang=lang)  # type: ignore[attr-defined]
         os.replace(tmp, target)
     except BaseException:

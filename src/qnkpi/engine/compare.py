@@ -19,7 +19,7 @@ def compare(value: FloatPanel, op: npt.NDArray[np.int8], lo: FloatPanel,
             hi: FloatPanel) -> npt.NDArray[np.bool_]:
     """Where ``value`` passes the threshold. NaN never passes; "> 50" fails on 50.0."""
     with np.errstate(invalid="ignore"):
-        return (
+        passed: npt.NDArray[np.bool_] = (
             ((op == 1) & (value > lo))
             | ((op == 2) & (value >= lo))
             | ((op == 3) & (value < lo))
@@ -27,6 +27,7 @@ def compare(value: FloatPanel, op: npt.NDArray[np.int8], lo: FloatPanel,
             | ((op == 5) & (value == lo))
             | ((op == 6) & (value >= lo) & (value <= hi))
         )
+    return passed
 
 
 def margin(value: FloatPanel, op: npt.NDArray[np.int8], lo: FloatPanel,

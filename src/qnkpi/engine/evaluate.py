@@ -10,7 +10,7 @@ import numpy as np
 from qnkpi.engine.compare import compare
 from qnkpi.engine.result import IndicatorResult, Result
 from qnkpi.engine.targets import resolve_targets
-from qnkpi.errors import DataError, PluginError, QnkpiError, SpecError, did_you_mean
+from qnkpi.errors import DataError, PluginError, Problem, QnkpiError, SpecError, did_you_mean
 from qnkpi.kinds.base import FloatPanel, IndicatorKind, IndicatorPanel, KindContext
 from qnkpi.orgunits import OrgTree
 from qnkpi.plugin.manager import Plugins, default_plugins
@@ -80,7 +80,7 @@ def evaluate(spec: Spec, *, year: int | None = None, units: Sequence[str] | None
     in_years = (tree.years >= first) & (tree.years <= as_of)
 
     results = {}
-    problems = []
+    problems: list[Problem] = []
     for name, ind in spec.indicators.items():
         try:
             thresholds = resolve_targets(spec, name, ind, tree)

@@ -105,7 +105,7 @@ class Result:
             t, p = res.thresholds, res.panel
             marg = res.margin
             cols, rows = np.nonzero(res.status.T)
-            for col, row in zip(cols.tolist(), rows.tolist()):
+            for col, row in zip(cols.tolist(), rows.tolist(), strict=True):
                 i = int(t.target[row, col])
                 target = res.spec.targets[i]
                 op = OPS[t.op[row, col]]

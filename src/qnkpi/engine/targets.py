@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 import numpy.typing as npt
@@ -84,7 +85,7 @@ def resolve_targets(spec: Spec, name: str, ind: IndicatorSpec, tree: OrgTree) ->
     if ind.between != "none":
         for indices in stated.values():
             indices.sort(key=lambda i: ind.targets[i].first_year)
-            for a, b in zip(indices, indices[1:]):
+            for a, b in pairwise(indices):
                 ta, tb = ind.targets[a], ind.targets[b]
                 (alo, ahi), (blo, bhi) = ta.bounds, tb.bounds
                 span = tb.first_year - ta.first_year

@@ -214,7 +214,7 @@ class Plugins:
             by_hook = {hook: sorted(n for n, r in self.registrations[hook].items()
                                     if r.plugin == name) for hook in HOOKS}
             origin = _DISTS.get(name) or ("built in" if name in BUILTIN_PLUGINS else
-                                          getattr(plugin, "__name__", type(plugin).__name__))
+                                          str(getattr(plugin, "__name__", type(plugin).__name__)))
             yield name, origin, {h: n for h, n in by_hook.items() if n}
 
 

@@ -81,9 +81,9 @@ class TableReporter:
                       f"{result.as_of}\n")
         tree = result.tree
         for name, res in result.indicators.items():
-            cols = np.flatnonzero(res.status.any(axis=0))
-            rows = np.flatnonzero(res.status.any(axis=1))
-            if not cols.size:
+            cols = np.flatnonzero(res.status.any(axis=0)).tolist()
+            rows = np.flatnonzero(res.status.any(axis=1)).tolist()
+            if not cols:
                 continue
             title = res.spec.title.get(lang) if res.spec.title else name
             console.print(Text.assemble((title, "bold"), ("  " + name, "dim")))
@@ -116,7 +116,7 @@ class TableReporter:
                            "* aspirational target (phấn đấu)", style="dim"))
 
 
-def _flags(res: IndicatorResult, rows: np.ndarray, col: int) -> str:
+def _flags(res: IndicatorResult, rows: list[int], col: int) -> str:
     targets = {int(res.thresholds.target[r, col]) for r in rows if res.status[r, col]}
     out = ""
     if any(res.thresholds.interpolated[r, col] for r in rows if res.status[r, col]):

@@ -129,18 +129,16 @@ def group(rows: npt.NDArray[np.int64], years: npt.NDArray[np.int64],
     col = years - request.years[0]
     inside = (col >= 0) & (col < n_years)
     flat = rows * n_years + col
-    if values is None:  # count rows
-        keep = inside
-    else:
-        keep = inside & ~np.isnan(values)
+    keep = inside if values is None else inside & ~np.isnan(values)  # None: count rows
     counts = np.bincount(flat[keep], minlength=size).astype(np.float64)
+    out: FloatPanel
     if how == "count":
         out = counts
         out[np.bincount(flat[inside], minlength=size) == 0] = np.nan
         return out.reshape(n_units, n_years)
     assert values is not None
     if how in ("sum", "mean"):
-        total = np.bincount(flat[keep], weights=values[keep], minlength=size)
+        total = np.bincount(flat[keep], weights=values[keep], minlength=size).astype(np.float64)
         with np.errstate(invalid="ignore", divide="ignore"):
             out = total / counts if how == "mean" else total
     else:

@@ -31,7 +31,8 @@ class CsvSource(TabularSource):
 
     def fetch(self, request: FetchRequest) -> dict[str, FloatPanel]:
         header, rows = self._read(request)
-        columns = dict(zip(header, zip(*rows))) if rows else {name: () for name in header}
+        cells = zip(*rows, strict=True) if rows else [() for _ in header]
+        columns: dict[str, tuple[str, ...]] = dict(zip(header, cells, strict=True))
         needed = [self.unit, self.year]
         if self.layout == "long":
             needed += [self.measure_column, self.value_column]
@@ -109,10 +110,13 @@ class CsvSource(TabularSource):
         return header, rows
 
     def _years(self, cells: tuple[str, ...], request: FetchRequest) -> npt.NDArray[np.int64]:
-        years = self._numbers(cells, self.year, request)
-        bad = np.flatnonzero(np.isnan(years) | (years != np.round(years)))
+        text = np.char.strip(np.asarray(cells, dtype=str))
+        digits = np.char.isdigit(text) & (np.char.str_len(text) == 4)
+        years = np.where(digits, text, "0").astype(np.float64)
+        bad = np.flatnonzero(~digits)
         if bad.size:
-            raise DataError(f"column '{self.year}': '{cells[bad[0]]}' is not a year",
+            raise DataError(f"column '{self.year}': '{cells[bad[0]]}' is not a year; write "
+                            "years as four digits, such as 2024",
                             file=self.path, row=int(bad[0]) + 2, source=request.source)
         return years.astype(np.int64)
 

@@ -19,6 +19,7 @@ from qnkpi.sources.base import (
 )
 from qnkpi.spec.models import RelPath
 
+
 class _Statement(NamedTuple):
     sql: str
     params: tuple[int, int]

@@ -16,10 +16,8 @@ import yaml
 
 from qnkpi.errors import Problem, SpecError
 
-try:  # the C loader is several times faster where libyaml is available
-    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[attr-defined]
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _Loader = yaml.SafeLoader
+# the C loader is several times faster where libyaml is available
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 #: Most nodes a document may expand to; bounds "billion laughs" alias bombs.
 MAX_NODES = 200_000
@@ -66,7 +64,7 @@ def load_yaml(text: str, file: Path) -> Located:
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
-        raise SpecError(_syntax_problem(exc, file, text)) from None
+        raise SpecError(_syntax_problem(exc, file)) from None
     except yaml.YAMLError as exc:
         raise SpecError(Problem(f"not valid YAML: {exc}", file)) from None
     located = Located(data=None, file=file)
@@ -79,7 +77,7 @@ def load_yaml(text: str, file: Path) -> Located:
     return located
 
 
-def _syntax_problem(exc: yaml.MarkedYAMLError, file: Path, text: str) -> Problem:
+def _syntax_problem(exc: yaml.MarkedYAMLError, file: Path) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark else None
     column = mark.column + 1 if mark else None
@@ -95,7 +93,7 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, file: Path, text: str) -> Problem
 
 
 class _Builder:
-    def __init__(self, loader: yaml.SafeLoader, located: Located) -> None:
+    def __init__(self, loader: Any, located: Located) -> None:
         self.loader = loader
         self.located = located
         self.count = 0
@@ -116,13 +114,13 @@ class _Builder:
         try:
             return self.loader.construct_object(node, deep=True)
         except yaml.MarkedYAMLError as exc:
-            raise SpecError(_syntax_problem(exc, self.located.file, "")) from None
+            raise SpecError(_syntax_problem(exc, self.located.file)) from None
 
     def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict[Hashable, Any]:
         try:
             self.loader.flatten_mapping(node)  # YAML merge keys (<<)
         except yaml.MarkedYAMLError as exc:
-            raise SpecError(_syntax_problem(exc, self.located.file, "")) from None
+            raise SpecError(_syntax_problem(exc, self.located.file)) from None
         result: dict[Hashable, Any] = {}
         first_seen: dict[Hashable, tuple[int, int]] = {}
         for key_node, value_node in node.value:

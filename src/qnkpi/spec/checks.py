@@ -39,14 +39,14 @@ def _org_units(spec: Spec) -> Iterator[Problem]:
     for i, unit in enumerate(org.units):
         if unit.parent is None:
             continue
-        here = ("org_units", "units", i, "parent")
+        at = ("org_units", "units", i, "parent")
         parent = by_code.get(unit.parent)
         if parent is None:
-            yield spec.problem(here, f"parent '{unit.parent}' of unit '{unit.code}' is not a "
+            yield spec.problem(at, f"parent '{unit.parent}' of unit '{unit.code}' is not a "
                                f"unit{did_you_mean(unit.parent, by_code)}")
         elif (unit.level in levels and parent.level in levels
               and levels[parent.level] >= levels[unit.level]):
-            yield spec.problem(here, f"parent '{parent.code}' ({parent.level}) is not above "
+            yield spec.problem(at, f"parent '{parent.code}' ({parent.level}) is not above "
                                f"unit '{unit.code}' ({unit.level}) in the levels "
                                f"{list(org.levels)}")
     if all(unit.parent is not None for unit in org.units):

@@ -73,6 +73,7 @@ def parse_spec(text: str, *, file: str | Path = "<spec>", base_dir: str | Path |
                      data=data)
     if spec is None or problems:
         raise SpecError(problems or [located.problem((), "invalid spec")])
+    assert isinstance(spec, Spec)
     spec._file = file
     spec._located = sub
     problems.extend(p for p in check_spec(spec) if p.severity == "error")
@@ -111,10 +112,16 @@ def _validate(model: type[BaseModel], located: Located, problems: list[Problem],
         return model.model_validate(located.data if data is None else data,
                                     context={"base_dir": base})
     except ValidationError as exc:
-        for error in exc.errors(include_url=False):
-            if error["loc"][:1] == skip:
-                continue
-            problems.append(_problem(model, located, error))
+        errors = [e for e in exc.errors(include_url=False) if e["loc"][:1] != skip]
+        # a misspelt key also makes the right one "missing": report the misspelling only
+        misspelt = set()
+        for e in errors:
+            if e["type"] == "extra_forbidden":
+                close = did_you_mean(str(e["loc"][-1]), _allowed_keys(model, e["loc"][:-1]))
+                if close:
+                    misspelt.add((*e["loc"][:-1], close.split("'")[1]))
+        problems.extend(_problem(model, located, e) for e in errors
+                        if not (e["type"] == "missing" and tuple(e["loc"]) in misspelt))
         return None
 
 
@@ -123,12 +130,11 @@ def _yaml_path(data: Any, loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
     union tags and member names that are not keys)."""
     path: list[str | int] = []
     for part in loc:
-        if isinstance(data, dict) and part in data:
-            data = data[part]
-        elif isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data):
-            data = data[part]
-        else:
+        in_dict = isinstance(data, dict) and part in data
+        in_list = isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data)
+        if not (in_dict or in_list):
             continue
+        data = data[part]
         path.append(part)
     return tuple(path)
 
@@ -140,9 +146,10 @@ def _problem(model: type[BaseModel], located: Located, error: Any) -> Problem:
     last = loc[-1] if loc else ""
     if kind == "extra_forbidden":
         allowed = _allowed_keys(model, loc[:-1])
-        message = f"unknown key '{last}'{did_you_mean(str(last), allowed)}"
-        if allowed:
-            message += f" (allowed here: {', '.join(sorted(allowed))})"
+        hint = did_you_mean(str(last), allowed)
+        message = f"unknown key '{last}'{hint}"
+        if allowed and not hint:
+            message += f"; allowed here: {', '.join(sorted(allowed))}"
         return located.problem(path, message, key=True)
     if kind == "missing":
         return located.problem(path, f"missing required key '{last}'")

@@ -75,9 +75,9 @@ def build_spec_model(plugins: Plugins) -> type[Spec]:
     if key not in _CACHE:
         fields: dict[str, Any] = {}
         if sources:
-            fields["sources"] = (dict[Name, _union(sources, "type")], {})  # type: ignore[valid-type]
+            fields["sources"] = (dict[Name, _union(sources, "type")], {})  # type: ignore[misc]
         if kinds:
-            fields["indicators"] = (dict[Name, _union(kinds, "kind")], {})  # type: ignore[valid-type]
+            fields["indicators"] = (dict[Name, _union(kinds, "kind")], {})  # type: ignore[misc]
         _CACHE[key] = create_model("Spec", __base__=Spec, __doc__=Spec.__doc__,
                                    **fields)
     return _CACHE[key]

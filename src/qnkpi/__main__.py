@@ -1,0 +1,5 @@
+"""``python -m qnkpi``: the same as the ``qnkpi`` command."""
+
+from qnkpi.cli import run
+
+run()
