@@ -31,6 +31,7 @@ __all__ = [
     "ENV_DISABLE",
     "ENV_PLUGINS_DIR",
     "ENV_TRACE",
+    "PluginManager",
     "Plugins",
     "Registration",
     "get_plugin_manager",
@@ -63,12 +64,21 @@ def _flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() not in ("", "0", "false", "no")
 
 
+class PluginManager(pluggy.PluginManager):
+    """pluggy's manager, remembering where each plugin came from."""
+
+    def __init__(self) -> None:
+        super().__init__(PROJECT)
+        #: plugin name -> "distribution version" or file, for ``qnkpi plugins``
+        self.origins: dict[str, str] = {}
+
+
 def get_plugin_manager(*, autoload: bool | None = None,
-                       plugins: tuple[object, ...] = ()) -> pluggy.PluginManager:
+                       plugins: tuple[object, ...] = ()) -> PluginManager:
     """A fresh plugin manager with the built-ins and, unless ``autoload`` is False (or
     ``QNKPI_DISABLE_PLUGIN_AUTOLOAD`` is set and ``autoload`` is None), every installed
     plugin. ``plugins`` are extra plugin objects (modules or instances) to register."""
-    pm = pluggy.PluginManager(PROJECT)
+    pm = PluginManager()
     pm.add_hookspecs(hookspecs)
     for name in filter(None, (n.strip() for n in os.environ.get(ENV_DISABLE, "").split(","))):
         pm.set_blocked(name)
@@ -92,7 +102,7 @@ def get_plugin_manager(*, autoload: bool | None = None,
     return pm
 
 
-def _load_entry_points(pm: pluggy.PluginManager) -> None:
+def _load_entry_points(pm: PluginManager) -> None:
     for ep in entry_points(group=PROJECT):
         if pm.is_blocked(ep.name) or pm.has_plugin(ep.name):
             continue
@@ -104,10 +114,10 @@ def _load_entry_points(pm: pluggy.PluginManager) -> None:
                               f"{type(exc).__name__}: {exc}. Fix or uninstall it, or set "
                               f"{ENV_DISABLE}={ep.name} to skip it") from exc
         _register(pm, plugin, ep.name)
-        _DISTS[ep.name] = dist
+        pm.origins[ep.name] = dist
 
 
-def _load_directory(pm: pluggy.PluginManager, folder: Path) -> None:
+def _load_directory(pm: PluginManager, folder: Path) -> None:
     if not folder.is_dir():
         raise PluginError(str(folder), f"{ENV_PLUGINS_DIR} is not a directory")
     for file in sorted(folder.glob("*.py")):
@@ -123,7 +133,7 @@ def _load_directory(pm: pluggy.PluginManager, folder: Path) -> None:
             raise PluginError(name, f"failed to load {file}: {type(exc).__name__}: {exc}") \
                 from exc
         _register(pm, module, name)
-        _DISTS[name] = str(file)
+        pm.origins[name] = str(file)
 
 
 def _register(pm: pluggy.PluginManager, plugin: object, name: str) -> None:
@@ -132,8 +142,6 @@ def _register(pm: pluggy.PluginManager, plugin: object, name: str) -> None:
     except (ValueError, pluggy.PluginValidationError) as exc:
         raise PluginError(name, f"cannot be registered: {exc}") from None
 
-
-_DISTS: dict[str, str] = {}
 
 
 @dataclass(frozen=True)
@@ -155,7 +163,7 @@ class Plugins:
     every registration (and every error) is attributed to its plugin.
     """
 
-    pm: pluggy.PluginManager
+    pm: PluginManager
     registrations: dict[str, dict[str, Registration]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -213,7 +221,7 @@ class Plugins:
                 continue
             by_hook = {hook: sorted(n for n, r in self.registrations[hook].items()
                                     if r.plugin == name) for hook in HOOKS}
-            origin = _DISTS.get(name) or ("built in" if name in BUILTIN_PLUGINS else
+            origin = self.pm.origins.get(name) or ("built in" if name in BUILTIN_PLUGINS else
                                           str(getattr(plugin, "__name__", type(plugin).__name__)))
             yield name, origin, {h: n for h, n in by_hook.items() if n}
 
