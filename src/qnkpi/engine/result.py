@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import IO, Any
@@ -71,10 +70,6 @@ class Check:
         return asdict(self)
 
 
-def _num(x: float) -> float | None:
-    return None if math.isnan(x) else float(x)
-
-
 @dataclass(frozen=True, eq=False)
 class Result:
     """What :func:`qnkpi.evaluate` returns.
@@ -96,41 +91,54 @@ class Result:
         """The years the panels span (their columns)."""
         return self.tree.years
 
+    def check_columns(self, indicator: str) -> dict[str, list[Any]]:
+        """One indicator's checks as columns (field name -> list), in the order of
+        :meth:`checks`: year, then unit. Built with numpy, one list per field."""
+        res, tree = self.indicators[indicator], self.tree
+        t, p = res.thresholds, res.panel
+        cols, rows = np.nonzero(res.status.T)
+        n = len(rows)
+        ops = np.array(OPS, dtype=object)[t.op[rows, cols]]
+        lo, hi = t.lo[rows, cols], t.hi[rows, cols]
+        threshold = _nullable(lo)
+        for k in np.flatnonzero(ops == "between").tolist():
+            threshold[k] = [float(lo[k]), float(hi[k])]
+        target = t.target[rows, cols].tolist()
+        targets = res.spec.targets
+        return {
+            "indicator": [indicator] * n,
+            "unit": np.array(tree.codes, dtype=object)[rows].tolist(),
+            "unit_name": np.array(tree.names, dtype=object)[rows].tolist(),
+            "level": np.array(tree.levels, dtype=object)[tree.level_of[rows]].tolist(),
+            "year": tree.years[cols].tolist(),
+            "value": _nullable(p.value[rows, cols]),
+            "op": ops.tolist(),
+            "threshold": threshold,
+            "margin": _nullable(res.margin[rows, cols]),
+            "numerator": [None] * n if p.numerator is None else _nullable(p.numerator[rows, cols]),
+            "denominator": ([None] * n if p.denominator is None
+                            else _nullable(p.denominator[rows, cols])),
+            "status": np.array(STATUSES, dtype=object)[res.status[rows, cols]].tolist(),
+            "target": target,
+            "interpolated": t.interpolated[rows, cols].tolist(),
+            "goal": [targets[i].goal for i in target],
+            "aspirational": [targets[i].aspirational for i in target],
+            "assumed_year": [targets[i].assumed_year for i in target],
+            "note": [targets[i].note for i in target],
+        }
+
+    def _check_dicts(self, indicator: str | None = None) -> Iterator[dict[str, Any]]:
+        for name in self.indicators:
+            if indicator is None or name == indicator:
+                columns = self.check_columns(name)
+                keys = list(columns)
+                for values in zip(*columns.values(), strict=True):
+                    yield dict(zip(keys, values, strict=True))
+
     def checks(self, indicator: str | None = None) -> Iterator[Check]:
         """Every check, by indicator (in spec order), then year, then unit (tree order)."""
-        tree = self.tree
-        for name, res in self.indicators.items():
-            if indicator is not None and name != indicator:
-                continue
-            t, p = res.thresholds, res.panel
-            marg = res.margin
-            cols, rows = np.nonzero(res.status.T)
-            for col, row in zip(cols.tolist(), rows.tolist(), strict=True):
-                i = int(t.target[row, col])
-                target = res.spec.targets[i]
-                op = OPS[t.op[row, col]]
-                lo, hi = float(t.lo[row, col]), float(t.hi[row, col])
-                yield Check(
-                    indicator=name,
-                    unit=tree.codes[row],
-                    unit_name=tree.names[row],
-                    level=tree.levels[tree.level_of[row]],
-                    year=int(tree.years[col]),
-                    value=_num(p.value[row, col]),
-                    op=op,
-                    threshold=[lo, hi] if op == "between" else lo,
-                    margin=_num(marg[row, col]),
-                    numerator=None if p.numerator is None else _num(p.numerator[row, col]),
-                    denominator=(None if p.denominator is None
-                                 else _num(p.denominator[row, col])),
-                    status=STATUSES[res.status[row, col]],
-                    target=i,
-                    interpolated=bool(t.interpolated[row, col]),
-                    goal=target.goal,
-                    aspirational=target.aspirational,
-                    assumed_year=target.assumed_year,
-                    note=target.note,
-                )
+        for row in self._check_dicts(indicator):
+            yield Check(**row)
 
     def summary(self) -> dict[str, Any]:
         """Counts of checks by status, overall and per indicator."""
@@ -141,8 +149,7 @@ class Result:
         total = {s: sum(c[s] for c in per.values()) for s in STATUSES if s}
         return {"checks": sum(total.values()), **total, "indicators": per}
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON result (format :data:`RESULT_FORMAT`); missing values are ``None``."""
+    def _head(self) -> dict[str, Any]:
         prog = self.spec.programme
         return {
             "qnkpi": RESULT_FORMAT,
@@ -153,12 +160,42 @@ class Result:
                 "period": prog.period.model_dump(),
             },
             "as_of": self.as_of,
-            "checks": [c.to_dict() for c in self.checks()],
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON result (format :data:`RESULT_FORMAT`); missing values are ``None``."""
+        return {
+            **self._head(),
+            "checks": list(self._check_dicts()),
             "assessments": list(self.assessments),
             "summary": self.summary(),
         }
 
-    def write_json(self, stream: IO[str], *, indent: int | None = 2) -> None:
-        """Write :meth:`to_dict` as JSON (UTF-8 text, never NaN)."""
-        json.dump(self.to_dict(), stream, ensure_ascii=False, indent=indent, allow_nan=False)
-        stream.write("\n")
+    def write_json(self, stream: IO[str]) -> None:
+        """Write :meth:`to_dict` as JSON (UTF-8 text, never NaN), one check per line:
+        readable, and written by the C encoder however many checks there are."""
+
+        def dump(value: Any, indent: int | None = None) -> str:
+            return json.dumps(value, ensure_ascii=False, allow_nan=False, indent=indent)
+
+        stream.write("{\n")
+        for key, value in self._head().items():
+            stream.write(f'  {dump(key)}: {dump(value)},\n')
+        stream.write('  "checks": [')
+        first = True
+        for check in self._check_dicts():
+            stream.write("\n    " if first else ",\n    ")
+            stream.write(dump(check))
+            first = False
+        stream.write("\n  ],\n" if not first else "],\n")
+        stream.write(f'  "assessments": {dump(self.assessments)},\n')
+        stream.write(f'  "summary": {dump(self.summary())}\n}}\n')
+
+
+def _nullable(values: npt.NDArray[np.float64]) -> list[Any]:
+    """Floats as a list, NaN as None."""
+    out: list[Any] = values.tolist()
+    if np.isnan(values).any():
+        for k in np.flatnonzero(np.isnan(values)).tolist():
+            out[k] = None
+    return out
