@@ -34,7 +34,7 @@ def margin(value: FloatPanel, op: npt.NDArray[np.int8], lo: FloatPanel,
            hi: FloatPanel) -> FloatPanel:
     """How far ``value`` clears the threshold: positive on the passing side, 0 on the
     boundary, negative on the failing side (for ``==``, minus the distance)."""
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore", over="ignore"):
         above = value - lo
         return np.select(
             [(op == 1) | (op == 2), (op == 3) | (op == 4), op == 5, op == 6],

@@ -45,10 +45,11 @@ def evaluate(spec: Spec, *, year: int | None = None, units: Sequence[str] | None
 
     ``year`` restricts the checks to that year (and is the "as of" year); by default
     checks run from the programme's first year to the latest year with data. ``units``
-    restricts the checks to those unit codes. Raises :class:`~qnkpi.errors.QnkpiError`
+    restricts the checks to those unit codes. ``plugins`` defaults to the registry the spec
+    was loaded with. Raises :class:`~qnkpi.errors.QnkpiError`
     subclasses for bad input, naming the file, row or plugin.
     """
-    plugins = plugins or default_plugins()
+    plugins = plugins or spec.plugins or default_plugins()
     period = spec.programme.period
     tree = OrgTree.from_spec(spec.org_units, year_axis(spec))
     if year is not None and not period.start <= year <= period.end:
@@ -100,7 +101,7 @@ def evaluate(spec: Spec, *, year: int | None = None, units: Sequence[str] | None
 
 def _unit_rows(tree: OrgTree, units: Sequence[str] | None) -> np.ndarray:
     rows = np.ones(len(tree.codes), dtype=bool)
-    if units:
+    if units is not None:
         rows[:] = False
         for code in units:
             if code not in tree.index:

@@ -92,9 +92,10 @@ def resolve_targets(spec: Spec, name: str, ind: IndicatorSpec, tree: OrgTree) ->
                 for year in range(ta.first_year + 1, tb.first_year):
                     if ind.between == "step":
                         lo, hi = alo, ahi
-                    else:
-                        f = (year - ta.first_year) / span
-                        lo, hi = alo + (blo - alo) * f, ahi + (bhi - ahi) * f
+                    else:  # multiply before dividing: exact where the line is
+                        k = year - ta.first_year
+                        lo = alo + (blo - alo) * k / span
+                        hi = ahi + (bhi - ahi) * k / span
                     place(a, year, ta.op, lo, hi, True)
     if problems:
         raise SpecError(problems)

@@ -127,9 +127,11 @@ def _load_directory(pm: PluginManager, folder: Path) -> None:
         spec = importlib.util.spec_from_file_location(f"qnkpi_plugins_dir.{file.stem}", file)
         assert spec is not None and spec.loader is not None
         module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module  # pydantic resolves annotations through it
         try:
             spec.loader.exec_module(module)
         except Exception as exc:
+            sys.modules.pop(spec.name, None)
             raise PluginError(name, f"failed to load {file}: {type(exc).__name__}: {exc}") \
                 from exc
         _register(pm, module, name)

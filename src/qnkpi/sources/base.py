@@ -69,8 +69,9 @@ class TabularSource(Source):
 
 
 def unit_rows(codes: Sequence[str], request: FetchRequest, *, file: Path | str | None,
-              first_row: int = 2) -> npt.NDArray[np.int64]:
-    """Map unit codes to panel rows; an unknown code is a :class:`DataError` naming it."""
+              row_numbers: npt.NDArray[np.int64] | None = None) -> npt.NDArray[np.int64]:
+    """Map unit codes to panel rows; an unknown code is a :class:`DataError` naming it
+    and its row (``row_numbers[i]``, default ``i + 2``: a header, then data)."""
     index = request.units
     rows = np.empty(len(codes), dtype=np.int64)
     for i, code in enumerate(codes):
@@ -79,7 +80,8 @@ def unit_rows(codes: Sequence[str], request: FetchRequest, *, file: Path | str |
             hint = did_you_mean(code, index)
             raise DataError(
                 f"unit code '{code}' is not in the spec's org units{hint}; add the unit to "
-                "the org units or correct the code", file=file, row=i + first_row,
+                "the org units or correct the code", file=file,
+                row=int(row_numbers[i]) if row_numbers is not None else i + 2,
                 source=request.source)
         rows[i] = row
     return rows

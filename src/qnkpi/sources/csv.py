@@ -3,14 +3,28 @@
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 
 from qnkpi.errors import DataError, did_you_mean
-from qnkpi.sources.base import FetchRequest, FloatPanel, TabularSource, group, scatter, unit_rows
+from qnkpi.sources.base import (
+    FetchRequest,
+    FloatPanel,
+    MeasureRequest,
+    TabularSource,
+    group,
+    scatter,
+    unit_rows,
+)
 from qnkpi.spec.models import RelPath
+
+__all__ = ["CsvSource"]
+
+IntArray = npt.NDArray[np.int64]
 
 
 class CsvSource(TabularSource):
@@ -30,125 +44,133 @@ class CsvSource(TabularSource):
         return f"read {self.path} ({self.layout}; columns {cols})"
 
     def fetch(self, request: FetchRequest) -> dict[str, FloatPanel]:
-        header, rows = self._read(request)
-        cells = zip(*rows, strict=True) if rows else [() for _ in header]
-        columns: dict[str, tuple[str, ...]] = dict(zip(header, cells, strict=True))
+        table = _Table.read(self.path, self.delimiter, request.source)
         needed = [self.unit, self.year]
         if self.layout == "long":
             needed += [self.measure_column, self.value_column]
         else:
             needed += [m.column for m in request.measures if m.column is not None]
-        for name in needed:
-            if name not in columns:
-                raise DataError(
-                    f"no column '{name}'{did_you_mean(name, header)}; the file has: "
-                    f"{', '.join(header)}", file=self.path, row=1, source=request.source)
-        units = unit_rows([c.strip() for c in columns[self.unit]], request, file=self.path)
-        years = self._years(columns[self.year], request)
-        if self.layout == "long":
-            return self._long(columns, units, years, request)
-        values = {m.name: self._cells(columns[m.column], m.column, m.aggregate, request)
-                  for m in request.measures if m.column is not None}
-        return self._shape(values, units, years, request)
-
-    def _shape(self, values: dict[str, FloatPanel], units: npt.NDArray[np.int64],
-               years: npt.NDArray[np.int64], request: FetchRequest,
-               row_numbers: npt.NDArray[np.int64] | None = None) -> dict[str, FloatPanel]:
-        tables = [m for m in request.measures if m.aggregate is None]
-        out = {}
-        if tables:
-            out = scatter(units, years, {m.name: values[m.name] for m in tables}, request,
-                          file=self.path, row_numbers=row_numbers)
-        for m in request.measures:
-            if m.aggregate is not None:
-                col = values.get(m.name) if m.column is not None else None
-                out[m.name] = group(units, years, col, m.aggregate, request)
-        return out
-
-    def _long(self, columns: dict[str, tuple[str, ...]], units: npt.NDArray[np.int64],
-              years: npt.NDArray[np.int64], request: FetchRequest) -> dict[str, FloatPanel]:
-        names = np.array([c.strip() for c in columns[self.measure_column]])
-        numbers = self._numbers(columns[self.value_column], self.value_column, request)
+        table.require(needed)
+        units = unit_rows(table.text(self.unit).tolist(), request, file=self.path,
+                          row_numbers=table.numbers)
+        years = table.years(self.year)
+        if self.layout == "wide":
+            values = {m.name: table.cells(m.column, m.aggregate)
+                      for m in request.measures if m.column is not None}
+            return _shape(request.measures, values, units, years, table.numbers, request,
+                          self.path)
+        names = table.text(self.measure_column)
         out: dict[str, FloatPanel] = {}
         for m in request.measures:
-            key = m.column or m.name
-            pick = np.flatnonzero(names == key)
-            req = FetchRequest(request.source, (m,), request.units, request.years)
-            vals = {m.name: numbers[pick]} if m.column is not None or m.aggregate is None else {}
-            out.update(self._shape(vals, units[pick], years[pick], req,
-                                   row_numbers=pick.astype(np.int64) + 2))
+            pick = np.flatnonzero(names == (m.column or m.name))
+            values = {m.name: table.cells(self.value_column, m.aggregate)[pick]}
+            if m.aggregate == "count" and m.column is None:
+                values = {}
+            out.update(_shape((m,), values, units[pick], years[pick], table.numbers[pick],
+                              request, self.path))
         return out
 
-    def _read(self, request: FetchRequest) -> tuple[list[str], list[list[str]]]:
+
+def _shape(measures: tuple[MeasureRequest, ...], values: dict[str, FloatPanel],
+           units: IntArray, years: IntArray, numbers: IntArray, request: FetchRequest,
+           path: Path) -> dict[str, FloatPanel]:
+    """Panels from rows: tables placed as they are, record-level rows aggregated."""
+    tables = [m for m in measures if m.aggregate is None]
+    out = {}
+    if tables:
+        out = scatter(units, years, {m.name: values[m.name] for m in tables}, request,
+                      file=path, row_numbers=numbers)
+    for m in measures:
+        if m.aggregate is not None:
+            out[m.name] = group(units, years, values.get(m.name), m.aggregate, request)
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class _Table:
+    """The file's cells by column, with each row's number as a spreadsheet shows it
+    (the header is row 1; blank lines count but hold no data)."""
+
+    path: Path
+    source: str
+    header: list[str]
+    columns: dict[str, tuple[str, ...]]
+    numbers: IntArray
+
+    @classmethod
+    def read(cls, path: Path, delimiter: str, source: str) -> _Table:
+        def fail(message: str, row: int | None = None) -> DataError:
+            return DataError(message, file=path, row=row, source=source)
+
         try:
-            with open(self.path, encoding="utf-8-sig", newline="") as handle:
-                reader = csv.reader(handle, delimiter=self.delimiter)
+            with open(path, encoding="utf-8-sig", newline="") as handle:
+                reader = csv.reader(handle, delimiter=delimiter)
                 header = next(reader, None)
                 if header is None:
-                    raise DataError("the file is empty; it needs a header row naming the "
-                                    "columns", file=self.path, source=request.source)
+                    raise fail("the file is empty; it needs a header row naming the columns")
                 header = [h.strip() for h in header]
-                rows = []
+                rows, numbers = [], []
                 for number, row in enumerate(reader, start=2):
                     if not any(cell.strip() for cell in row):
-                        continue  # blank lines
+                        continue
                     if len(row) != len(header):
-                        raise DataError(
-                            f"{len(row)} cells where the header has {len(header)}; check "
-                            "for a stray delimiter or a missing cell", file=self.path,
-                            row=number, source=request.source)
+                        raise fail(f"{len(row)} cells where the header has {len(header)}; "
+                                   "check for a stray delimiter or a missing cell", number)
                     rows.append(row)
+                    numbers.append(number)
         except FileNotFoundError:
-            raise DataError("file not found; check 'path' (relative paths start at the spec "
-                            "file's folder)", file=self.path, source=request.source) from None
+            raise fail("file not found; check 'path' (relative paths start at the spec "
+                       "file's folder)") from None
         except UnicodeDecodeError as exc:
-            raise DataError(f"not UTF-8 text (byte {exc.start}); save it as 'CSV UTF-8'",
-                            file=self.path, source=request.source) from None
+            raise fail(f"not UTF-8 text (byte {exc.start}); save it as 'CSV UTF-8'") from None
         except csv.Error as exc:
-            raise DataError(f"not valid CSV: {exc}", file=self.path,
-                            source=request.source) from None
-        return header, rows
+            raise fail(f"not valid CSV: {exc}") from None
+        cells = zip(*rows, strict=True) if rows else [() for _ in header]
+        return cls(path, source, header, dict(zip(header, cells, strict=True)),
+                   np.array(numbers, dtype=np.int64))
 
-    def _years(self, cells: tuple[str, ...], request: FetchRequest) -> npt.NDArray[np.int64]:
-        text = np.char.strip(np.asarray(cells, dtype=str))
-        digits = np.char.isdigit(text) & (np.char.str_len(text) == 4)
-        years = np.where(digits, text, "0").astype(np.float64)
-        bad = np.flatnonzero(~digits)
-        if bad.size:
-            raise DataError(f"column '{self.year}': '{cells[bad[0]]}' is not a year; write "
-                            "years as four digits, such as 2024",
-                            file=self.path, row=int(bad[0]) + 2, source=request.source)
-        return years.astype(np.int64)
+    def _fail(self, message: str, index: int | None = None) -> DataError:
+        row = int(self.numbers[index]) if index is not None else 1
+        return DataError(message, file=self.path, row=row, source=self.source)
 
-    def _cells(self, cells: tuple[str, ...], column: str, aggregate: str | None,
-               request: FetchRequest) -> FloatPanel:
-        """Numbers, or for ``aggregate: count`` just which cells are filled (any text)."""
-        if aggregate == "count":
-            filled = np.char.strip(np.asarray(cells, dtype=str)) != ""
-            return np.where(filled, 1.0, np.nan)
-        return self._numbers(cells, column, request)
+    def require(self, names: list[str]) -> None:
+        for name in names:
+            if name not in self.columns:
+                raise self._fail(f"no column '{name}'{did_you_mean(name, self.header)}; the "
+                                 f"file has: {', '.join(self.header)}")
 
-    def _numbers(self, cells: tuple[str, ...], column: str,
-                 request: FetchRequest) -> FloatPanel:
-        text = np.char.strip(np.asarray(cells, dtype=str))
+    def text(self, column: str) -> npt.NDArray[np.str_]:
+        return np.char.strip(np.asarray(self.columns[column], dtype=str))
+
+    def years(self, column: str) -> IntArray:
+        text = self.text(column)
+        ok = np.char.isdigit(text) & (np.char.str_len(text) == 4)
+        if not ok.all():
+            bad = int(np.flatnonzero(~ok)[0])
+            raise self._fail(f"column '{column}': '{text[bad]}' is not a year; write years "
+                             "as four digits, such as 2024", bad)
+        return text.astype(np.int64)
+
+    def cells(self, column: str, aggregate: str | None) -> FloatPanel:
+        """Numbers (NaN where empty), or for ``aggregate: count`` which cells are filled."""
+        text = self.text(column)
         empty = text == ""
+        if aggregate == "count":
+            return np.where(empty, np.nan, 1.0)
         try:
             values = np.where(empty, "nan", text).astype(np.float64)
-        except ValueError:
-            values = None
-        if values is not None:
             bad = np.flatnonzero(~empty & ~np.isfinite(values))
-            if not bad.size:
-                return values
-        else:
-            bad = np.array([i for i, cell in enumerate(text) if cell and not _is_number(cell)])
+        except ValueError:
+            bad = np.array([i for i, cell in enumerate(text.tolist())
+                            if cell and not _is_number(cell)])
+        if not bad.size:
+            return values
         cell = str(text[bad[0]])
         hint = "; write numbers with a '.' for decimals and no thousands separator"
         if "," in cell:
             hint = "; use '.' as the decimal point (52.3, not 52,3) and no thousands separator"
-        raise DataError(f"column '{column}': '{cell}' is not a number{hint}; leave the cell "
-                        "empty if the value is missing", file=self.path, row=int(bad[0]) + 2,
-                        source=request.source)
+        raise self._fail(f"column '{column}': '{cell}' is not a number{hint}; leave the cell "
+                         "empty if the value is missing", int(bad[0]))
 
 
 def _is_number(cell: str) -> bool:
@@ -156,6 +178,3 @@ def _is_number(cell: str) -> bool:
         return bool(np.isfinite(float(cell)))
     except ValueError:
         return False
-
-
-__all__ = ["CsvSource"]

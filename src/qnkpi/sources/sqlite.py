@@ -8,7 +8,7 @@ from typing import Literal, NamedTuple
 import numpy as np
 from pydantic import model_validator
 
-from qnkpi.errors import DataError
+from qnkpi.errors import DataError, did_you_mean
 from qnkpi.sources.base import (
     FetchRequest,
     FloatPanel,
@@ -53,10 +53,15 @@ class SqliteSource(TabularSource):
     def _from(self) -> str:
         return quote(self.table) if self.table is not None else f"({self.query}) AS q"
 
+    def _keys(self) -> tuple[str, str]:
+        # codes are text, whatever the column's type, and " 193" is "193"; years integers
+        return (f"TRIM(CAST({quote(self.unit)} AS TEXT))",
+                f"CAST({quote(self.year)} AS INTEGER)")
+
     def statements(self, request: FetchRequest) -> list[_Statement]:
         """The SQL this source runs for ``request``: at most one query for the measures
         read as they are and one ``GROUP BY unit, year`` for all record-level measures."""
-        unit, year = quote(self.unit), quote(self.year)
+        unit, year = self._keys()
         where = f"WHERE {year} BETWEEN ? AND ?"
         bounds = (int(request.years[0]), int(request.years[-1]))
         out = []
@@ -79,7 +84,7 @@ class SqliteSource(TabularSource):
                          for st in self.statements(request))
 
     def fetch(self, request: FetchRequest) -> dict[str, FloatPanel]:
-        if not self.path.exists():
+        if not self.path.is_file():
             raise DataError("database file not found; check 'path' (relative paths start at "
                             "the spec file's folder)", file=self.path, source=request.source)
         uri = f"{self.path.resolve().as_uri()}?mode=ro"
@@ -87,6 +92,7 @@ class SqliteSource(TabularSource):
         try:
             conn = sqlite3.connect(uri, uri=True)
             try:
+                self._check(conn, request)
                 for st in self.statements(request):
                     rows = conn.execute(st.sql, st.params).fetchall()
                     out.update(self._panels(rows, st, request))
@@ -96,19 +102,46 @@ class SqliteSource(TabularSource):
             raise DataError(f"SQLite: {exc}", file=self.path, source=request.source) from None
         return out
 
+    def _check(self, conn: sqlite3.Connection, request: FetchRequest) -> None:
+        """Columns that do not exist (SQLite would read "name" as a string) and text in
+        columns to aggregate (SQLite would sum it as 0) are errors, not numbers."""
+        cursor = conn.execute(f"SELECT * FROM {self._from()} LIMIT 0")
+        have = [d[0] for d in cursor.description]
+        needed = [self.unit, self.year, *(m.column for m in request.measures if m.column)]
+        for name in needed:
+            if name not in have:
+                raise DataError(f"no column '{name}'{did_you_mean(name, have)}; the "
+                                f"{'table' if self.table else 'query'} has: {', '.join(have)}",
+                                file=self.path, source=request.source)
+        numeric = sorted({m.column for m in request.measures
+                          if m.column and m.aggregate not in (None, "count")})
+        if not numeric:
+            return
+        unit, year = self._keys()
+        text = " OR ".join(f"typeof({quote(c)}) NOT IN ('integer', 'real', 'null')"
+                           for c in numeric)
+        row = conn.execute(f"SELECT {unit}, {year}, {', '.join(map(quote, numeric))} FROM "
+                           f"{self._from()} WHERE {text} LIMIT 1").fetchone()
+        if row is not None:
+            column, cell = next((c, v) for c, v in zip(numeric, row[2:], strict=True)
+                                if not isinstance(v, (int, float)) and v is not None)
+            raise DataError(f"column '{column}': {cell!r} for unit '{row[0]}' in {row[1]} is "
+                            "not a number; store numbers as INTEGER or REAL, missing as NULL",
+                            file=self.path, source=request.source)
+
     def _panels(self, rows: list[tuple[object, ...]], st: _Statement,
                 request: FetchRequest) -> dict[str, FloatPanel]:
         batch = st.measures
-        codes = [str(r[0]).strip() for r in rows]
-        units = unit_rows(codes, request, file=self.path, first_row=1)
-        years = np.array([int(r[1]) for r in rows], dtype=np.int64)  # type: ignore[call-overload]
+        codes = [str(r[0]) for r in rows]
+        numbers = np.arange(1, len(rows) + 1, dtype=np.int64)  # result rows, 1-based
+        units = unit_rows(codes, request, file=self.path, row_numbers=numbers)
+        years = np.array([r[1] for r in rows], dtype=np.int64)
         values = {}
         for j, m in enumerate(batch):
             column = [r[2 + j] for r in rows]
             values[m.name] = _floats(column, m, codes, years, request, self)
         if not st.grouped:
-            return scatter(units, years, values, request, file=self.path,
-                           row_numbers=np.arange(1, len(rows) + 1, dtype=np.int64))
+            return scatter(units, years, values, request, file=self.path, row_numbers=numbers)
         n_units, n_years = request.shape
         flat = units * n_years + (years - request.years[0])
         panels = {}

@@ -76,6 +76,7 @@ def parse_spec(text: str, *, file: str | Path = "<spec>", base_dir: str | Path |
     assert isinstance(spec, Spec)
     spec._file = file
     spec._located = sub
+    spec._plugins = plugins
     problems.extend(p for p in check_spec(spec) if p.severity == "error")
     if problems:
         raise SpecError(problems)

@@ -41,6 +41,12 @@ class Spec(Model):
 
     _file: Path | None = PrivateAttr(default=None)
     _located: dict[str, Located] = PrivateAttr(default_factory=dict)
+    _plugins: Plugins | None = PrivateAttr(default=None)
+
+    @property
+    def plugins(self) -> Plugins | None:
+        """The plugin registry the spec was loaded with (evaluation uses it too)."""
+        return self._plugins
 
     @property
     def file(self) -> Path | None:
