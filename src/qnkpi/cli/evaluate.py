@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 
@@ -32,6 +33,8 @@ def run(args: argparse.Namespace) -> int:
     plugins = default_plugins()
     reporter_for(plugins, args.format)  # fail on a bad format before the work
     spec = load_spec(args.spec, plugins=plugins)
+    for warning in spec.warnings:
+        print(warning, file=sys.stderr)
     result = evaluate(spec, year=args.year, units=args.unit, plugins=plugins)
     write_report(result, plugins, args.format, args.output, args.lang)
     return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 
@@ -23,6 +24,8 @@ def run(args: argparse.Namespace) -> int:
     plugins = default_plugins()
     spec = load_spec(args.spec, plugins=plugins)
     result = evaluate(spec, plugins=plugins)
+    for warning in spec.warnings:
+        print(warning, file=sys.stderr)
     s = result.summary()
     print(f"{args.spec}: valid. {len(spec.indicators)} indicators, {len(spec.measures)} "
           f"measures, {len(spec.sources)} sources, {len(spec.org_units.units)} units; "

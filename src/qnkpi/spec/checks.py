@@ -92,6 +92,11 @@ def _indicators(spec: Spec) -> Iterator[Problem]:
                                f"{ind.baseline.year} is after the programme ends ({period.end})")
         for i, target in enumerate(ind.targets):
             at = (*here, "targets", i)
+            against = {"increase": ("<", "<="), "decrease": (">", ">=")}[ind.direction]
+            if target.op in against:
+                yield spec.problem((*at, "op"), f"op '{target.op}' on an indicator whose "
+                                   f"direction is '{ind.direction}': is one of them wrong?",
+                                   severity="warning")
             for year in {target.first_year, target.last_year}:
                 if not period.start <= year <= period.end:
                     yield spec.problem((*at, "year" if target.year is not None else "years"),

@@ -77,9 +77,11 @@ def parse_spec(text: str, *, file: str | Path = "<spec>", base_dir: str | Path |
     spec._file = file
     spec._located = sub
     spec._plugins = plugins
-    problems.extend(p for p in check_spec(spec) if p.severity == "error")
+    found = check_spec(spec)
+    problems.extend(p for p in found if p.severity == "error")
     if problems:
         raise SpecError(problems)
+    spec._warnings = tuple(p for p in found if p.severity != "error")
     return spec
 
 

@@ -42,6 +42,12 @@ class Spec(Model):
     _file: Path | None = PrivateAttr(default=None)
     _located: dict[str, Located] = PrivateAttr(default_factory=dict)
     _plugins: Plugins | None = PrivateAttr(default=None)
+    _warnings: tuple[Problem, ...] = PrivateAttr(default=())
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        """Problems that do not stop evaluation but deserve a look."""
+        return self._warnings
 
     @property
     def plugins(self) -> Plugins | None:
