@@ -21,6 +21,8 @@ _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 #: Most nodes a document may expand to; bounds "billion laughs" alias bombs.
 MAX_NODES = 200_000
+#: Deepest nesting a document may have (also bounds aliases inside their own anchor).
+MAX_DEPTH = 100
 
 Path_ = tuple[str | int, ...]
 
@@ -33,6 +35,8 @@ class Located:
     file: Path
     values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    #: each scalar value as written in the file (06652 rather than 3498)
+    scalars: dict[Path_, str] = field(default_factory=dict)
 
     def position(self, path: Path_, *, key: bool = False) -> tuple[int | None, int | None]:
         """Where ``path`` is in the file; falls back to the closest enclosing value."""
@@ -64,9 +68,11 @@ def load_yaml(text: str, file: Path) -> Located:
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
-        raise SpecError(_syntax_problem(exc, file)) from None
+        raise SpecError(_syntax_problem(exc, file, text)) from None
     except yaml.YAMLError as exc:
         raise SpecError(Problem(f"not valid YAML: {exc}", file)) from None
+    except RecursionError:
+        raise SpecError(Problem(_TOO_DEEP, file)) from None
     located = Located(data=None, file=file)
     if root is None:
         return located
@@ -77,12 +83,18 @@ def load_yaml(text: str, file: Path) -> Located:
     return located
 
 
-def _syntax_problem(exc: yaml.MarkedYAMLError, file: Path) -> Problem:
+_TOO_DEEP = f"the document nests more than {MAX_DEPTH} levels deep; simplify it"
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, file: Path, text: str = "") -> Problem:
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark else None
     column = mark.column + 1 if mark else None
     problem = (exc.problem or "invalid YAML").strip()
-    if "\t" in problem or "\\t" in problem:
+    lines = text.splitlines()
+    here = lines[mark.line] if mark and mark.line < len(lines) else ""
+    at_tab = here[mark.column:mark.column + 1] == "\t" if mark else False
+    if "\t" in problem or "\\t" in problem or " tab " in problem or at_tab:
         message = "a tab character here: YAML indents with spaces only; replace tabs with spaces"
     elif isinstance(exc, yaml.constructor.ConstructorError):
         message = f"{problem}; only plain YAML is accepted (no tags that build objects)"
@@ -97,9 +109,26 @@ class _Builder:
         self.loader = loader
         self.located = located
         self.count = 0
+        self.depth = 0
+        self.merged: dict[int, int] = {}
         self.problems: list[Problem] = []
 
     def build(self, node: yaml.Node, path: Path_) -> Any:
+        self.depth += 1
+        try:
+            return self._build(node, path)
+        finally:
+            self.depth -= 1
+
+    def _build(self, node: yaml.Node, path: Path_) -> Any:
+        if self.depth > MAX_DEPTH:
+            line, column = _mark(node)
+            raise SpecError(Problem(_TOO_DEEP, self.located.file, line, column))
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in (
+                "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
+            line, column = _mark(node)
+            raise SpecError(Problem(f"tag '{node.tag}': only plain YAML is accepted (no tags "
+                                    "that build objects)", self.located.file, line, column))
         self.count += 1
         if self.count > MAX_NODES:
             line, column = _mark(node)
@@ -111,36 +140,53 @@ class _Builder:
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        self.located.scalars.setdefault(path, node.value)
         try:
             return self.loader.construct_object(node, deep=True)
         except yaml.MarkedYAMLError as exc:
             raise SpecError(_syntax_problem(exc, self.located.file)) from None
 
     def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict[Hashable, Any]:
-        try:
-            self.loader.flatten_mapping(node)  # YAML merge keys (<<)
-        except yaml.MarkedYAMLError as exc:
-            raise SpecError(_syntax_problem(exc, self.located.file)) from None
-        result: dict[Hashable, Any] = {}
+        own: dict[Hashable, Any] = {}
+        merged: dict[Hashable, Any] = {}  # from merge keys (<<): the mapping's own keys win
         first_seen: dict[Hashable, tuple[int, int]] = {}
         for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                for name, value in self._merge(value_node, path).items():
+                    merged.setdefault(name, value)
+                continue
             key = self.build(key_node, (*path, "<key>"))
+            line, column = _mark(key_node)
             if isinstance(key, (list, dict)):
-                line, column = _mark(key_node)
                 self.problems.append(Problem("a mapping key must be a plain value",
                                              self.located.file, line, column))
                 continue
             if not isinstance(key, (str, int)):
                 key = str(key)
-            if key in result:
-                line, column = _mark(key_node)
+            if key in own:
                 self.problems.append(Problem(
                     f"duplicate key '{key}' (first at line {first_seen[key][0]}); "
                     "YAML would silently keep only the last one: remove or rename one",
                     self.located.file, line, column))
                 continue
-            first_seen[key] = _mark(key_node)
+            first_seen[key] = (line, column)
             child = (*path, key)
-            self.located.keys[child] = _mark(key_node)
-            result[key] = self.build(value_node, child)
-        return result
+            self.located.keys[child] = (line, column)
+            own[key] = self.build(value_node, child)
+        if not merged:
+            return own
+        return {**{k: v for k, v in merged.items() if k not in own}, **own}
+
+    def _merge(self, node: yaml.Node, path: Path_) -> dict[Hashable, Any]:
+        """The mapping(s) a merge key ``<<`` names; earlier ones win, as YAML says."""
+        sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        out: dict[Hashable, Any] = {}
+        for source in sources:
+            if not isinstance(source, yaml.MappingNode):
+                line, column = _mark(source)
+                raise SpecError(Problem("'<<' merges mappings only: give it an alias of a "
+                                        "mapping (<<: *defaults) or a list of them",
+                                        self.located.file, line, column))
+            for name, value in self.build(source, path).items():
+                out.setdefault(name, value)
+        return out

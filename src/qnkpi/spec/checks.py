@@ -21,7 +21,9 @@ def check_spec(spec: Spec) -> list[Problem]:
 
 def _org_units(spec: Spec) -> Iterator[Problem]:
     org = spec.org_units
-    levels = {name: i for i, name in enumerate(org.levels)}
+    levels: dict[str, int] = {}
+    for i, name in enumerate(org.levels):
+        levels.setdefault(name, i)
     if len(levels) != len(org.levels):
         yield spec.problem(("org_units", "levels"), "a level is listed twice")
     seen: dict[str, int] = {}

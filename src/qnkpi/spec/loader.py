@@ -107,6 +107,8 @@ def _read(file: Path, *, referenced: Located | None = None,
         raise fail(f"not UTF-8 text (byte {exc.start}); save the file as UTF-8") from None
     except OSError as exc:
         raise fail(f"cannot be read: {exc.strerror}") from None
+    except ValueError as exc:  # e.g. a NUL character in the path
+        raise fail(f"not a usable file name ({exc})") from None
 
 
 def _validate(model: type[BaseModel], located: Located, problems: list[Problem],
@@ -115,7 +117,8 @@ def _validate(model: type[BaseModel], located: Located, problems: list[Problem],
         return model.model_validate(located.data if data is None else data,
                                     context={"base_dir": base})
     except ValidationError as exc:
-        errors = [e for e in exc.errors(include_url=False) if e["loc"][:1] != skip]
+        errors = [e for e in exc.errors(include_url=False)
+                  if not skip or tuple(e["loc"][:len(skip)]) != skip]
         # a misspelt key also makes the right one "missing": report the misspelling only
         misspelt = set()
         for e in errors:
@@ -166,7 +169,8 @@ def _problem(model: type[BaseModel], located: Located, error: Any) -> Problem:
         what = str(ctx.get("discriminator", "")).strip("'")
         return located.problem(path, f"missing required key '{what}'")
     if kind == "string_type" and isinstance(error.get("input"), (int, float)):
-        return located.problem(path, f"'{error['input']}' must be text: put it in quotes "
+        written = located.scalars.get(path, error["input"])
+        return located.problem(path, f"'{written}' must be text: put it in quotes "
                                "(YAML reads unquoted codes such as 06652 as numbers)")
     if kind == "literal_error" and loc == ("qnkpi",):
         return located.problem(path, "this qnkpi reads spec format 1: write 'qnkpi: 1'")

@@ -28,10 +28,10 @@ def spec_schema(plugins: Plugins | None = None) -> dict[str, Any]:
         {"type": "string", "description": "path of an org-units file, relative to the spec"},
         props["org_units"],
     ]}
-    return {"$schema": SCHEMA_DIALECT, "title": "qnkpi spec, format 1", **schema}
+    return {**schema, "$schema": SCHEMA_DIALECT, "title": "qnkpi spec, format 1"}
 
 
 def org_units_schema() -> dict[str, Any]:
     """The JSON Schema of an org-units file."""
-    return {"$schema": SCHEMA_DIALECT, "title": "qnkpi org units",
-            **OrgUnitsSpec.model_json_schema(mode="validation")}
+    return {**OrgUnitsSpec.model_json_schema(mode="validation"),
+            "$schema": SCHEMA_DIALECT, "title": "qnkpi org units"}
