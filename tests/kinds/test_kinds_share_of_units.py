@@ -62,7 +62,8 @@ def test_share_at_each_district_is_all_or_nothing() -> None:
     assert [(c.unit, c.value, c.numerator, c.denominator, c.status)
             for c in result.checks("share")] == [
         ("D1", 100.0, 1.0, 1.0, "met"), ("D2", 0.0, 0.0, 1.0, "not_met"),
-        ("D3", 100.0, 1.0, 1.0, "met"), ("D4", 0.0, 0.0, 1.0, "not_met")]
+        ("D3", 100.0, 1.0, 1.0, "met"), ("D4", None, None, None, "no_data")]
+    # D4 did not report: at D4 itself there is no share to speak of
 
 
 def test_rule_between_includes_both_bounds() -> None:
@@ -123,11 +124,11 @@ def test_skip_with_no_unit_reporting_is_no_data() -> None:
     assert check.value is None
 
 
-def test_not_met_with_no_unit_reporting_is_zero_percent() -> None:
+def test_no_unit_reporting_is_no_data_not_zero_percent() -> None:
     data = {"x": {"D1": {2023: None}}, "y": {"P": {2023: 1.0}}}
     check = _share(_spec({}, data))
-    assert (check.value, check.numerator, check.denominator) == (0.0, 0.0, 4.0)
-    assert check.status == "not_met"
+    assert (check.value, check.numerator, check.denominator) == (None, None, None)
+    assert check.status == "no_data"
 
 
 def test_expected_units_follow_the_tree_of_each_year() -> None:

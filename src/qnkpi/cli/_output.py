@@ -15,6 +15,12 @@ if TYPE_CHECKING:
     from qnkpi.plugin.manager import Plugins
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def reporter_for(plugins: Plugins, name: str) -> object:
     reporters = plugins.reporters
     if name not in reporters:
@@ -43,6 +49,7 @@ def write_report(result: Result, plugins: Plugins, fmt: str, output: str | None,
                   else os.fdopen(fd, "w", encoding="utf-8", newline=""))
         with stream:
             reporter.write(result, stream, lang=lang)  # type: ignore[attr-defined]
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp's 0600 would outlive the rename
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -118,13 +118,15 @@ def _owner(plugins: Plugins, hook: str, name: str) -> str:
 
 def _fetch(spec: Spec, tree: OrgTree, plugins: Plugins) -> dict[str, FloatPanel]:
     out: dict[str, FloatPanel] = {}
+    failed: list[QnkpiError] = []  # every source is read, so one run names every bad one
     for source_name, request in fetch_requests(spec, tree).items():
         source = spec.sources[source_name]
         assert isinstance(source, Source)
         try:
             got = source.fetch(request)
-        except QnkpiError:
-            raise
+        except QnkpiError as exc:
+            failed.append(exc)
+            continue
         except Exception as exc:
             plugin = _owner(plugins, "register_source_types", source.type)
             raise PluginError(plugin, f"source '{source_name}' (type '{source.type}') failed: "
@@ -136,6 +138,10 @@ def _fetch(spec: Spec, tree: OrgTree, plugins: Plugins) -> dict[str, FloatPanel]
                 raise PluginError(plugin, f"source type '{source.type}' returned no "
                                   f"{tree.shape} panel for measure '{m.name}'")
             out[m.name] = np.asarray(panel, dtype=np.float64)
+    if len(failed) == 1:
+        raise failed[0]
+    if failed:
+        raise DataError(f"{len(failed)} sources failed:\n" + "\n".join(f"  {e}" for e in failed))
     return out
 
 

@@ -17,7 +17,8 @@ class ShareOfUnitsIndicator(IndicatorKind):
 
     The expected units come from that year's tree, not from the data: a unit that did
     not report counts as not meeting the rule (``missing: not_met``, the default) or is
-    left out of numerator and denominator (``missing: skip``).
+    left out of numerator and denominator (``missing: skip``). Where none of the expected
+    units reported, the share is missing (no data), never 0%.
     """
 
     kind: Literal["share_of_units"]
@@ -44,8 +45,10 @@ class ShareOfUnitsIndicator(IndicatorKind):
         meets = reported & compare(per_unit, op, lo, hi)  # type: ignore[arg-type]
         numerator = tree.subtree_count(meets)
         denominator = tree.subtree_count(reported if self.missing == "skip" else expected)
+        # where no expected unit reported at all there is no share to speak of, not 0%
+        known = (denominator > 0) & (tree.subtree_count(reported) > 0)
         with np.errstate(invalid="ignore", divide="ignore"):
-            value = np.where(denominator > 0, numerator * 100.0 / denominator, np.nan)
-        numerator = np.where(denominator > 0, numerator, np.nan)
-        denominator = np.where(denominator > 0, denominator, np.nan)
+            value = np.where(known, numerator * 100.0 / denominator, np.nan)
+        numerator = np.where(known, numerator, np.nan)
+        denominator = np.where(known, denominator, np.nan)
         return IndicatorPanel(value, numerator, denominator)

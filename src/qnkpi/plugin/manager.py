@@ -93,7 +93,7 @@ def get_plugin_manager(*, autoload: bool | None = None,
         if not pm.is_blocked(module_name):
             pm.register(importlib.import_module(module_name), name=module_name)
     for plugin in plugins:
-        pm.register(plugin)
+        _register(pm, plugin, _name_of(pm, plugin))
     try:
         pm.check_pending()
     except pluggy.PluginValidationError as exc:
@@ -138,6 +138,19 @@ def _load_directory(pm: PluginManager, folder: Path) -> None:
         pm.origins[name] = str(file)
 
 
+def _name_of(pm: PluginManager, plugin: object) -> str:
+    """A readable name for a plugin object passed from Python (pluggy would use its id)."""
+    name = getattr(plugin, "__name__", None)
+    if not isinstance(name, str):
+        cls = type(plugin)
+        name = f"{cls.__module__}.{cls.__qualname__}"
+    base, n = name, 1
+    while pm.has_plugin(name):
+        n += 1
+        name = f"{base}#{n}"
+    return name
+
+
 def _register(pm: pluggy.PluginManager, plugin: object, name: str) -> None:
     try:
         pm.register(plugin, name=name)
@@ -162,7 +175,11 @@ class Plugins:
     """A typed registry over a plugin manager: what every plugin registered.
 
     Built once from the manager's hooks, each implementation called on its own so that
-    every registration (and every error) is attributed to its plugin.
+    every registration (and every error) is attributed to its plugin. Implementations are
+    called in pluggy's order: the last registered first (so plugins given in Python, then
+    the built-ins, then the plugins directory, then entry points), ``tryfirst`` and
+    ``trylast`` respected. A name registered twice is an error naming both plugins; when
+    one of them is a built-in, the error is the other's.
     """
 
     pm: PluginManager
@@ -174,7 +191,7 @@ class Plugins:
             found: dict[str, Registration] = {}
             self.registrations[hook] = found
             caller = getattr(self.pm.hook, hook)
-            for impl in caller.get_hookimpls():
+            for impl in reversed(caller.get_hookimpls()):  # pluggy's call order
                 if trace:
                     print(f"qnkpi: {hook}() of plugin '{impl.plugin_name}'", file=sys.stderr)
                 register = _Registrar(hook, impl.plugin_name, found)
@@ -238,8 +255,11 @@ class _Registrar:
         name, obj, extra = self._check(*args)
         if name in self.found:
             other = self.found[name].plugin
-            raise PluginError(self.plugin, f"registers '{name}' in {self.hook}, which plugin "
-                              f"'{other}' already registered; disable one of them")
+            blamed, first = self.plugin, other
+            if blamed in BUILTIN_PLUGINS:  # the built-in was there first, in spirit
+                blamed, first = first, blamed
+            raise PluginError(blamed, f"registers '{name}' in {self.hook}, which plugin "
+                              f"'{first}' already registered; disable one of them")
         self.found[name] = Registration(self.hook, name, obj, self.plugin, extra)
 
     def _fail(self, message: str) -> PluginError:

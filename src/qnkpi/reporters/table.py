@@ -23,16 +23,17 @@ __all__ = ["TableReporter", "format_value"]
 _MARK = {1: ("✓", "green"), 2: ("✗", "red"), 3: ("·", "yellow")}
 
 
-def format_value(value: float, ind: IndicatorSpec) -> str:
-    """A value rounded for reading (the comparison itself is never rounded)."""
+def format_value(value: float, ind: IndicatorSpec, decimals: int | None = None) -> str:
+    """A value rounded for reading (the comparison itself is never rounded): the
+    indicator's ``decimals``, else 1 for percentages, 0 for whole numbers, 2 otherwise."""
     if math.isnan(value):
         return "–"
-    decimals = ind.decimals
     if decimals is None:
-        decimals = 0 if ind.unit != "percent" and float(value).is_integer() else (
-            1 if ind.unit == "percent" else 2)
-    text = f"{value:,.{decimals}f}"
-    return text + ("%" if ind.unit == "percent" else "")
+        decimals = ind.decimals
+    if decimals is None:
+        whole = ind.unit != "percent" and float(value).is_integer()
+        decimals = 0 if whole else 1 if ind.unit == "percent" else 2
+    return f"{value:,.{decimals}f}" + ("%" if ind.unit == "percent" else "")
 
 
 def _bound(value: float) -> str:
@@ -42,29 +43,33 @@ def _bound(value: float) -> str:
 def _threshold(res: IndicatorResult, row: int, col: int) -> str:
     t = res.thresholds
     op = OPS[t.op[row, col]]
+    marks = " ~" if t.interpolated[row, col] else ""
+    if res.spec.targets[int(t.target[row, col])].aspirational:
+        marks += " *"
     if op == "between":
-        return f"{_bound(t.lo[row, col])}–{_bound(t.hi[row, col])}"
-    return f"{op} {_bound(t.lo[row, col])}"
+        return f"{_bound(t.lo[row, col])}–{_bound(t.hi[row, col])}{marks}"
+    return f"{op} {_bound(t.lo[row, col])}{marks}"
 
 
-def _cell(res: IndicatorResult, row: int, col: int) -> str:
+def _value(res: IndicatorResult, row: int, col: int) -> str:
     """The value as read; if rounding would make a failed check look like it sits on
     its threshold (99.96 shown as 100.0 against ">= 100"), show more decimals."""
-    value = res.panel.value[row, col]
+    value = float(res.panel.value[row, col])
     text = format_value(value, res.spec)
     if res.status[row, col] == 2 and not math.isnan(value):
         bound = float(res.thresholds.lo[row, col])
-        decimals = res.spec.decimals or (1 if res.spec.unit == "percent" else 0)
-        while decimals < 6 and round(float(value), decimals) == round(bound, decimals):
+        decimals = res.spec.decimals
+        decimals = decimals if decimals is not None else 1 if res.spec.unit == "percent" else 0
+        while decimals < 6 and round(value, decimals) == round(bound, decimals):
             decimals += 1
-            text = format_value(value, res.spec.model_copy(update={"decimals": decimals}))
+            text = format_value(value, res.spec, decimals)
     return text
 
 
 class TableReporter:
     """A grid per indicator: rows are units with checks, columns are years; each cell
-    shows the value and ✓ met, ✗ not met or · no data. Thresholds go in the column
-    header when one threshold applies to the whole column."""
+    shows the value and ✓ met, ✗ not met or · no data. The threshold goes in the column
+    header when one threshold applies to the whole column, else in each cell."""
 
     suffix = ".txt"
     binary = False
@@ -80,6 +85,8 @@ class TableReporter:
         console.print(f"{prog.id} · {prog.period.start}-{prog.period.end} · as of "
                       f"{result.as_of}\n")
         tree = result.tree
+        names = [unit.name_en if lang == "en" and unit.name_en else unit.name
+                 for unit in result.spec.org_units.units]
         for name, res in result.indicators.items():
             cols = np.flatnonzero(res.status.any(axis=0)).tolist()
             rows = np.flatnonzero(res.status.any(axis=1)).tolist()
@@ -88,23 +95,26 @@ class TableReporter:
             title = res.spec.title.get(lang) if res.spec.title else name
             console.print(Text.assemble((title, "bold"), ("  " + name, "dim")))
             table = Table(show_edge=False, pad_edge=False)
-            table.add_column("unit", no_wrap=False, max_width=28)
+            table.add_column("unit", max_width=28)
+            in_cell = []
             for col in cols:
                 heads = {_threshold(res, r, col) for r in rows if res.status[r, col]}
-                head = str(tree.years[col])
-                if len(heads) == 1:
-                    flags = _flags(res, rows, col)
-                    head += f"\n{heads.pop()}{flags}"
+                shared = heads.pop() if len(heads) == 1 else None
+                in_cell.append(shared is None)
+                head = str(tree.years[col]) + (f"\n{shared}" if shared else "")
                 table.add_column(head, justify="right")
             for row in rows:
-                cells: list[Text | str] = [tree.names[row]]
-                for col in cols:
+                cells: list[Text | str] = [names[row]]
+                for col, with_threshold in zip(cols, in_cell, strict=True):
                     code = int(res.status[row, col])
                     if not code:
                         cells.append("")
                         continue
                     mark, style = _MARK[code]
-                    cells.append(Text(f"{_cell(res, row, col)} {mark}", style=style))
+                    text = f"{_value(res, row, col)} {mark}"
+                    if with_threshold:
+                        text += f" ({_threshold(res, row, col)})"
+                    cells.append(Text(text, style=style))
                 table.add_row(*cells)
             console.print(table)
             console.print()
@@ -112,15 +122,5 @@ class TableReporter:
         console.print(Text.assemble(
             (f"✓ met {s['met']}", "green"), "   ", (f"✗ not met {s['not_met']}", "red"),
             "   ", (f"· no data {s['no_data']}", "yellow"), f"   of {s['checks']} checks"))
-        console.print(Text("~ threshold interpolated between stated targets   "
+        console.print(Text("~ threshold interpolated between stated targets; "
                            "* aspirational target (phấn đấu)", style="dim"))
-
-
-def _flags(res: IndicatorResult, rows: list[int], col: int) -> str:
-    targets = {int(res.thresholds.target[r, col]) for r in rows if res.status[r, col]}
-    out = ""
-    if any(res.thresholds.interpolated[r, col] for r in rows if res.status[r, col]):
-        out += " ~"
-    if any(res.spec.targets[i].aspirational for i in targets):
-        out += " *"
-    return out

@@ -8,6 +8,7 @@ aggregate them by (unit, year) where the data lives and hand back only the aggre
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,6 +77,8 @@ def unit_rows(codes: Sequence[str], request: FetchRequest, *, file: Path | str |
     rows = np.empty(len(codes), dtype=np.int64)
     for i, code in enumerate(codes):
         row = index.get(code)
+        if row is None:
+            row = index.get(unicodedata.normalize("NFC", code))
         if row is None:
             hint = did_you_mean(code, index)
             raise DataError(

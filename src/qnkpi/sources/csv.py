@@ -9,6 +9,7 @@ from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
+from pydantic import Field
 
 from qnkpi.errors import DataError, did_you_mean
 from qnkpi.sources.base import (
@@ -37,7 +38,7 @@ class CsvSource(TabularSource):
     layout: Literal["wide", "long"] = "wide"
     measure_column: str = "measure"
     value_column: str = "value"
-    delimiter: str = ","
+    delimiter: str = Field(default=",", min_length=1, max_length=1)
 
     def explain(self, request: FetchRequest) -> str:
         cols = ", ".join(m.column or "*" for m in request.measures)

@@ -66,10 +66,9 @@ def _measures(spec: Spec) -> Iterator[Problem]:
         elif measure.aggregate is not None and not source.tabular:
             yield spec.problem((*here, "aggregate"), f"source '{measure.source}' is of type "
                                f"'{source.type}', which holds no rows to aggregate")
-        if measure.aggregate not in (None, "count") or measure.column is not None:
-            continue
-        if measure.aggregate is None:
-            continue
+        if measure.absent == "zero" and measure.aggregate is None:
+            yield spec.problem((*here, "absent"), "'absent: zero' is for record-level data "
+                               "(a measure with 'aggregate'); a table's empty cell is missing")
 
 
 def _indicators(spec: Spec) -> Iterator[Problem]:

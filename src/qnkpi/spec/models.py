@@ -8,7 +8,7 @@ which adds the source types and indicator kinds that plugins register).
 from __future__ import annotations
 
 import datetime as dt
-import re
+import unicodedata
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -38,10 +38,16 @@ __all__ = [
     "UnitSpec",
 ]
 
+def _nfc(value: str) -> str:
+    return unicodedata.normalize("NFC", value)
+
+
 Op = Literal[">", ">=", "<", "<=", "==", "between"]
 Name = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
-#: Unit codes are text: ``06652`` unquoted would be a number to YAML.
-Code = Annotated[str, Strict(), Field(min_length=1)]
+#: Text compared after Unicode NFC normalisation ("Hạ Long" typed either way is one name).
+NfcText = Annotated[str, AfterValidator(_nfc)]
+#: Unit codes are text (``06652`` unquoted would be a number to YAML), NFC-normalised.
+Code = Annotated[str, Strict(), Field(min_length=1), AfterValidator(_nfc)]
 
 
 class Model(BaseModel):
@@ -71,6 +77,12 @@ class Text(Model):
     @classmethod
     def _from_string(cls, data: Any) -> Any:
         return {"vi": data, "en": data} if isinstance(data, str) else data
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> Any:
+        schema = handler(core_schema)
+        return {"anyOf": [{"type": "string", "description": "the same text in every "
+                           "language"}, schema]}
 
     def get(self, lang: str = "en") -> str:
         """The text in ``lang``, falling back to the other language, else ``""``."""
@@ -176,7 +188,9 @@ class Target(Rule):
     @property
     def scope(self) -> tuple[str, ...] | str | None:
         """Where the target applies: a level name, a tuple of codes, or None (top unit)."""
-        return self.level if self.level is not None else self.units
+        if self.level is not None:
+            return self.level
+        return tuple(sorted(self.units)) if self.units is not None else None
 
 
 class Baseline(Model):
@@ -199,11 +213,11 @@ class Predecessor(Model):
 
 
 class UnitSpec(Model):
-    """One organisational unit."""
+    """One organisational unit. Names are compared after NFC normalisation."""
 
     code: Code
-    name: str
-    name_en: str | None = None
+    name: NfcText
+    name_en: NfcText | None = None
     level: str
     parent: Code | None = None
     valid_from: dt.date | None = None
@@ -248,9 +262,6 @@ class MeasureSpec(Model):
     absent: Literal["missing", "zero"] = "missing"
     title: Text | None = None
     unit: str | None = None
-
-
-_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 class SourceSpec(Model):
