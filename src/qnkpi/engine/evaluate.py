@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from qnkpi.engine.assess import assess_indicator
 from qnkpi.engine.compare import compare
 from qnkpi.engine.result import IndicatorResult, Result
 from qnkpi.engine.targets import resolve_targets
@@ -96,7 +97,11 @@ def evaluate(spec: Spec, *, year: int | None = None, units: Sequence[str] | None
                                         status.astype(np.int8))
     if problems:
         raise SpecError(problems)
-    return Result(spec=spec, tree=tree, as_of=as_of, indicators=results, measures=measures)
+    assessments = [a for name, ind in spec.indicators.items()
+                   for a in assess_indicator(spec, name, ind, panels[name], tree, as_of,
+                                             plugins, unit_rows)]
+    return Result(spec=spec, tree=tree, as_of=as_of, indicators=results, measures=measures,
+                  assessments=assessments)
 
 
 def _unit_rows(tree: OrgTree, units: Sequence[str] | None) -> np.ndarray:

@@ -10,6 +10,8 @@ from typing import IO, Any
 import numpy as np
 import numpy.typing as npt
 
+from qnkpi.assess.base import ASSESSMENT_STATUSES
+from qnkpi.engine.assess import Assessment
 from qnkpi.engine.compare import OPS, STATUSES, margin
 from qnkpi.engine.targets import Thresholds
 from qnkpi.kinds.base import IndicatorPanel
@@ -84,7 +86,7 @@ class Result:
     as_of: int
     indicators: dict[str, IndicatorResult]
     measures: dict[str, npt.NDArray[np.float64]]
-    assessments: list[dict[str, Any]] = field(default_factory=list)
+    assessments: list[Assessment] = field(default_factory=list)
 
     @property
     def years(self) -> npt.NDArray[np.int64]:
@@ -135,6 +137,39 @@ class Result:
                 for values in zip(*columns.values(), strict=True):
                     yield dict(zip(keys, values, strict=True))
 
+    def assessment_rows(self, indicator: str | None = None) -> Iterator[dict[str, Any]]:
+        """Every assessment as in the JSON result: by indicator, then unit, then method."""
+        tree = self.tree
+        for name in self.indicators:
+            group = [a for a in self.assessments if a.indicator == name]
+            if not group or (indicator is not None and name != indicator):
+                continue
+            ind = self.indicators[name].spec
+            target = ind.targets[group[0].goal_target]
+            for k, row in enumerate(group[0].inputs.rows.tolist()):
+                for a in group:
+                    x = a.inputs
+                    yield {
+                        "indicator": name,
+                        "unit": tree.codes[row],
+                        "unit_name": tree.names[row],
+                        "level": tree.levels[tree.level_of[row]],
+                        "goal_year": x.goal_year,
+                        "goal": x.goal,
+                        "op": target.op,
+                        "aspirational": target.aspirational,
+                        "method": a.method,
+                        "status": ASSESSMENT_STATUSES[a.status[k]],
+                        "ratio": _float(a.ratio[k]),
+                        "baseline": {"year": _year(x.baseline_year[k]),
+                                     "value": _float(x.baseline[k])},
+                        "current": {"year": _year(x.current_year[k]),
+                                    "value": _float(x.current[k])},
+                        "projected": _float(a.projected[k]),
+                        "required_annual_change": _float(a.required_annual_change[k]),
+                        "reason": a.reason[k],
+                    }
+
     def checks(self, indicator: str | None = None) -> Iterator[Check]:
         """Every check, by indicator (in spec order), then year, then unit (tree order)."""
         for row in self._check_dicts(indicator):
@@ -147,7 +182,13 @@ class Result:
             counts = np.bincount(res.status.ravel(), minlength=len(STATUSES))
             per[name] = {s: int(counts[i]) for i, s in enumerate(STATUSES) if s}
         total = {s: sum(c[s] for c in per.values()) for s in STATUSES if s}
-        return {"checks": sum(total.values()), **total, "indicators": per}
+        assessed = np.zeros(len(ASSESSMENT_STATUSES), dtype=np.int64)
+        for a in self.assessments:
+            assessed += np.bincount(a.status, minlength=len(ASSESSMENT_STATUSES))
+        return {"checks": sum(total.values()), **total, "indicators": per,
+                "assessments": {"total": int(assessed.sum()),
+                                **{s: int(assessed[i])
+                                   for i, s in enumerate(ASSESSMENT_STATUSES) if s}}}
 
     def _head(self) -> dict[str, Any]:
         prog = self.spec.programme
@@ -167,7 +208,7 @@ class Result:
         return {
             **self._head(),
             "checks": list(self._check_dicts()),
-            "assessments": list(self.assessments),
+            "assessments": list(self.assessment_rows()),
             "summary": self.summary(),
         }
 
@@ -188,8 +229,22 @@ class Result:
             stream.write(dump(check))
             first = False
         stream.write("\n  ],\n" if not first else "],\n")
-        stream.write(f'  "assessments": {dump(self.assessments)},\n')
+        stream.write('  "assessments": [')
+        first = True
+        for row in self.assessment_rows():
+            stream.write("\n    " if first else ",\n    ")
+            stream.write(dump(row))
+            first = False
+        stream.write("\n  ],\n" if not first else "],\n")
         stream.write(f'  "summary": {dump(self.summary())}\n}}\n')
+
+
+def _float(value: float) -> float | None:
+    return None if np.isnan(value) else float(value)
+
+
+def _year(value: float) -> int | None:
+    return None if np.isnan(value) else int(value)
 
 
 def _nullable(values: npt.NDArray[np.float64]) -> list[Any]:

@@ -16,7 +16,7 @@ from qnkpi.orgunits import OrgTree
 from qnkpi.spec.models import IndicatorSpec, Target
 from qnkpi.spec.spec import Spec
 
-__all__ = ["Thresholds", "resolve_targets"]
+__all__ = ["Thresholds", "resolve_targets", "target_scope"]
 
 FloatPanel = npt.NDArray[np.float64]
 
@@ -33,7 +33,8 @@ class Thresholds:
     interpolated: npt.NDArray[np.bool_]
 
 
-def _scope(tree: OrgTree, target: Target) -> npt.NDArray[np.bool_]:
+def target_scope(tree: OrgTree, target: Target) -> npt.NDArray[np.bool_]:
+    """[N, Y]: the units a target applies to in each year's tree."""
     if target.level is not None:
         return tree.level_mask(target.level)
     if target.units is not None:
@@ -56,7 +57,7 @@ def resolve_targets(spec: Spec, name: str, ind: IndicatorSpec, tree: OrgTree) ->
         col = year - first_year
         if not 0 <= col < shape[1]:
             return
-        cells = _scope(tree, ind.targets[i])[:, col]
+        cells = target_scope(tree, ind.targets[i])[:, col]
         if not interpolated:
             clash = cells & (out.op[:, col] != 0)
             if clash.any():

@@ -60,8 +60,12 @@ def register_indicator_kinds(register: Callable[[type[Any]], None]) -> None:
 def register_assessment_methods(register: Callable[..., None]) -> None:
     """Register assessment methods: how progress toward an indicator's goal is judged.
 
-    Call ``register(name, method)``. Reserved for the assessment issue: qnkpi 0.1 lists
-    what plugins register here but does not run methods yet.
+    Call ``register(name, method)`` where ``method`` is a
+    :class:`qnkpi.assess.AssessmentMethod`: an object whose ``assess(inputs)`` takes an
+    :class:`~qnkpi.assess.AssessmentInputs` (baseline, current value and goal of every
+    assessed unit, as arrays) and returns a :class:`~qnkpi.assess.MethodOutput` (a ratio
+    of progress, 1 meaning exactly on course, and a projection to the goal year). Specs
+    name methods in ``assessment: {methods: [...]}``.
 
     Since 0.1.
     """

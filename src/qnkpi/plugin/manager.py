@@ -47,6 +47,7 @@ ENV_TRACE = "QNKPI_TRACE_PLUGINS"
 BUILTIN_PLUGINS: tuple[str, ...] = (
     "qnkpi.default_plugins.sources",
     "qnkpi.default_plugins.kinds",
+    "qnkpi.default_plugins.assessment",
     "qnkpi.default_plugins.reporters",
     "qnkpi.default_plugins.specs",
 )
@@ -271,6 +272,9 @@ class _Registrar:
         if len(args) < 2 or not isinstance(args[0], str) or not args[0]:
             raise self._fail(f"register(name, ...) takes a name first, got {args!r}")
         name, obj, *extra = args
+        if self.hook == "register_assessment_methods" and not callable(
+                getattr(obj, "assess", None)):
+            raise self._fail(f"method '{name}' has no assess(inputs) method")
         if self.hook == "register_reporters" and not callable(getattr(obj, "write", None)):
             raise self._fail(f"reporter '{name}' has no write(result, stream, lang) method")
         if self.hook == "register_specs" and not Path(obj).is_file():

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from qnkpi.errors import Problem, did_you_mean
+from qnkpi.spec.models import AssessmentSpec
 
 if TYPE_CHECKING:
     from qnkpi.spec.spec import Spec
@@ -16,7 +17,23 @@ __all__ = ["check_spec", "indicator_order"]
 
 def check_spec(spec: Spec) -> list[Problem]:
     """Every problem found; an empty list for a sound spec."""
-    return [*_org_units(spec), *_measures(spec), *_indicators(spec)]
+    return [*_org_units(spec), *_measures(spec), *_indicators(spec), *_methods(spec)]
+
+
+def _methods(spec: Spec) -> Iterator[Problem]:
+    if spec.plugins is None:
+        return
+    known = spec.plugins.assessment_methods
+    places: list[tuple[tuple[str, ...], AssessmentSpec]] = [
+        (("programme", "assessment"), spec.programme.assessment)]
+    places += [(("indicators", name, "assessment"), ind.assessment)
+               for name, ind in spec.indicators.items() if ind.assessment is not None]
+    for here, assessment in places:
+        for i, method in enumerate(assessment.methods or ()):
+            if method not in known:
+                yield spec.problem((*here, "methods", i), f"unknown assessment method "
+                                   f"'{method}'{did_you_mean(method, known)}; known: "
+                                   f"{', '.join(known)} (plugins add more: 'qnkpi plugins')")
 
 
 def _org_units(spec: Spec) -> Iterator[Problem]:

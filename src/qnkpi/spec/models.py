@@ -24,8 +24,11 @@ from pydantic import (
 )
 
 __all__ = [
+    "DEFAULT_METHODS",
+    "AssessmentSpec",
     "Baseline",
     "Code",
+    "Cutoffs",
     "Model",
     "OrgUnitsSpec",
     "Period",
@@ -103,10 +106,32 @@ class Period(Model):
         return self
 
 
-class AssessmentSpec(Model):
-    """Which assessment methods judge progress toward the goal, in order."""
+class Cutoffs(Model):
+    """Where an assessment's ratio turns from one status to the next: a ratio of at least
+    ``on_track`` is on track, at least ``at_risk`` at risk, at least ``off_track`` off
+    track, and below it regressing."""
 
-    methods: tuple[str, ...] = ("linear_path", "cagr_ratio")
+    on_track: float = 0.95
+    at_risk: float = 0.6
+    off_track: float = 0.0
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Cutoffs:
+        if not self.on_track >= self.at_risk >= self.off_track:
+            raise ValueError("cut-offs must satisfy on_track >= at_risk >= off_track")
+        return self
+
+
+#: Assessment methods run when a spec names none.
+DEFAULT_METHODS: tuple[str, ...] = ("linear_path", "cagr_ratio")
+
+
+class AssessmentSpec(Model):
+    """How progress toward the goal is judged: which methods, in order, and the cut-offs
+    between statuses. On an indicator, what it sets overrides the programme's."""
+
+    methods: tuple[str, ...] | None = None
+    cutoffs: Cutoffs | None = None
 
 
 class Programme(Model):

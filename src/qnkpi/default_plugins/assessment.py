@@ -1,0 +1,15 @@
+"""Built-in assessment methods: ``linear_path`` and ``cagr_ratio``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from qnkpi.plugin.markers import hookimpl
+
+
+@hookimpl
+def register_assessment_methods(register: Callable[..., None]) -> None:
+    from qnkpi.assess.methods import CagrRatio, LinearPath
+
+    register("linear_path", LinearPath())
+    register("cagr_ratio", CagrRatio())

@@ -1,0 +1,161 @@
+"""Progress toward each indicator's goal: baseline, current value, goal, then the
+methods' ratios turned into statuses. Vectorised over units: one numpy pass per
+indicator and method."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from qnkpi.assess.base import AssessmentInputs, MethodOutput
+from qnkpi.engine.compare import compare, op_code
+from qnkpi.engine.targets import target_scope
+from qnkpi.errors import PluginError, QnkpiError
+from qnkpi.kinds.base import IndicatorPanel
+from qnkpi.orgunits import OrgTree
+from qnkpi.plugin.manager import Plugins
+from qnkpi.spec.models import DEFAULT_METHODS, Cutoffs, IndicatorSpec, Target
+from qnkpi.spec.spec import Spec
+
+__all__ = ["Assessment", "assess_indicator", "goal_of", "methods_for"]
+
+FloatArray = npt.NDArray[np.float64]
+
+ACHIEVED, ON_TRACK, AT_RISK, OFF_TRACK, REGRESSING, INSUFFICIENT = 1, 2, 3, 4, 5, 6
+
+
+@dataclass(frozen=True, eq=False)
+class Assessment:
+    """One indicator judged by one method, for every assessed unit (arrays of equal
+    length; ``status`` codes index :data:`qnkpi.assess.ASSESSMENT_STATUSES`)."""
+
+    indicator: str
+    method: str
+    goal_target: int  # index into the indicator's targets
+    inputs: AssessmentInputs
+    status: npt.NDArray[np.int8]
+    ratio: FloatArray
+    projected: FloatArray
+    required_annual_change: FloatArray
+    reason: list[str | None]
+
+
+def goal_of(ind: IndicatorSpec) -> int | None:
+    """The index of the goal target: the one marked ``goal: true``, else the latest
+    stated target (by its last year; the later one in the list on a tie)."""
+    if not ind.targets:
+        return None
+    marked = [i for i, t in enumerate(ind.targets) if t.goal]
+    if marked:
+        return marked[-1]
+    return max(range(len(ind.targets)), key=lambda i: (ind.targets[i].last_year, i))
+
+
+def methods_for(spec: Spec, ind: IndicatorSpec) -> tuple[tuple[str, ...], Cutoffs]:
+    """The methods and cut-offs that apply to ``ind``: its own, else the programme's."""
+    own, prog = ind.assessment, spec.programme.assessment
+    methods = (own.methods if own and own.methods is not None else prog.methods)
+    cutoffs = (own.cutoffs if own and own.cutoffs is not None else prog.cutoffs)
+    return (methods if methods is not None else DEFAULT_METHODS), cutoffs or Cutoffs()
+
+
+def _goal_value(target: Target, direction: int) -> float:
+    lo, hi = target.bounds
+    if target.op == "between":  # the bound the indicator moves toward
+        return lo if direction > 0 else hi
+    return lo
+
+
+def _points(values: FloatArray, years: npt.NDArray[np.int64],
+            as_of: int) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """First and latest (year, value) with data up to ``as_of``, per row; NaN if none."""
+    present = ~np.isnan(values) & (years <= as_of)[None, :]
+    has = present.any(axis=1)
+    rows = np.arange(len(values))
+    first = np.argmax(present, axis=1)
+    last = present.shape[1] - 1 - np.argmax(present[:, ::-1], axis=1)
+    nan = np.full(len(values), np.nan)
+    return (np.where(has, years[first], nan), np.where(has, values[rows, first], nan),
+            np.where(has, years[last], nan), np.where(has, values[rows, last], nan))
+
+
+def assess_indicator(spec: Spec, name: str, ind: IndicatorSpec, panel: IndicatorPanel,
+                     tree: OrgTree, as_of: int, plugins: Plugins,
+                     units: npt.NDArray[np.bool_] | None = None) -> list[Assessment]:
+    """Every method's assessment of ``ind`` at the units its goal applies to (and that
+    ``units``, a mask over the tree's rows, keeps)."""
+    goal_index = goal_of(ind)
+    if goal_index is None:
+        return []
+    target = ind.targets[goal_index]
+    direction = 1 if ind.direction == "increase" else -1
+    scope = target_scope(tree, target).any(axis=1)
+    rows = np.flatnonzero(scope if units is None else scope & units)
+    values = panel.value[rows]
+    by, b, cy, c = _points(values, tree.years, as_of)
+    if ind.baseline is not None and target.scope is None:  # a declared baseline is the top's
+        by[:], b[:] = ind.baseline.year, ind.baseline.value
+        if ind.baseline.year > as_of:
+            by[:], b[:] = np.nan, np.nan
+    inputs = AssessmentInputs(
+        indicator=name, rows=rows, baseline_year=by, baseline=b, current_year=cy, current=c,
+        goal_year=target.last_year, goal=_goal_value(target, direction), direction=direction,
+        years=tree.years, values=values)
+    lo, hi = target.bounds
+    achieved = compare(c, np.int8(op_code(target.op)), lo, hi)  # type: ignore[arg-type]
+    short = np.isnan(b) | np.isnan(c) | ~(by < cy)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        left = target.last_year - cy
+        required = np.where(left > 0, (inputs.goal - c) / left, np.nan)
+    required[achieved] = 0.0
+
+    names, cutoffs = methods_for(spec, ind)
+    out = []
+    for method_name in names:
+        method = plugins.assessment_methods[method_name]
+        result = _run(plugins, method_name, method, inputs)
+        ratio = np.where(short, np.nan, result.ratio)
+        status = np.select(
+            [achieved, short | np.isnan(ratio), ratio >= cutoffs.on_track,
+             ratio >= cutoffs.at_risk, ratio >= cutoffs.off_track],
+            [ACHIEVED, INSUFFICIENT, ON_TRACK, AT_RISK, OFF_TRACK], default=REGRESSING,
+        ).astype(np.int8)
+        projected = np.asarray(result.projected, dtype=np.float64).copy()
+        projected[short] = np.nan
+        if ind.unit == "percent":
+            projected = np.clip(projected, 0.0, 100.0)
+        reason = [
+            _why(k, short, b, c, result.reason) if status[k] == INSUFFICIENT else None
+            for k in range(len(rows))
+        ]
+        out.append(Assessment(name, method_name, goal_index, inputs, status, ratio,
+                              projected, required, reason))
+    return out
+
+
+def _why(k: int, short: npt.NDArray[np.bool_], b: FloatArray, c: FloatArray,
+         method_reasons: list[str | None]) -> str:
+    if short[k]:
+        if np.isnan(b[k]) or np.isnan(c[k]):
+            return "no value up to the evaluation year"
+        return "needs values in two different years (a baseline and a current value)"
+    return method_reasons[k] or "the method gave no ratio"
+
+
+def _run(plugins: Plugins, name: str, method: object, inputs: AssessmentInputs) -> MethodOutput:
+    owner = plugins.registrations["register_assessment_methods"][name].plugin
+    try:
+        result = method.assess(inputs)  # type: ignore[attr-defined]
+    except QnkpiError:
+        raise
+    except Exception as exc:
+        raise PluginError(owner, f"assessment method '{name}' failed on indicator "
+                          f"'{inputs.indicator}': {type(exc).__name__}: {exc}") from exc
+    n = len(inputs.rows)
+    if (not isinstance(result, MethodOutput) or np.shape(result.ratio) != (n,)
+            or np.shape(result.projected) != (n,) or len(result.reason) != n):
+        raise PluginError(owner, f"assessment method '{name}' must return a MethodOutput "
+                          f"with {n} ratios, projections and reasons")
+    return result
