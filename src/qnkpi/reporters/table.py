@@ -12,6 +12,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 
+from qnkpi.assess.base import ASSESSMENT_STATUSES
 from qnkpi.engine.compare import OPS
 
 if TYPE_CHECKING:
@@ -21,6 +22,14 @@ if TYPE_CHECKING:
 __all__ = ["TableReporter", "format_value"]
 
 _MARK = {1: ("✓", "green"), 2: ("✗", "red"), 3: ("·", "yellow")}
+_ASSESSED = {
+    "achieved": ("achieved", "green"),
+    "on_track": ("on track", "green"),
+    "at_risk": ("at risk", "yellow"),
+    "off_track": ("off track", "red"),
+    "regressing": ("regressing", "red"),
+    "insufficient_data": ("too little data", "dim"),
+}
 
 
 def format_value(value: float, ind: IndicatorSpec, decimals: int | None = None) -> str:
@@ -118,9 +127,61 @@ class TableReporter:
                 table.add_row(*cells)
             console.print(table)
             console.print()
+            self._assessments(console, result, name, names)
         s = result.summary()
         console.print(Text.assemble(
             (f"✓ met {s['met']}", "green"), "   ", (f"✗ not met {s['not_met']}", "red"),
             "   ", (f"· no data {s['no_data']}", "yellow"), f"   of {s['checks']} checks"))
+        a = s["assessments"]
+        if a["total"]:
+            console.print("Toward the goals: " + "   ".join(
+                f"{word} {a[key]}" for key, (word, _) in _ASSESSED.items() if a[key])
+                + f"   of {a['total']} assessments")
         console.print(Text("~ threshold interpolated between stated targets; "
                            "* aspirational target (phấn đấu)", style="dim"))
+
+    def _assessments(self, console: Any, result: Result, name: str, names: list[str]) -> None:
+        from rich.table import Table
+        from rich.text import Text
+
+        group = [a for a in result.assessments if a.indicator == name]
+        if not group or not len(group[0].inputs.rows):
+            return
+        res = result.indicators[name]
+        x = group[0].inputs
+        target = res.spec.targets[group[0].goal_target]
+
+        def fmt(value: float) -> str:
+            return format_value(float(value), res.spec)
+
+        star = " *" if target.aspirational else ""
+        console.print(Text(f"Toward the goal {target.op} {_bound(x.goal)} in {x.goal_year}"
+                           f"{star}", style="bold"))
+        table = Table(show_edge=False, pad_edge=False)
+        table.add_column("unit: baseline → current", max_width=30)
+        table.add_column("method")
+        table.add_column("status")
+        table.add_column("ratio", justify="right")
+        table.add_column(str(x.goal_year), justify="right")
+        table.add_column("needed/yr", justify="right")
+        for k, row in enumerate(x.rows.tolist()):
+            span = "no data"
+            if not np.isnan(x.current[k]):
+                span = f"{fmt(x.current[k])} ({int(x.current_year[k])})"
+                if not np.isnan(x.baseline[k]):
+                    span = f"{fmt(x.baseline[k])} ({int(x.baseline_year[k])}) → {span}"
+            # the unit's name beside the first method, its numbers beside the second
+            first = [names[row], Text(span, style="dim")]
+            if len(group) == 1:
+                first = [f"{names[row]}\n{span}"]
+            for m, a in enumerate(group):
+                word, style = _ASSESSED[ASSESSMENT_STATUSES[a.status[k]]]
+                need = a.required_annual_change[k]
+                table.add_row(
+                    first[m] if m < len(first) else "", a.method, Text(word, style=style),
+                    "" if np.isnan(a.ratio[k]) else f"{a.ratio[k]:.2f}",
+                    "" if np.isnan(a.projected[k]) else fmt(a.projected[k]),
+                    "" if m or np.isnan(need) else f"{need:+,.2f}",
+                    end_section=m == len(group) - 1)
+        console.print(table)
+        console.print()
