@@ -19,7 +19,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="qnkpi",
         description="Evaluate a programme's targets, declared in YAML, against its data.",
-        epilog="Exit codes: 0 done; 2 bad input (spec, data or arguments).",
+        epilog="Exit codes: 0 done; 1 a status named by --fail-on was found; 2 bad input "
+        "(spec, data or arguments).",
     )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")

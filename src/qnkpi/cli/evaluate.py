@@ -21,7 +21,35 @@ def add_parser(sub: Any) -> None:
     p.add_argument("-o", "--output", metavar="PATH", help="write the report here "
                    "(default: standard output)")
     p.add_argument("--lang", choices=("vi", "en"), default="en", help="report language")
+    p.add_argument("--fail-on", action="append", metavar="STATUS", default=[],
+                   help="exit 1 if a check or assessment has this status: not_met, no_data, "
+                   "insufficient_data, or at_risk / off_track / regressing (each meaning that "
+                   "status or worse); repeat or separate with commas")
     p.set_defaults(run=run)
+
+
+#: ``--fail-on X`` fails on any of these statuses.
+FAIL_ON: dict[str, tuple[str, ...]] = {
+    "not_met": ("not_met",),
+    "no_data": ("no_data",),
+    "insufficient_data": ("insufficient_data",),
+    "at_risk": ("at_risk", "off_track", "regressing"),
+    "off_track": ("off_track", "regressing"),
+    "regressing": ("regressing",),
+}
+
+
+def fail_on_statuses(values: list[str]) -> set[str]:
+    """The statuses ``--fail-on`` values stand for; unknown ones are a QnkpiError."""
+    from qnkpi.errors import QnkpiError, did_you_mean
+
+    out: set[str] = set()
+    for value in (v.strip() for item in values for v in item.split(",")):
+        if value not in FAIL_ON:
+            raise QnkpiError(f"--fail-on: unknown status '{value}'"
+                             f"{did_you_mean(value, FAIL_ON)}; choose from {', '.join(FAIL_ON)}")
+        out.update(FAIL_ON[value])
+    return out
 
 
 def run(args: argparse.Namespace) -> int:
@@ -31,10 +59,16 @@ def run(args: argparse.Namespace) -> int:
     from qnkpi.spec.loader import load_spec
 
     plugins = default_plugins()
-    reporter_for(plugins, args.format)  # fail on a bad format before the work
+    reporter_for(plugins, args.format)  # fail on bad arguments before the work
+    failing = fail_on_statuses(args.fail_on)
     spec = load_spec(args.spec, plugins=plugins)
     for warning in spec.warnings:
         print(warning, file=sys.stderr)
     result = evaluate(spec, year=args.year, units=args.unit, plugins=plugins)
     write_report(result, plugins, args.format, args.output, args.lang)
+    found = result.count(failing) if failing else 0
+    if found:
+        print(f"qnkpi: {found} results with status {', '.join(sorted(failing))} "
+              f"(--fail-on {','.join(args.fail_on)})", file=sys.stderr)
+        return 1
     return 0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import IO, Any
 
@@ -174,6 +174,14 @@ class Result:
         """Every check, by indicator (in spec order), then year, then unit (tree order)."""
         for row in self._check_dicts(indicator):
             yield Check(**row)
+
+    def count(self, statuses: Iterable[str]) -> int:
+        """How many checks and assessments have one of ``statuses``."""
+        wanted = set(statuses)
+        codes = [i for i, s in enumerate(STATUSES) if s and s in wanted]
+        total = sum(int(np.isin(r.status, codes).sum()) for r in self.indicators.values())
+        codes = [i for i, s in enumerate(ASSESSMENT_STATUSES) if s and s in wanted]
+        return total + sum(int(np.isin(a.status, codes).sum()) for a in self.assessments)
 
     def summary(self) -> dict[str, Any]:
         """Counts of checks by status, overall and per indicator."""
