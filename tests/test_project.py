@@ -53,3 +53,20 @@ def test_ruff_passes() -> None:
     run = subprocess.run([_tool("ruff"), "check", "src", "tests"], cwd=ROOT,
                          capture_output=True, text=True)
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_every_public_name_resolves_and_is_documented() -> None:
+    import qnkpi
+
+    for name in qnkpi.__all__:
+        value = getattr(qnkpi, name)
+        if name != "__version__":
+            assert getattr(value, "__doc__", None), f"qnkpi.{name} has no docstring"
+
+
+def test_import_loads_nothing_heavy() -> None:
+    code = ("import sys, qnkpi; heavy = {'numpy', 'pydantic', 'yaml', 'rich', 'pluggy'}; "
+            "print(sorted(heavy & set(sys.modules)))")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert run.stdout.strip() == "[]"

@@ -14,6 +14,8 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from qnkpi.assess.base import AssessmentInputs, AssessmentMethod, MethodOutput
+    from qnkpi.engine.assess import Assessment
     from qnkpi.engine.evaluate import evaluate
     from qnkpi.engine.result import Check, IndicatorResult, Result
     from qnkpi.errors import DataError, PluginError, Problem, QnkpiError, SpecError
@@ -27,6 +29,9 @@ if TYPE_CHECKING:
     from qnkpi.spec.spec import Spec
 
 __all__ = [
+    "Assessment",
+    "AssessmentInputs",
+    "AssessmentMethod",
     "Check",
     "DataError",
     "FetchRequest",
@@ -36,6 +41,7 @@ __all__ = [
     "Input",
     "KindContext",
     "MeasureRequest",
+    "MethodOutput",
     "OrgTree",
     "PluginError",
     "Plugins",
@@ -58,6 +64,10 @@ __all__ = [
 ]
 
 _WHERE = {
+    "Assessment": "qnkpi.engine.assess",
+    "AssessmentInputs": "qnkpi.assess.base",
+    "AssessmentMethod": "qnkpi.assess.base",
+    "MethodOutput": "qnkpi.assess.base",
     "evaluate": "qnkpi.engine.evaluate",
     "Check": "qnkpi.engine.result",
     "IndicatorResult": "qnkpi.engine.result",
