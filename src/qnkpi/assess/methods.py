@@ -15,7 +15,9 @@ class LinearPath:
     expected change = (goal - baseline) x (current year - baseline year)
                       / (goal year - baseline year);
     ratio = (current - baseline) / expected change. The projection continues the observed
-    straight line to the goal year.
+    straight line to the goal year. Where the baseline already meets the goal there is no
+    path: a unit that has since moved away from the goal is regressing (ratio -inf),
+    any other gets no ratio, with that reason.
     """
 
     def assess(self, inputs: AssessmentInputs) -> MethodOutput:
@@ -26,12 +28,17 @@ class LinearPath:
             ratio = (c - b) / expected
             projected = c + (c - b) / (cy - by) * (gy - cy)
         no_span = gy <= by
-        flat = ~no_span & (expected == 0)
-        ratio[no_span | flat] = np.nan
+        # the baseline already meets the goal: the expected change is zero or points
+        # backwards, and would call a fall "on track"
+        settled = ~no_span & (inputs.direction * (goal - b) <= 0)
+        away = settled & (inputs.direction * (c - b) < 0)
+        ratio[no_span | settled] = np.nan
+        ratio[away] = -np.inf  # no change was needed, and the value moved the wrong way
         return MethodOutput(ratio, projected, reasons(
             len(b),
             (no_span, "the baseline year is not before the goal year"),
-            (flat, "the goal equals the baseline: no change is expected"),
+            (away, "the baseline already met the goal and the value moved away from it"),
+            (settled & ~away, "the baseline already meets the goal: no change is expected"),
         ))
 
 
@@ -58,12 +65,15 @@ class CagrRatio:
             projected = c * (1.0 + observed) ** (gy - cy)
         flat = required == 0
         invalid = not_positive | bad_goal | no_span | flat
+        away = flat & ~(not_positive | bad_goal | no_span) & (inputs.direction * (c - b) < 0)
         ratio[invalid] = np.nan
+        ratio[away] = -np.inf  # no growth was needed, and the value moved the wrong way
         projected[not_positive] = np.nan
         return MethodOutput(ratio, projected, reasons(
             len(b),
             (not_positive, "growth rates need a baseline and a current value above zero"),
             (bad_goal, "growth rates need a goal above zero"),
             (no_span, "the baseline year is not before the goal year"),
-            (flat, "the goal equals the baseline: no growth is required"),
+            (away, "the goal equals the baseline and the value moved away from it"),
+            (flat & ~away, "the goal equals the baseline: no growth is required"),
         ))

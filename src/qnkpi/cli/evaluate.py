@@ -46,8 +46,8 @@ def fail_on_statuses(values: list[str]) -> set[str]:
     out: set[str] = set()
     for value in (v.strip() for item in values for v in item.split(",")):
         if value not in FAIL_ON:
-            raise QnkpiError(f"--fail-on: unknown status '{value}'"
-                             f"{did_you_mean(value, FAIL_ON)}; choose from {', '.join(FAIL_ON)}")
+            raise QnkpiError(f"--fail-on: unknown status '{value}'; choose from "
+                             f"{', '.join(FAIL_ON)}{did_you_mean(value, FAIL_ON)}")
         out.update(FAIL_ON[value])
     return out
 
@@ -68,7 +68,8 @@ def run(args: argparse.Namespace) -> int:
     write_report(result, plugins, args.format, args.output, args.lang)
     found = result.count(failing) if failing else 0
     if found:
-        print(f"qnkpi: {found} results with status {', '.join(sorted(failing))} "
+        noun = "result" if found == 1 else "results"
+        print(f"qnkpi: {found} {noun} with status {', '.join(sorted(failing))} "
               f"(--fail-on {','.join(args.fail_on)})", file=sys.stderr)
         return 1
     return 0

@@ -95,9 +95,12 @@ def assess_indicator(spec: Spec, name: str, ind: IndicatorSpec, panel: Indicator
     rows = np.flatnonzero(scope if units is None else scope & units)
     values = panel.value[rows]
     by, b, cy, c = _points(values, tree.years, as_of)
-    if ind.baseline is not None and target.scope is None:  # a declared baseline is the top's
+    late_baseline = False
+    if ind.baseline is not None and np.array_equal(scope, tree.top_mask().any(axis=1)):
+        # a declared baseline is the top unit's, however the goal names that unit
+        late_baseline = ind.baseline.year > as_of
         by[:], b[:] = ind.baseline.year, ind.baseline.value
-        if ind.baseline.year > as_of:
+        if late_baseline:
             by[:], b[:] = np.nan, np.nan
     inputs = AssessmentInputs(
         indicator=name, rows=rows, baseline_year=by, baseline=b, current_year=cy, current=c,
@@ -112,6 +115,9 @@ def assess_indicator(spec: Spec, name: str, ind: IndicatorSpec, panel: Indicator
     required[achieved] = 0.0
 
     names, cutoffs = methods_for(spec, ind)
+    # a unit with no value below zero up to as_of, aiming at none, is not projected below it
+    seen = np.where(tree.years <= as_of, values, np.nan)
+    nonnegative = ~(np.nanmin(seen, axis=1, initial=0.0) < 0) & (inputs.goal >= 0)
     out = []
     for method_name in names:
         method = plugins.assessment_methods[method_name]
@@ -126,8 +132,15 @@ def assess_indicator(spec: Spec, name: str, ind: IndicatorSpec, panel: Indicator
         projected[short] = np.nan
         if ind.unit == "percent":
             projected = np.clip(projected, 0.0, 100.0)
+        else:
+            projected = np.where(nonnegative, np.maximum(projected, 0.0), projected)
+        projected[~np.isfinite(projected)] = np.nan  # overflowed: no honest number
+        late = (f"the declared baseline year {ind.baseline.year} is after the evaluation "
+                f"year {as_of}" if late_baseline and ind.baseline else None)
+        # a reason wherever no ratio could be given, and the status is not plain
+        unexplained = (status != ACHIEVED) & ~np.isfinite(ratio)
         reason = [
-            _why(k, short, b, c, result.reason) if status[k] == INSUFFICIENT else None
+            (late or _why(k, short, b, c, result.reason)) if unexplained[k] else None
             for k in range(len(rows))
         ]
         out.append(Assessment(name, method_name, goal_index, inputs, status, ratio,

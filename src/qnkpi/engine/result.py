@@ -248,7 +248,7 @@ class Result:
 
 
 def _float(value: float) -> float | None:
-    return None if np.isnan(value) else float(value)
+    return float(value) if np.isfinite(value) else None
 
 
 def _year(value: float) -> int | None:

@@ -85,7 +85,6 @@ class TableReporter:
 
     def write(self, result: Result, stream: IO[Any], *, lang: str = "en") -> None:
         from rich.console import Console
-        from rich.table import Table
         from rich.text import Text
 
         console = Console(file=stream, highlight=False, emoji=False)
@@ -97,36 +96,14 @@ class TableReporter:
         names = [unit.name_en if lang == "en" and unit.name_en else unit.name
                  for unit in result.spec.org_units.units]
         for name, res in result.indicators.items():
-            cols = np.flatnonzero(res.status.any(axis=0)).tolist()
-            rows = np.flatnonzero(res.status.any(axis=1)).tolist()
-            if not cols:
+            assessed = any(a.indicator == name and len(a.inputs.rows)
+                           for a in result.assessments)
+            if not res.status.any() and not assessed:
                 continue
             title = res.spec.title.get(lang) if res.spec.title else name
             console.print(Text.assemble((title, "bold"), ("  " + name, "dim")))
-            table = Table(show_edge=False, pad_edge=False)
-            table.add_column("unit", max_width=28)
-            in_cell = []
-            for col in cols:
-                heads = {_threshold(res, r, col) for r in rows if res.status[r, col]}
-                shared = heads.pop() if len(heads) == 1 else None
-                in_cell.append(shared is None)
-                head = str(tree.years[col]) + (f"\n{shared}" if shared else "")
-                table.add_column(head, justify="right")
-            for row in rows:
-                cells: list[Text | str] = [names[row]]
-                for col, with_threshold in zip(cols, in_cell, strict=True):
-                    code = int(res.status[row, col])
-                    if not code:
-                        cells.append("")
-                        continue
-                    mark, style = _MARK[code]
-                    text = f"{_value(res, row, col)} {mark}"
-                    if with_threshold:
-                        text += f" ({_threshold(res, row, col)})"
-                    cells.append(Text(text, style=style))
-                table.add_row(*cells)
-            console.print(table)
-            console.print()
+            if res.status.any():
+                self._grid(console, res, tree.years, names)
             self._assessments(console, result, name, names)
         s = result.summary()
         console.print(Text.assemble(
@@ -139,6 +116,38 @@ class TableReporter:
                 + f"   of {a['total']} assessments")
         console.print(Text("~ threshold interpolated between stated targets; "
                            "* aspirational target (phấn đấu)", style="dim"))
+
+    def _grid(self, console: Any, res: IndicatorResult, years: Any,
+              names: list[str]) -> None:
+        from rich.table import Table
+        from rich.text import Text
+
+        cols = np.flatnonzero(res.status.any(axis=0)).tolist()
+        rows = np.flatnonzero(res.status.any(axis=1)).tolist()
+        table = Table(show_edge=False, pad_edge=False)
+        table.add_column("unit", max_width=28)
+        in_cell = []
+        for col in cols:
+            heads = {_threshold(res, r, col) for r in rows if res.status[r, col]}
+            shared = heads.pop() if len(heads) == 1 else None
+            in_cell.append(shared is None)
+            head = str(years[col]) + (f"\n{shared}" if shared else "")
+            table.add_column(head, justify="right")
+        for row in rows:
+            cells: list[Text | str] = [names[row]]
+            for col, with_threshold in zip(cols, in_cell, strict=True):
+                code = int(res.status[row, col])
+                if not code:
+                    cells.append("")
+                    continue
+                mark, style = _MARK[code]
+                text = f"{_value(res, row, col)} {mark}"
+                if with_threshold:
+                    text += f" ({_threshold(res, row, col)})"
+                cells.append(Text(text, style=style))
+            table.add_row(*cells)
+        console.print(table)
+        console.print()
 
     def _assessments(self, console: Any, result: Result, name: str, names: list[str]) -> None:
         from rich.table import Table
