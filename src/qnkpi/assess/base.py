@@ -68,8 +68,7 @@ class AssessmentMethod(Protocol):
 
 def reasons(size: int, *pairs: tuple[npt.NDArray[np.bool_], str]) -> list[str | None]:
     """A reason per unit: the first message whose mask is true there, else None."""
-    out: list[str | None] = [None] * size
+    out = np.full(size, None, dtype=object)
     for mask, message in reversed(pairs):
-        for k in np.flatnonzero(mask).tolist():
-            out[k] = message
-    return out
+        out[mask] = message
+    return list(out)

@@ -39,7 +39,7 @@ class Assessment:
     ratio: FloatArray
     projected: FloatArray
     required_annual_change: FloatArray
-    reason: list[str | None]
+    reason: npt.NDArray[np.object_]  # str or None per unit
 
 
 def goal_of(ind: IndicatorSpec) -> int | None:
@@ -115,6 +115,8 @@ def assess_indicator(spec: Spec, name: str, ind: IndicatorSpec, panel: Indicator
     required[achieved] = 0.0
 
     names, cutoffs = methods_for(spec, ind)
+    late = (f"the declared baseline year {ind.baseline.year} is after the evaluation "
+            f"year {as_of}" if late_baseline and ind.baseline else None)
     # a unit with no value below zero up to as_of, aiming at none, is not projected below it
     seen = np.where(tree.years <= as_of, values, np.nan)
     nonnegative = ~(np.nanmin(seen, axis=1, initial=0.0) < 0) & (inputs.goal >= 0)
@@ -135,26 +137,18 @@ def assess_indicator(spec: Spec, name: str, ind: IndicatorSpec, panel: Indicator
         else:
             projected = np.where(nonnegative, np.maximum(projected, 0.0), projected)
         projected[~np.isfinite(projected)] = np.nan  # overflowed: no honest number
-        late = (f"the declared baseline year {ind.baseline.year} is after the evaluation "
-                f"year {as_of}" if late_baseline and ind.baseline else None)
-        # a reason wherever no ratio could be given, and the status is not plain
+        # a reason wherever no ratio could be given and the status is not plain
+        reason = np.full(len(rows), None, dtype=object)
         unexplained = (status != ACHIEVED) & ~np.isfinite(ratio)
-        reason = [
-            (late or _why(k, short, b, c, result.reason)) if unexplained[k] else None
-            for k in range(len(rows))
-        ]
+        reason[unexplained] = np.asarray(result.reason, dtype=object)[unexplained]
+        reason[unexplained & ~reason.astype(bool)] = "the method gave no ratio"  # None, ""
+        reason[unexplained & short] = ("needs values in two different years (a baseline "
+                                       "and a current value)")
+        reason[unexplained & (np.isnan(b) | np.isnan(c))] = (
+            late or "no value up to the evaluation year")
         out.append(Assessment(name, method_name, goal_index, inputs, status, ratio,
                               projected, required, reason))
     return out
-
-
-def _why(k: int, short: npt.NDArray[np.bool_], b: FloatArray, c: FloatArray,
-         method_reasons: list[str | None]) -> str:
-    if short[k]:
-        if np.isnan(b[k]) or np.isnan(c[k]):
-            return "no value up to the evaluation year"
-        return "needs values in two different years (a baseline and a current value)"
-    return method_reasons[k] or "the method gave no ratio"
 
 
 def _run(plugins: Plugins, name: str, method: object, inputs: AssessmentInputs) -> MethodOutput:
