@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 
-from qnkpi.spec.models import OrgUnitsSpec
+from qnkpi.spec.models import OrgUnitsSpec, UnitSpec
 
 __all__ = ["OrgTree", "Rollup"]
 
@@ -28,16 +28,23 @@ Rollup = Literal["sum", "mean", "min", "max", "none"]
 
 @dataclass(frozen=True, eq=False)
 class OrgTree:
-    """Units (rows) over years (columns). Build it with :meth:`from_spec`."""
+    """Units (rows) over years (columns). Build it with :meth:`from_spec`.
+
+    A row is a unit code. One code may have several records in the spec, one per period
+    of its life (a town that became a city, with the same code and territory):
+    ``record[u, y]`` is the record in force in year ``y``, or -1 outside the unit's life.
+    """
 
     codes: tuple[str, ...]
-    names: tuple[str, ...]
+    names: tuple[str, ...]  # the latest record's name, per row
     levels: tuple[str, ...]
     level_of: npt.NDArray[np.int16]  # [N] index into ``levels``
     years: npt.NDArray[np.int64]  # [Y]
     valid: BoolPanel  # [N, Y]
     parent: npt.NDArray[np.int64]  # [N, Y], -1 for none
     index: dict[str, int]
+    records: tuple[UnitSpec, ...] = ()
+    record: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros((0, 0), np.int64))
 
     @classmethod
     def from_spec(cls, spec: OrgUnitsSpec, years: Sequence[int]) -> OrgTree:
@@ -46,29 +53,62 @@ class OrgTree:
         years_arr = np.asarray(years, dtype=np.int64)
         month, day = (int(part) for part in spec.reference_day.split("-"))
         level_pos = {name: i for i, name in enumerate(spec.levels)}
-        index = {unit.code: i for i, unit in enumerate(units)}
-        n, n_years = len(units), len(years_arr)
-        valid = np.ones((n, n_years), dtype=bool)
-        parent = np.full((n, n_years), -1, dtype=np.int64)
-        ref_days = [dt.date(int(y), month, day) for y in years_arr]
+        index: dict[str, int] = {}
+        for unit in units:
+            index.setdefault(unit.code, len(index))
+        n, n_years = len(index), len(years_arr)
+        record = np.full((n, n_years), -1, dtype=np.int64)
+        ref_days = np.array([dt.date(int(y), month, day).toordinal() for y in years_arr])
+        latest: dict[int, int] = {}
         for i, unit in enumerate(units):
-            if unit.valid_from is not None or unit.valid_to is not None:
-                lo = unit.valid_from or dt.date.min
-                hi = unit.valid_to or dt.date.max
-                valid[i] = [lo <= ref <= hi for ref in ref_days]
-            if unit.parent is not None:
-                parent[i] = index[unit.parent]
-        parent[~valid] = -1
+            row = index[unit.code]
+            lo = unit.valid_from.toordinal() if unit.valid_from else -1
+            hi = unit.valid_to.toordinal() if unit.valid_to else 1 << 40
+            record[row, (ref_days >= lo) & (ref_days <= hi)] = i
+            if row not in latest or lo >= _start(units[latest[row]]):
+                latest[row] = i
+        valid = record >= 0
+        parents = np.array([index.get(unit.parent, -1) if unit.parent is not None else -1
+                            for unit in units] + [-1], dtype=np.int64)
+        parent = parents[record]  # record -1 picks the trailing -1
+        first = [latest[row] for row in range(n)]
         return cls(
-            codes=tuple(unit.code for unit in units),
-            names=tuple(unit.name for unit in units),
+            codes=tuple(index),
+            names=tuple(units[i].name for i in first),
             levels=tuple(spec.levels),
-            level_of=np.array([level_pos[unit.level] for unit in units], dtype=np.int16),
+            level_of=np.array([level_pos[units[i].level] for i in first], dtype=np.int16),
             years=years_arr,
             valid=valid,
             parent=parent,
             index=index,
+            records=tuple(units),
+            record=record,
         )
+
+    def unit_names(self, rows: npt.NDArray[np.int64], cols: npt.NDArray[np.int64],
+                   lang: str = "vi") -> list[str]:
+        """The name in force for each (row, year column) pair: a unit renamed in the
+        middle of the programme reads under its name of that year. ``lang="en"`` takes
+        ``name_en`` where the record has one."""
+        table = np.array([_name(unit, lang) for unit in self.records] + [""], dtype=object)
+        latest = np.array(self.latest_names(lang), dtype=object)
+        rec = self.record[rows, cols] if self.records else np.full(len(rows), -1)
+        # outside the unit's life (no record that year): its latest name
+        return list(np.where(rec >= 0, table[rec], latest[rows]))
+
+    def latest_names(self, lang: str = "vi") -> list[str]:
+        """Each row's latest name (``name_en`` with ``lang="en"`` where there is one)."""
+        if not self.records:
+            return list(self.names)
+        return [_name(self.records[i], lang) for i in self._latest()]
+
+    def _latest(self) -> list[int]:
+        best: dict[int, int] = {}
+        for i, unit in enumerate(self.records):
+            row = self.index[unit.code]
+            if row not in best or _start(unit) >= _start(self.records[best[row]]):
+                best[row] = i
+        return [best[row] for row in range(len(self.codes))]
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -153,3 +193,11 @@ class OrgTree:
             out += np.bincount(flat, weights=out[rows][ok], minlength=n * n_years).reshape(
                 n, n_years)
         return out
+
+
+def _start(unit: UnitSpec) -> int:
+    return unit.valid_from.toordinal() if unit.valid_from else -1
+
+
+def _name(unit: UnitSpec, lang: str) -> str:
+    return unit.name_en if lang == "en" and unit.name_en else unit.name

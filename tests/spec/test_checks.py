@@ -251,7 +251,10 @@ def test_duplicate_unit_codes() -> None:
     data = _programme(v=VALUE)
     data["org_units"]["units"][2]["code"] = "D1"
     problem = _only(data)
-    assert problem.message == "unit code 'D1' is used twice (also unit #2); codes must be unique"
+    assert problem.message == (
+        "unit code 'D1' is used by units #2 and #3, both in force from the start; a code "
+        "names one unit at a time: give the records valid_from/valid_to that do not overlap, "
+        "or another code")
     lines = [i for i, line in enumerate(_text(data).splitlines(), start=1)
              if line.strip() == "- code: D1"]
     assert problem.line == lines[1]

@@ -110,7 +110,7 @@ class Result:
         return {
             "indicator": [indicator] * n,
             "unit": np.array(tree.codes, dtype=object)[rows].tolist(),
-            "unit_name": np.array(tree.names, dtype=object)[rows].tolist(),
+            "unit_name": tree.unit_names(rows, cols),
             "level": np.array(tree.levels, dtype=object)[tree.level_of[rows]].tolist(),
             "year": tree.years[cols].tolist(),
             "value": _nullable(p.value[rows, cols]),
@@ -140,6 +140,7 @@ class Result:
     def assessment_rows(self, indicator: str | None = None) -> Iterator[dict[str, Any]]:
         """Every assessment as in the JSON result: by indicator, then unit, then method."""
         tree = self.tree
+        names = tree.latest_names()
         for name in self.indicators:
             group = [a for a in self.assessments if a.indicator == name]
             if not group or (indicator is not None and name != indicator):
@@ -152,7 +153,7 @@ class Result:
                     yield {
                         "indicator": name,
                         "unit": tree.codes[row],
-                        "unit_name": tree.names[row],
+                        "unit_name": names[row],
                         "level": tree.levels[tree.level_of[row]],
                         "goal_year": x.goal_year,
                         "goal": x.goal,

@@ -26,6 +26,7 @@ from qnkpi.plugin.markers import hookspec
 __all__ = [
     "register_assessment_methods",
     "register_indicator_kinds",
+    "register_org_unit_providers",
     "register_reporters",
     "register_source_types",
     "register_specs",
@@ -92,4 +93,20 @@ def register_specs(register: Callable[..., None]) -> None:
     ``quang-ninh``.
 
     Since 0.1.
+    """
+
+
+@hookspec
+def register_org_unit_providers(register: Callable[..., None]) -> None:
+    """Register org-unit providers: where an organisation's tree can come from besides a
+    YAML list typed by hand (an official register of administrative units, an HR system).
+
+    Call ``register(name, provider)`` where ``provider`` has
+    ``provide(options: Mapping[str, Any]) -> Mapping[str, Any]``, returning the mapping an
+    org-units file holds (``levels``, optional ``reference_day``, ``units``). Specs use it
+    as ``org_units: {provider: NAME, ...options}``; ``qnkpi org-units NAME KEY=VALUE ...``
+    writes its tree as YAML, to keep and edit. A provider raises
+    :class:`qnkpi.QnkpiError` for options it cannot serve.
+
+    Since 0.2.
     """

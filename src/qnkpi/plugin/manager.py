@@ -58,6 +58,7 @@ HOOKS: tuple[str, ...] = (
     "register_assessment_methods",
     "register_reporters",
     "register_specs",
+    "register_org_unit_providers",
 )
 
 
@@ -229,6 +230,11 @@ class Plugins:
         return self._objects("register_reporters")
 
     @property
+    def org_unit_providers(self) -> dict[str, Any]:
+        """Org-unit provider name -> provider (``provide(options) -> mapping``)."""
+        return self._objects("register_org_unit_providers")
+
+    @property
     def specs(self) -> dict[str, Registration]:
         """Bundled spec name -> registration (``obj`` is the path, ``extra`` the
         description)."""
@@ -277,6 +283,9 @@ class _Registrar:
             raise self._fail(f"method '{name}' has no assess(inputs) method")
         if self.hook == "register_reporters" and not callable(getattr(obj, "write", None)):
             raise self._fail(f"reporter '{name}' has no write(result, stream, lang) method")
+        if self.hook == "register_org_unit_providers" and not callable(
+                getattr(obj, "provide", None)):
+            raise self._fail(f"provider '{name}' has no provide(options) method")
         if self.hook == "register_specs" and not Path(obj).is_file():
             raise self._fail(f"spec '{name}': no file at {obj}")
         return name, obj, tuple(extra)

@@ -93,8 +93,7 @@ class TableReporter:
         console.print(f"{prog.id} · {prog.period.start}-{prog.period.end} · as of "
                       f"{result.as_of}\n")
         tree = result.tree
-        names = [unit.name_en if lang == "en" and unit.name_en else unit.name
-                 for unit in result.spec.org_units.units]
+        names = tree.latest_names(lang)
         for name, res in result.indicators.items():
             assessed = any(a.indicator == name and len(a.inputs.rows)
                            for a in result.assessments)

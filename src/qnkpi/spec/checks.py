@@ -3,11 +3,15 @@ years inside the programme, and no indicator that depends on itself."""
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from qnkpi.errors import Problem, did_you_mean
-from qnkpi.spec.models import AssessmentSpec
+from qnkpi.spec.models import AssessmentSpec, UnitSpec
 
 if TYPE_CHECKING:
     from qnkpi.spec.spec import Spec
@@ -17,7 +21,52 @@ __all__ = ["check_spec", "indicator_order"]
 
 def check_spec(spec: Spec) -> list[Problem]:
     """Every problem found; an empty list for a sound spec."""
-    return [*_org_units(spec), *_measures(spec), *_indicators(spec), *_methods(spec)]
+    org = list(_org_units(spec))
+    out = [*org, *_measures(spec), *_indicators(spec), *_methods(spec)]
+    if not any(p.severity == "error" for p in out):
+        out.extend(_unreachable(spec))
+    return out
+
+
+def _unreachable(spec: Spec) -> Iterator[Problem]:
+    """Targets at a level, or at units, that do not exist in some of their years: no
+    checks there (a level that ends in a reform), which the author should know."""
+    from qnkpi.orgunits import OrgTree
+
+    period = spec.programme.period
+    years = list(range(period.start, period.end + 1))
+    tree = OrgTree.from_spec(spec.org_units, years)
+    exists = {level: tree.level_mask(level).any(axis=0) for level in tree.levels}
+    for name, ind in spec.indicators.items():
+        for i, target in enumerate(ind.targets):
+            span = range(max(target.first_year, period.start),
+                         min(target.last_year, period.end) + 1)
+            if target.level is not None and target.level in exists:
+                alive = exists[target.level]
+                what = f"no unit of level '{target.level}' exists"
+            elif target.units is not None and all(c in tree.index for c in target.units):
+                alive = tree.valid[[tree.index[c] for c in target.units]].all(axis=0)
+                what = "not all of its units exist"
+            else:
+                continue
+            dead = [y for y in span if not bool(np.asarray(alive)[y - period.start])]
+            if dead:
+                yield spec.problem(
+                    ("indicators", name, "targets", i),
+                    f"target #{i + 1} is unreachable in {_years(dead)}: {what} then "
+                    f"(on {spec.org_units.reference_day} of the year), so it gives no checks "
+                    "there", severity="warning")
+
+
+def _years(years: list[int]) -> str:
+    """2025, 2027-2030: runs of years, shortest form."""
+    runs: list[list[int]] = []
+    for y in years:
+        if runs and y == runs[-1][-1] + 1:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs)
 
 
 def _methods(spec: Spec) -> Iterator[Problem]:
@@ -43,33 +92,166 @@ def _org_units(spec: Spec) -> Iterator[Problem]:
         levels.setdefault(name, i)
     if len(levels) != len(org.levels):
         yield spec.problem(("org_units", "levels"), "a level is listed twice")
-    seen: dict[str, int] = {}
+    records: dict[str, list[int]] = {}
     for i, unit in enumerate(org.units):
         here = ("org_units", "units", i)
-        if unit.code in seen:
-            yield spec.problem((*here, "code"), f"unit code '{unit.code}' is used twice "
-                               f"(also unit #{seen[unit.code] + 1}); codes must be unique")
-        seen.setdefault(unit.code, i)
+        records.setdefault(unit.code, []).append(i)
         if unit.level not in levels:
             yield spec.problem((*here, "level"), f"unknown level '{unit.level}'"
                                f"{did_you_mean(unit.level, levels)}; levels: "
                                f"{', '.join(org.levels)}")
-    by_code = {unit.code: unit for unit in org.units}
+    yield from _records(spec, records)
+    misplaced = False
     for i, unit in enumerate(org.units):
         if unit.parent is None:
             continue
         at = ("org_units", "units", i, "parent")
-        parent = by_code.get(unit.parent)
-        if parent is None:
+        if unit.parent not in records:
             yield spec.problem(at, f"parent '{unit.parent}' of unit '{unit.code}' is not a "
-                               f"unit{did_you_mean(unit.parent, by_code)}")
-        elif (unit.level in levels and parent.level in levels
-              and levels[parent.level] >= levels[unit.level]):
+                               f"unit{did_you_mean(unit.parent, records)}")
+            continue
+        parent = org.units[records[unit.parent][0]]
+        if (unit.level in levels and parent.level in levels
+                and levels[parent.level] >= levels[unit.level]):
+            misplaced = True
             yield spec.problem(at, f"parent '{parent.code}' ({parent.level}) is not above "
                                f"unit '{unit.code}' ({unit.level}) in the levels "
                                f"{list(org.levels)}")
+            continue
+        gap = _uncovered(_span(unit), [_span(org.units[j]) for j in records[unit.parent]])
+        if gap is not None:
+            yield spec.problem(at, f"parent '{unit.parent}' of unit '{unit.code}' does not "
+                               f"exist on {gap}, while the unit does; align the units' "
+                               "valid_from/valid_to, or give the unit another parent for "
+                               "that time (a second record of the unit)")
     if all(unit.parent is not None for unit in org.units):
         yield spec.problem(("org_units", "units"), "no top unit: one unit must have no parent")
+    if not misplaced:  # with every parent above its child, a circle is left only by bad levels
+        yield from _parent_cycles(spec)
+    yield from _lineage(spec, records)
+
+
+def _span(unit: UnitSpec) -> tuple[dt.date, dt.date]:
+    return unit.valid_from or dt.date.min, unit.valid_to or dt.date.max
+
+
+def _uncovered(span: tuple[dt.date, dt.date],
+               cover: list[tuple[dt.date, dt.date]]) -> dt.date | None:
+    """The first day of ``span`` that no interval of ``cover`` contains, or None."""
+    day, end = span
+    for lo, hi in sorted(cover):
+        if lo > day:
+            return day
+        if hi >= day:
+            if hi >= end:
+                return None
+            day = hi + dt.timedelta(days=1)
+    return day
+
+
+def _records(spec: Spec, records: dict[str, list[int]]) -> Iterator[Problem]:
+    """The records of one code: one level, and lives that do not overlap."""
+    units = spec.org_units.units
+    for code, rows in records.items():
+        if len(rows) < 2:
+            continue
+        first = units[rows[0]]
+        spans = sorted((_span(units[i]), i) for i in rows)
+        for ((_, hi), i), ((lo, _), j) in itertools.pairwise(spans):
+            if lo <= hi:
+                when = "from the start" if lo == dt.date.min else f"on {lo}"
+                yield spec.problem(
+                    ("org_units", "units", max(i, j), "code"),
+                    f"unit code '{code}' is used by units #{min(i, j) + 1} and "
+                    f"#{max(i, j) + 1}, both in force {when}; a code names one unit at a "
+                    "time: give the records valid_from/valid_to that do not overlap, or "
+                    "another code")
+        for i in rows[1:]:
+            if units[i].level != first.level:
+                yield spec.problem(
+                    ("org_units", "units", i, "level"),
+                    f"unit code '{code}' is at level '{units[i].level}' here and "
+                    f"'{first.level}' in unit #{rows[0] + 1}; a unit keeps its level: one that "
+                    "moves to another level is a new unit, with a new code and the old one "
+                    "among its predecessors")
+
+
+def _parent_cycles(spec: Spec) -> Iterator[Problem]:
+    parents: dict[str, set[str]] = {}
+    where: dict[str, int] = {}
+    for i, unit in enumerate(spec.org_units.units):
+        if unit.parent is not None:
+            parents.setdefault(unit.code, set()).add(unit.parent)
+            where.setdefault(unit.code, i)
+    cycle = _find_cycle(parents)
+    if cycle:
+        yield spec.problem(("org_units", "units", where[cycle[0]], "parent"),
+                           f"units are their own ancestors: {' -> '.join(cycle)}; "
+                           "a parent is above its children")
+
+
+def _lineage(spec: Spec, records: dict[str, list[int]]) -> Iterator[Problem]:
+    """Predecessors exist, came before, form no circle; weights are shares of them."""
+    units = spec.org_units.units
+    given: dict[str, float] = {}
+    givers: dict[str, list[str]] = {}
+    edges: dict[str, set[str]] = {}
+    for i, unit in enumerate(units):
+        for j, pred in enumerate(unit.predecessors):
+            at = ("org_units", "units", i, "predecessors", j)
+            if pred.code not in records:
+                yield spec.problem(at, f"predecessor '{pred.code}' of unit '{unit.code}' "
+                                   f"never existed: it is not a unit"
+                                   f"{did_you_mean(pred.code, records)}; list the old unit "
+                                   "too, with its valid_to")
+                continue
+            if pred.code == unit.code:
+                yield spec.problem(at, f"unit '{unit.code}' is its own predecessor")
+                continue
+            edges.setdefault(unit.code, set()).add(pred.code)
+            born = min(_span(units[k])[0] for k in records[pred.code])
+            if unit.valid_from is not None and born >= unit.valid_from:
+                yield spec.problem(at, f"predecessor '{pred.code}' of unit '{unit.code}' "
+                                   f"begins on or after it ({born} >= {unit.valid_from})",
+                                   severity="warning")
+            if pred.weight is not None:
+                given[pred.code] = given.get(pred.code, 0.0) + pred.weight
+                givers.setdefault(pred.code, []).append(unit.code)
+    for code, total in given.items():
+        if total > 1 + 1e-9:
+            i = records[code][0]
+            yield spec.problem(("org_units", "units", i), f"the weights of unit '{code}' in "
+                               f"its successors ({', '.join(givers[code])}) add up to "
+                               f"{total:g}; a weight is the share of the predecessor that went "
+                               "to the successor, so they add up to 1 at most")
+    cycle = _find_cycle(edges)
+    if cycle:
+        yield spec.problem(("org_units", "units", records[cycle[0]][0], "predecessors"),
+                           f"units are their own predecessors: {' -> '.join(cycle)}")
+
+
+def _find_cycle(edges: dict[str, set[str]]) -> list[str] | None:
+    state: dict[str, int] = {}  # 1 on the path, 2 done
+    for start in sorted(edges):
+        if start in state:
+            continue
+        stack: list[tuple[str, Iterator[str]]] = [(start, iter(sorted(edges.get(start, ()))))]
+        path = [start]
+        state[start] = 1
+        while stack:
+            node, children = stack[-1]
+            nxt = next(children, None)
+            if nxt is None:
+                state[node] = 2
+                stack.pop()
+                path.pop()
+            elif state.get(nxt) == 1:
+                return [*path[path.index(nxt):], nxt]
+            elif nxt not in state:
+                state[nxt] = 1
+                path.append(nxt)
+                stack.append((nxt, iter(sorted(edges.get(nxt, ())))))
+    return None
 
 
 def _measures(spec: Spec) -> Iterator[Problem]:

@@ -7,12 +7,13 @@ Every problem is collected with its file, line and column, and raised together a
 from __future__ import annotations
 
 import types
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from qnkpi.errors import Problem, SpecError, did_you_mean
+from qnkpi.errors import PluginError, Problem, QnkpiError, SpecError, did_you_mean
 from qnkpi.spec._yaml import Located, load_yaml
 from qnkpi.spec.checks import check_spec
 from qnkpi.spec.models import OrgUnitsSpec
@@ -21,7 +22,7 @@ from qnkpi.spec.spec import Spec, build_spec_model
 if TYPE_CHECKING:
     from qnkpi.plugin.manager import Plugins
 
-__all__ = ["load_spec", "parse_spec"]
+__all__ = ["load_spec", "parse_spec", "provided_org_units"]
 
 #: Largest spec or org-units file read, in bytes.
 MAX_SPEC_BYTES = 10_000_000
@@ -69,6 +70,15 @@ def parse_spec(text: str, *, file: str | Path = "<spec>", base_dir: str | Path |
         else:
             units = _validate(OrgUnitsSpec, sub["org_units"], problems, base)
             data = {**data, "org_units": units}
+    elif isinstance(org, dict) and "provider" in org:
+        skip = ("org_units",)
+        try:
+            sub["org_units"] = provided_org_units(org, plugins, located)
+        except SpecError as exc:
+            problems.extend(exc.problems)
+        else:
+            units = _validate(OrgUnitsSpec, sub["org_units"], problems, base)
+            data = {**data, "org_units": units}
     spec = _validate(build_spec_model(plugins), located, problems, base, skip=skip,
                      data=data)
     if spec is None or problems:
@@ -83,6 +93,38 @@ def parse_spec(text: str, *, file: str | Path = "<spec>", base_dir: str | Path |
         raise SpecError(problems)
     spec._warnings = tuple(p for p in found if p.severity != "error")
     return spec
+
+
+def provided_org_units(options: dict[str, Any], plugins: Plugins,
+                       located: Located | None = None) -> Located:
+    """The org units a provider plugin gives for ``options`` (``provider`` names it), as
+    YAML text that problems can point into (``qnkpi org-units`` prints the same text)."""
+    import yaml
+
+    name = options.get("provider")
+    providers = plugins.org_unit_providers
+    where = ("org_units", "provider")
+    if name not in providers:
+        message = (f"unknown org-unit provider {name!r}{did_you_mean(str(name), providers)}; "
+                   f"installed: {', '.join(sorted(providers)) or 'none'} (a provider comes "
+                   "from a plugin, such as qnkpi-vn-units)")
+        raise SpecError(located.problem(where, message) if located else Problem(message))
+    owner = plugins.registrations["register_org_unit_providers"][name].plugin
+    rest = {k: v for k, v in options.items() if k != "provider"}
+    try:
+        tree = providers[name].provide(rest)
+    except QnkpiError as exc:
+        message = f"org-unit provider '{name}': {exc}"
+        raise SpecError(located.problem(("org_units",), message) if located
+                        else Problem(message)) from None
+    except Exception as exc:
+        raise PluginError(owner, f"org-unit provider '{name}' failed: "
+                          f"{type(exc).__name__}: {exc}") from exc
+    if not isinstance(tree, Mapping):
+        raise PluginError(owner, f"org-unit provider '{name}' must return a mapping with "
+                          f"'levels' and 'units', got {type(tree).__name__}")
+    text = yaml.safe_dump(dict(tree), allow_unicode=True, sort_keys=False, width=100)
+    return load_yaml(text, Path(f"<org-unit provider {name}>"))
 
 
 def _read(file: Path, *, referenced: Located | None = None,

@@ -26,6 +26,9 @@ def spec_schema(plugins: Plugins | None = None) -> dict[str, Any]:
     # a spec may name its org-units file instead of writing the units inline
     props["org_units"] = {"anyOf": [
         {"type": "string", "description": "path of an org-units file, relative to the spec"},
+        {"type": "object", "required": ["provider"],
+         "properties": {"provider": {"type": "string"}}, "additionalProperties": True,
+         "description": "org units from a provider plugin: its name, then its options"},
         props["org_units"],
     ]}
     return {**schema, "$schema": SCHEMA_DIALECT, "title": "qnkpi spec, format 1"}
