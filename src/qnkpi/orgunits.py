@@ -179,6 +179,20 @@ class OrgTree:
                 count += np.bincount(flat, minlength=n * n_years)
         return out
 
+    def coverage(self, has: BoolPanel) -> tuple[FloatPanel, FloatPanel]:
+        """(expected, reported) at every unit and year whose value is an aggregate, NaN
+        elsewhere. ``has`` flags the units that reported themselves. In each year the
+        reporting level is the lowest level where any unit reported; an aggregate is a
+        unit above it with no value of its own, and it expects the units of the
+        reporting level in its subtree."""
+        has = has & self.valid
+        level = np.where(has, self.level_of[:, None], -1).max(axis=0)  # [Y]
+        at_level = self.valid & (self.level_of[:, None] == level[None, :])
+        expected = self.subtree_count(at_level)
+        reported = self.subtree_count(at_level & has)
+        aggregate = self.valid & ~has & (expected > 0)
+        return (np.where(aggregate, expected, np.nan), np.where(aggregate, reported, np.nan))
+
     def subtree_count(self, flags: BoolPanel) -> FloatPanel:
         """[N, Y]: how many units in each unit's subtree (itself included) are flagged."""
         n, n_years = self.shape

@@ -62,8 +62,16 @@ def test_share_at_each_district_is_all_or_nothing() -> None:
     assert [(c.unit, c.value, c.numerator, c.denominator, c.status)
             for c in result.checks("share")] == [
         ("D1", 100.0, 1.0, 1.0, "met"), ("D2", 0.0, 0.0, 1.0, "not_met"),
-        ("D3", 100.0, 1.0, 1.0, "met"), ("D4", None, None, None, "no_data")]
-    # D4 did not report: at D4 itself there is no share to speak of
+        ("D3", 100.0, 1.0, 1.0, "met"), ("D4", None, None, None, "not_met")]
+    # D4 did not report: at D4 itself there is no share to speak of (value null), and by
+    # the default rule, missing: not_met, a unit that did not report has not met it
+
+
+def test_share_at_a_silent_district_is_no_data_when_skipped() -> None:
+    spec = _spec({"missing": "skip",
+                  "targets": [{"year": 2023, "op": ">=", "value": 100, "level": "district"}]})
+    result = qnkpi.evaluate(spec, plugins=PLUGINS)
+    assert [(c.unit, c.status) for c in result.checks("share")][-1] == ("D4", "no_data")
 
 
 def test_rule_between_includes_both_bounds() -> None:

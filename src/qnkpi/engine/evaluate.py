@@ -92,7 +92,12 @@ def evaluate(spec: Spec, *, year: int | None = None, units: Sequence[str] | None
         value = panels[name].value
         checked = (thresholds.op != 0) & in_years[None, :] & unit_rows[:, None]
         passed = compare(value, thresholds.op, thresholds.lo, thresholds.hi)
-        status = np.where(~checked, 0, np.where(np.isnan(value), 3, np.where(passed, 1, 2)))
+        # missing: not_met: a unit without a value, in a year others have values, has
+        # not met the target; a year without any value stays no_data
+        no_value = np.where((ind.missing == "not_met") & ~np.isnan(value).all(axis=0), 2, 3)
+        status = np.where(~checked, 0,
+                          np.where(np.isnan(value), no_value[None, :],
+                                   np.where(passed, 1, 2)))
         results[name] = IndicatorResult(name, ind, panels[name], thresholds,
                                         status.astype(np.int8))
     if problems:
@@ -164,4 +169,23 @@ def _compute(name: str, ind: IndicatorKind, ctx: KindContext,
         plugin = _owner(plugins, "register_indicator_kinds", ind.kind)
         raise PluginError(plugin, f"kind '{ind.kind}' returned a panel of shape "
                           f"{np.shape(panel.value)}, not {ctx.tree.shape}")
-    return panel
+    return _covered(ind, panel, ctx)
+
+
+def _covered(ind: IndicatorKind, panel: IndicatorPanel, ctx: KindContext) -> IndicatorPanel:
+    """The panel with its coverage counted, and the indicator's ``missing`` and
+    ``min_coverage`` rules applied: an aggregate short of them becomes missing."""
+    expected, reported = panel.expected, panel.reported
+    if expected is None or reported is None:
+        read = [i.name for i in ind.inputs() if i.what == "measure"]
+        if not read:
+            return panel
+        has = np.logical_and.reduce([~np.isnan(ctx.measures[m]) for m in read])
+        expected, reported = ctx.tree.coverage(has)
+    least = 1.0 if ind.missing == "no_data" else ind.min_coverage
+    value = panel.value
+    if least is not None:
+        with np.errstate(invalid="ignore"):
+            short = reported < least * expected - 1e-9  # NaN (not an aggregate): False
+        value = np.where(short, np.nan, value)
+    return IndicatorPanel(value, panel.numerator, panel.denominator, expected, reported)

@@ -66,6 +66,9 @@ class Check:
     aspirational: bool
     assumed_year: bool
     note: str | None
+    expected_units: int | None = None
+    reported_units: int | None = None
+    coverage: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The check as in the JSON result."""
@@ -127,6 +130,9 @@ class Result:
             "aspirational": [targets[i].aspirational for i in target],
             "assumed_year": [targets[i].assumed_year for i in target],
             "note": [targets[i].note for i in target],
+            "expected_units": _counts(p.expected, rows, cols),
+            "reported_units": _counts(p.reported, rows, cols),
+            "coverage": _share(p.reported, p.expected, rows, cols),
         }
 
     def _check_dicts(self, indicator: str | None = None) -> Iterator[dict[str, Any]]:
@@ -250,6 +256,22 @@ class Result:
 
 def _float(value: float) -> float | None:
     return float(value) if np.isfinite(value) else None
+
+
+def _counts(panel: npt.NDArray[np.float64] | None, rows: npt.NDArray[np.intp],
+            cols: npt.NDArray[np.intp]) -> list[int | None]:
+    if panel is None:
+        return [None] * len(rows)
+    values = panel[rows, cols]
+    return [None if v is None else int(v) for v in _nullable(values)]
+
+
+def _share(part: npt.NDArray[np.float64] | None, whole: npt.NDArray[np.float64] | None,
+           rows: npt.NDArray[np.intp], cols: npt.NDArray[np.intp]) -> list[float | None]:
+    if part is None or whole is None:
+        return [None] * len(rows)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return _nullable(part[rows, cols] / whole[rows, cols])
 
 
 def _year(value: float) -> int | None:

@@ -38,12 +38,17 @@ class IndicatorPanel:
     """An indicator's values at every unit and year, after roll-up (NaN = missing).
 
     Kinds that divide keep their ``numerator`` and ``denominator`` so reports can
-    explain a value; others leave them ``None``.
+    explain a value; others leave them ``None``. ``expected`` and ``reported`` count, at
+    each aggregate, the units it is made of and those that reported (NaN where the value
+    is not an aggregate). A kind that reads measures may leave them ``None``: the engine
+    counts the units that reported every measure the kind reads.
     """
 
     value: FloatPanel
     numerator: FloatPanel | None = None
     denominator: FloatPanel | None = None
+    expected: FloatPanel | None = None
+    reported: FloatPanel | None = None
 
 
 @dataclass(frozen=True, eq=False)

@@ -25,7 +25,7 @@ class ShareOfUnitsIndicator(IndicatorKind):
     of: Name
     level: str | tuple[str, ...]
     rule: Rule
-    missing: Literal["not_met", "skip"] = "not_met"
+    missing: Literal["skip", "not_met", "no_data"] = "not_met"
     unit: str = "percent"
 
     @property
@@ -51,4 +51,8 @@ class ShareOfUnitsIndicator(IndicatorKind):
             value = np.where(known, numerator * 100.0 / denominator, np.nan)
         numerator = np.where(known, numerator, np.nan)
         denominator = np.where(known, denominator, np.nan)
-        return IndicatorPanel(value, numerator, denominator)
+        counted = tree.subtree_count(expected)
+        aggregate = counted > 0
+        return IndicatorPanel(value, numerator, denominator,
+                              expected=np.where(aggregate, counted, np.nan),
+                              reported=np.where(aggregate, tree.subtree_count(reported), np.nan))

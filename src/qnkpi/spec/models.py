@@ -313,4 +313,11 @@ class IndicatorSpec(Model):
     baseline: Baseline | None = None
     assessment: AssessmentSpec | None = None
     decimals: int | None = Field(default=None, ge=0, le=6)
+    #: Units that did not report: ``skip`` (aggregates add up those that did; their
+    #: checks are ``no_data``), ``not_met`` (their checks are ``not_met``), ``no_data``
+    #: (an aggregate with any of them missing is itself missing).
+    missing: Literal["skip", "not_met", "no_data"] = "skip"
+    #: The least share (0-1] of the expected units that must have reported for an
+    #: aggregate to count; below it the aggregate is missing (``no_data``).
+    min_coverage: float | None = Field(default=None, gt=0, le=1)
     targets: tuple[Target, ...] = ()
