@@ -16,7 +16,8 @@ from qnkpi.cli import main
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "src" / "qnkpi" / "examples" / "quang-ninh"
 SPEC = EXAMPLE / "programme.yaml"
-TOP_KEYS = {"qnkpi", "programme", "as_of", "checks", "assessments", "summary"}
+TOP_KEYS = {"qnkpi", "programme", "as_of", "restated_to", "checks", "assessments",
+            "summary"}
 
 
 def _no_constants(name: str) -> Any:

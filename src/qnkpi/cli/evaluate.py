@@ -16,6 +16,9 @@ def add_parser(sub: Any) -> None:
                    "from the programme's start to the latest year with data)")
     p.add_argument("--unit", action="append", metavar="CODE",
                    help="check only this unit (repeat for more)")
+    p.add_argument("--restate-to", type=int, metavar="YEAR",
+                   help="evaluate earlier years on YEAR's org tree, their data carried there "
+                   "through the units' predecessors (results say basis: restated)")
     p.add_argument("--format", "-f", default="table", metavar="FORMAT",
                    help="report format: table (default), json, or one a plugin adds")
     p.add_argument("-o", "--output", metavar="PATH", help="write the report here "
@@ -64,7 +67,10 @@ def run(args: argparse.Namespace) -> int:
     spec = load_spec(args.spec, plugins=plugins)
     for warning in spec.warnings:
         print(warning, file=sys.stderr)
-    result = evaluate(spec, year=args.year, units=args.unit, plugins=plugins)
+    result = evaluate(spec, year=args.year, units=args.unit, restate_to=args.restate_to,
+                      plugins=plugins)
+    for note in result.warnings:
+        print(f"qnkpi: warning: {note}", file=sys.stderr)
     write_report(result, plugins, args.format, args.output, args.lang)
     found = result.count(failing) if failing else 0
     if found:

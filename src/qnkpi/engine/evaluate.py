@@ -9,6 +9,7 @@ import numpy as np
 
 from qnkpi.engine.assess import assess_indicator
 from qnkpi.engine.compare import compare
+from qnkpi.engine.restate import restate
 from qnkpi.engine.result import IndicatorResult, Result
 from qnkpi.engine.targets import resolve_targets
 from qnkpi.errors import DataError, PluginError, Problem, QnkpiError, SpecError, did_you_mean
@@ -41,13 +42,15 @@ def fetch_requests(spec: Spec, tree: OrgTree) -> dict[str, FetchRequest]:
 
 
 def evaluate(spec: Spec, *, year: int | None = None, units: Sequence[str] | None = None,
-             plugins: Plugins | None = None) -> Result:
+             restate_to: int | None = None, plugins: Plugins | None = None) -> Result:
     """Evaluate every indicator of ``spec`` at every unit and year.
 
     ``year`` restricts the checks to that year (and is the "as of" year); by default
     checks run from the programme's first year to the latest year with data. ``units``
-    restricts the checks to those unit codes. ``plugins`` defaults to the registry the spec
-    was loaded with. Raises :class:`~qnkpi.errors.QnkpiError`
+    restricts the checks to those unit codes. ``restate_to`` evaluates the years before it
+    on that year's tree, their data carried there through the units' lineage (see
+    :mod:`qnkpi.engine.restate`); results say ``basis: restated``. ``plugins`` defaults
+    to the registry the spec was loaded with. Raises :class:`~qnkpi.errors.QnkpiError`
     subclasses for bad input, naming the file, row or plugin.
     """
     plugins = plugins or spec.plugins or default_plugins()
@@ -58,13 +61,20 @@ def evaluate(spec: Spec, *, year: int | None = None, units: Sequence[str] | None
                          f"{period.start}-{period.end}")
     unit_rows = _unit_rows(tree, units)
 
+    if restate_to is not None and restate_to not in tree.years:
+        raise QnkpiError(f"--restate-to {restate_to}: not a year of the programme "
+                         f"({period.start}-{period.end})")
+
     measures = _fetch(spec, tree, plugins)
+    warnings = _outside_life(tree, measures)
     leaf = tree.leaf_mask()
     for name, m in spec.measures.items():
         if m.absent == "zero":
             panel = measures[name]
             has_data = ~np.isnan(panel).all(axis=0)
             panel[np.isnan(panel) & leaf & has_data] = 0.0
+    if restate_to is not None:
+        tree, measures, _ = restate(tree, measures, spec.measures, restate_to)
 
     panels: dict[str, IndicatorPanel] = {}
     ctx = KindContext(tree, measures, spec.measures, panels)
@@ -106,7 +116,21 @@ def evaluate(spec: Spec, *, year: int | None = None, units: Sequence[str] | None
                    for a in assess_indicator(spec, name, ind, panels[name], tree, as_of,
                                              plugins, unit_rows)]
     return Result(spec=spec, tree=tree, as_of=as_of, indicators=results, measures=measures,
-                  assessments=assessments)
+                  assessments=assessments, restated_to=restate_to, warnings=warnings)
+
+
+def _outside_life(tree: OrgTree, measures: dict[str, FloatPanel]) -> tuple[str, ...]:
+    """Data for a unit in a year it did not exist in are left out; say so, per unit."""
+    stray = np.zeros(tree.shape, dtype=bool)
+    for panel in measures.values():
+        stray |= ~np.isnan(panel) & ~tree.valid
+    out = []
+    for row in np.flatnonzero(stray.any(axis=1)).tolist():
+        years = tree.years[stray[row]].tolist()
+        out.append(f"unit '{tree.codes[row]}' has data for {', '.join(map(str, years))}, "
+                   "when it was not in the org units (see its valid_from/valid_to); those "
+                   "values are left out")
+    return tuple(out)
 
 
 def _unit_rows(tree: OrgTree, units: Sequence[str] | None) -> np.ndarray:

@@ -66,6 +66,7 @@ class Check:
     aspirational: bool
     assumed_year: bool
     note: str | None
+    basis: str = "as_reported"
     expected_units: int | None = None
     reported_units: int | None = None
     coverage: float | None = None
@@ -90,6 +91,18 @@ class Result:
     indicators: dict[str, IndicatorResult]
     measures: dict[str, npt.NDArray[np.float64]]
     assessments: list[Assessment] = field(default_factory=list)
+    #: The year whose tree earlier years were restated onto (``evaluate(restate_to=)``),
+    #: or None: every result as reported.
+    restated_to: int | None = None
+    #: Notes about the data that did not stop the evaluation (data outside a unit's life).
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def restated(self) -> npt.NDArray[np.bool_]:
+        """[years]: the year columns whose results are restated (not as reported)."""
+        if self.restated_to is None:
+            return np.zeros(len(self.tree.years), dtype=bool)
+        return self.tree.years < self.restated_to
 
     @property
     def years(self) -> npt.NDArray[np.int64]:
@@ -130,6 +143,7 @@ class Result:
             "aspirational": [targets[i].aspirational for i in target],
             "assumed_year": [targets[i].assumed_year for i in target],
             "note": [targets[i].note for i in target],
+            "basis": np.where(self.restated[cols], "restated", "as_reported").tolist(),
             "expected_units": _counts(p.expected, rows, cols),
             "reported_units": _counts(p.reported, rows, cols),
             "coverage": _share(p.reported, p.expected, rows, cols),
@@ -175,6 +189,9 @@ class Result:
                         "projected": _float(a.projected[k]),
                         "required_annual_change": _float(a.required_annual_change[k]),
                         "reason": a.reason[k],
+                        "basis": ("restated" if self.restated_to is not None
+                                  and x.baseline_year[k] < self.restated_to
+                                  else "as_reported"),
                     }
 
     def checks(self, indicator: str | None = None) -> Iterator[Check]:
@@ -216,6 +233,7 @@ class Result:
                 "period": prog.period.model_dump(),
             },
             "as_of": self.as_of,
+            "restated_to": self.restated_to,
         }
 
     def to_dict(self) -> dict[str, Any]:

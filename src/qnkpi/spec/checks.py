@@ -53,9 +53,9 @@ def _unreachable(spec: Spec) -> Iterator[Problem]:
             if dead:
                 yield spec.problem(
                     ("indicators", name, "targets", i),
-                    f"target #{i + 1} is unreachable in {_years(dead)}: {what} then "
-                    f"(on {spec.org_units.reference_day} of the year), so it gives no checks "
-                    "there", severity="warning")
+                    f"target #{i + 1} is unreachable in {_years(dead)}: {what} on the "
+                    f"reference day ({spec.org_units.reference_day}) of those years, so it "
+                    "gives no checks there", severity="warning")
 
 
 def _years(years: list[int]) -> str:
