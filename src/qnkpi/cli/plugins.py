@@ -12,6 +12,7 @@ _LABELS = {
     "register_assessment_methods": "assessment methods",
     "register_reporters": "reporters",
     "register_specs": "specs",
+    "register_org_unit_providers": "org-unit providers",
 }
 
 
