@@ -75,6 +75,17 @@ def _value(res: IndicatorResult, row: int, col: int) -> str:
     return text
 
 
+def _coverage(res: IndicatorResult, row: int, col: int) -> str:
+    """`` [12/13]`` for an aggregate some of whose units did not report, else ``""``."""
+    p = res.panel
+    if p.expected is None or p.reported is None:
+        return ""
+    expected, reported = p.expected[row, col], p.reported[row, col]
+    if math.isnan(expected) or reported >= expected:
+        return ""
+    return f" [{int(reported)}/{int(expected)}]"
+
+
 class TableReporter:
     """A grid per indicator: rows are units with checks, columns are years; each cell
     shows the value and ✓ met, ✗ not met or · no data. The threshold goes in the column
@@ -114,7 +125,8 @@ class TableReporter:
                 f"{word} {a[key]}" for key, (word, _) in _ASSESSED.items() if a[key])
                 + f"   of {a['total']} assessments")
         console.print(Text("~ threshold interpolated between stated targets; "
-                           "* aspirational target (phấn đấu)", style="dim"))
+                           "* aspirational target (phấn đấu); [12/13] units that reported, "
+                           "of those expected", style="dim"))
 
     def _grid(self, console: Any, res: IndicatorResult, years: Any,
               names: list[str]) -> None:
@@ -143,6 +155,7 @@ class TableReporter:
                 text = f"{_value(res, row, col)} {mark}"
                 if with_threshold:
                     text += f" ({_threshold(res, row, col)})"
+                text += _coverage(res, row, col)
                 cells.append(Text(text, style=style))
             table.add_row(*cells)
         console.print(table)
