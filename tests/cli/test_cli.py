@@ -190,7 +190,7 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = _run(capsys, "--version")
     assert code == 0
     assert out == f"qnkpi {qnkpi.__version__}\n"
-    assert qnkpi.__version__ == "0.1.0"
+    assert qnkpi.__version__ == "0.2.0.dev0"
 
 
 def test_no_command_prints_the_help(capsys: pytest.CaptureFixture[str]) -> None:
