@@ -45,6 +45,7 @@ class OrgTree:
     index: dict[str, int]
     records: tuple[UnitSpec, ...] = ()
     record: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros((0, 0), np.int64))
+    latest: tuple[int, ...] = ()  # per row, its latest record (index into ``records``)
 
     @classmethod
     def from_spec(cls, spec: OrgUnitsSpec, years: Sequence[int]) -> OrgTree:
@@ -83,6 +84,7 @@ class OrgTree:
             index=index,
             records=tuple(units),
             record=record,
+            latest=tuple(first),
         )
 
     def unit_names(self, rows: npt.NDArray[np.int64], cols: npt.NDArray[np.int64],
@@ -100,15 +102,7 @@ class OrgTree:
         """Each row's latest name (``name_en`` with ``lang="en"`` where there is one)."""
         if not self.records:
             return list(self.names)
-        return [_name(self.records[i], lang) for i in self._latest()]
-
-    def _latest(self) -> list[int]:
-        best: dict[int, int] = {}
-        for i, unit in enumerate(self.records):
-            row = self.index[unit.code]
-            if row not in best or _start(unit) >= _start(self.records[best[row]]):
-                best[row] = i
-        return [best[row] for row in range(len(self.codes))]
+        return [_name(self.records[i], lang) for i in self.latest]
 
     @property
     def shape(self) -> tuple[int, int]:

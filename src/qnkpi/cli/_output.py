@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from qnkpi.errors import QnkpiError, did_you_mean
 
@@ -31,8 +32,7 @@ def reporter_for(plugins: Plugins, name: str) -> object:
 
 def write_report(result: Result, plugins: Plugins, fmt: str, output: str | None,
                  lang: str) -> None:
-    """Write with reporter ``fmt`` to ``output`` (``-`` or None: stdout). Files are written
-    to a temporary file beside the target and renamed, so no half-written report is left."""
+    """Write with reporter ``fmt`` to ``output`` (``-`` or None: stdout)."""
     reporter = reporter_for(plugins, fmt)
     binary = bool(getattr(reporter, "binary", False))
     if output in (None, "-"):
@@ -40,20 +40,8 @@ def write_report(result: Result, plugins: Plugins, fmt: str, output: str | None,
             raise QnkpiError(f"format '{fmt}' is binary: give a file with -o")
         reporter.write(result, sys.stdout, lang=lang)  # type: ignore[attr-defined]
         return
-    target = Path(output)
-    if not target.parent.is_dir():
-        raise QnkpiError(f"{target}: the folder {target.parent} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        stream = (os.fdopen(fd, "wb") if binary
-                  else os.fdopen(fd, "w", encoding="utf-8", newline=""))
-        with stream:
-            reporter.write(result, stream, lang=lang)  # type: ignore[attr-defined]
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp's 0600 would outlive the rename
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    _atomic(Path(output), binary,
+            lambda stream: reporter.write(result, stream, lang=lang))  # type: ignore[attr-defined]
 
 
 def write_text(text: str, output: str | None) -> None:
@@ -61,14 +49,21 @@ def write_text(text: str, output: str | None) -> None:
     if output in (None, "-"):
         sys.stdout.write(text)
         return
-    target = Path(output)
+    _atomic(Path(output), False, lambda stream: stream.write(text))
+
+
+def _atomic(target: Path, binary: bool, write: Callable[[IO[Any]], object]) -> None:
+    """Write to a temporary file beside ``target``, then rename it: an interrupted run
+    never leaves a half-written file."""
     if not target.parent.is_dir():
         raise QnkpiError(f"{target}: the folder {target.parent} does not exist")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        os.chmod(tmp, 0o666 & ~_umask())
+        stream = (os.fdopen(fd, "wb") if binary
+                  else os.fdopen(fd, "w", encoding="utf-8", newline=""))
+        with stream:
+            write(stream)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp's 0600 would outlive the rename
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
