@@ -46,6 +46,8 @@ class OrgTree:
     records: tuple[UnitSpec, ...] = ()
     record: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros((0, 0), np.int64))
     latest: tuple[int, ...] = ()  # per row, its latest record (index into ``records``)
+    #: [Y] each year's reference day as a proleptic ordinal (``date.toordinal()``)
+    ref_days: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
 
     @classmethod
     def from_spec(cls, spec: OrgUnitsSpec, years: Sequence[int]) -> OrgTree:
@@ -59,7 +61,8 @@ class OrgTree:
             index.setdefault(unit.code, len(index))
         n, n_years = len(index), len(years_arr)
         record = np.full((n, n_years), -1, dtype=np.int64)
-        ref_days = np.array([dt.date(int(y), month, day).toordinal() for y in years_arr])
+        ref_days = np.array([dt.date(int(y), month, day).toordinal() for y in years_arr],
+                            dtype=np.int64)
         latest: dict[int, int] = {}
         for i, unit in enumerate(units):
             row = index[unit.code]
@@ -85,6 +88,7 @@ class OrgTree:
             records=tuple(units),
             record=record,
             latest=tuple(first),
+            ref_days=ref_days,
         )
 
     def unit_names(self, rows: npt.NDArray[np.int64], cols: npt.NDArray[np.int64],

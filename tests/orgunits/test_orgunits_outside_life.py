@@ -60,9 +60,6 @@ def test_data_after_a_units_life_are_left_out_and_said() -> None:
     assert _top(result) == {2023: 10.0, 2024: 12.0}  # not 17 in 2024
 
 
-@pytest.mark.xfail(strict=True, reason="values left out (outside a unit's life) still count "
-                   "as data for the 'as of' year: a stray 2025 value of the abolished D1 "
-                   "makes 2025 a checked year, with a no_data check at P")
 def test_data_left_out_do_not_extend_the_years_checked() -> None:
     data: dict[str, Any] = {"D1": {2023: 10.0, 2024: 5.0, 2025: 6.0}, "C1": {2024: 12.0}}
     result = qnkpi.evaluate(spec_from_dict(_doc(data), plugins=PLUGINS), plugins=PLUGINS)

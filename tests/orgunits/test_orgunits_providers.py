@@ -280,9 +280,6 @@ def _orphan(options: Mapping[str, Any]) -> Any:
     return tree
 
 
-@pytest.mark.xfail(strict=True, reason="qnkpi org-units checks only the OrgUnitsSpec model, "
-                   "not the cross-checks a spec's org units get (unknown level, parent or "
-                   "predecessor): it writes the bad tree and exits 0")
 @pytest.mark.parametrize(("provider", "message"), [
     ("bad-level", "unknown level 'commune'"),
     ("orphan", "parent 'Q' of unit 'D1' is not a unit"),

@@ -36,6 +36,7 @@ def parse_options(items: list[str]) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> int:
+    import sys
     from pathlib import Path
 
     import yaml
@@ -43,6 +44,7 @@ def run(args: argparse.Namespace) -> int:
     from qnkpi.cli._output import write_text
     from qnkpi.errors import SpecError
     from qnkpi.plugin.manager import default_plugins
+    from qnkpi.spec.checks import check_org_units
     from qnkpi.spec.loader import _validate, provided_org_units
     from qnkpi.spec.models import OrgUnitsSpec
 
@@ -57,9 +59,15 @@ def run(args: argparse.Namespace) -> int:
     options = {"provider": args.provider, **parse_options(args.options)}
     located = provided_org_units(options, plugins)
     problems: list[Any] = []
-    _validate(OrgUnitsSpec, located, problems, Path.cwd())
-    if problems:
-        raise SpecError(problems)
+    org = _validate(OrgUnitsSpec, located, problems, Path.cwd())
+    if org is not None:
+        assert isinstance(org, OrgUnitsSpec)
+        problems.extend(check_org_units(org, located))
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise SpecError(errors)
+    for warning in problems:
+        print(warning, file=sys.stderr)
     header = (f"# Org units from provider '{args.provider}' "
               f"({' '.join(args.options) or 'no options'}); written by qnkpi org-units.\n")
     body = yaml.safe_dump(located.data, allow_unicode=True, sort_keys=False, width=100)

@@ -61,12 +61,14 @@ def evaluate(spec: Spec, *, year: int | None = None, units: Sequence[str] | None
                          f"{period.start}-{period.end}")
     unit_rows = _unit_rows(tree, units)
 
-    if restate_to is not None and restate_to not in tree.years:
+    if restate_to is not None and not period.start <= restate_to <= period.end:
         raise QnkpiError(f"--restate-to {restate_to}: not a year of the programme "
                          f"({period.start}-{period.end})")
 
     measures = _fetch(spec, tree, plugins)
     warnings = _outside_life(tree, measures)
+    for panel in measures.values():
+        panel[~tree.valid] = np.nan  # left out: they neither roll up nor set "as of"
     leaf = tree.leaf_mask()
     for name, m in spec.measures.items():
         if m.absent == "zero":

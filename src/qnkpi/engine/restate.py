@@ -8,18 +8,22 @@ tree. The data as reported are never changed: this is a second view, and every r
 says which view it comes from.
 
 The lineage is a list of edges ``predecessor -> successor`` with a weight, the share of
-the predecessor that went to the successor. An edge without a weight is taken as 1 when
-it is the predecessor's only successor and the predecessor ended; otherwise its share is
-unknown, and every unit it feeds is missing in the restated view. A unit that lives on
-into the target tree keeps what it did not give away.
+the predecessor that went to the successor, and a day, the successor's ``valid_from``.
+A year's data cross only the edges made after that year's reference day and on or before
+the target year's: a change after the target year, or one the year's tree already shows,
+does not move them. A unit that lives on keeps what it did not give away.
 
 Quantities that add up (measures rolled up by ``sum``) are split and added by the
 weights. Others (``mean``, ``min``, ``max``, ``none``) are carried only where a unit of
 the target tree comes, whole, from exactly one earlier unit.
 
-All of it is numpy over the edges and the restated years at once; the loop runs once per
-step of a lineage chain (a unit of 2023 that became one of 2024 and then one of 2026 takes
-two steps).
+An edge without a weight is taken as 1 when it is the
+predecessor's only successor that day and the predecessor ended; otherwise its share is
+unknown, and every unit it feeds is missing in the restated view.
+
+All of it is numpy over the edges and the restated years at once; the only loop runs over
+the days on which the organisation changed (Quảng Ninh: two), in order, so a unit that
+was split and later merged gives its shares as they stood at each change.
 """
 
 from __future__ import annotations
@@ -45,83 +49,80 @@ MAX_STEPS = 32
 @dataclass(frozen=True, eq=False)
 class Lineage:
     """Edges between the tree's rows: ``src[e] -> dst[e]`` with weight ``weight[e]``
-    (NaN where the spec gives none)."""
+    (NaN where the spec gives none), made on ``day[e]`` (the successor record's
+    ``valid_from`` as an ordinal; -1 where it has none). ``goes_on[e]`` says whether the
+    predecessor still exists on that day (it gave part of itself away and lives on)."""
 
     src: npt.NDArray[np.int64]
     dst: npt.NDArray[np.int64]
     weight: FloatPanel
+    day: npt.NDArray[np.int64]
+    goes_on: BoolPanel
 
     @classmethod
     def from_tree(cls, tree: OrgTree) -> Lineage:
-        edges = {}
+        spans: dict[str, list[tuple[int, int]]] = {}
         for unit in tree.records:
+            spans.setdefault(unit.code, []).append(
+                (unit.valid_from.toordinal() if unit.valid_from else -1,
+                 unit.valid_to.toordinal() if unit.valid_to else 1 << 40))
+        edges: dict[tuple[int, int, int], tuple[float, bool]] = {}
+        for unit in tree.records:
+            day = unit.valid_from.toordinal() if unit.valid_from else -1
             for pred in unit.predecessors:
                 if pred.code in tree.index:
-                    key = (tree.index[pred.code], tree.index[unit.code])
-                    edges[key] = np.nan if pred.weight is None else pred.weight
-        src = np.array([k[0] for k in edges], dtype=np.int64)
-        dst = np.array([k[1] for k in edges], dtype=np.int64)
-        return cls(src, dst, np.array(list(edges.values()), dtype=np.float64))
+                    alive = any(lo <= day <= hi for lo, hi in spans[pred.code])
+                    key = (tree.index[pred.code], tree.index[unit.code], day)
+                    edges[key] = (np.nan if pred.weight is None else pred.weight, alive)
+        keys = np.array(list(edges), dtype=np.int64).reshape(-1, 3)
+        return cls(keys[:, 0].copy(), keys[:, 1].copy(),
+                   np.array([w for w, _ in edges.values()], dtype=np.float64),
+                   keys[:, 2].copy(), np.array([a for _, a in edges.values()], dtype=bool))
 
-    def resolved(self, continuing: BoolPanel) -> FloatPanel:
-        """Weights with the unstated ones filled where the lineage allows: 1 for the only
-        successor of a unit that ended (``continuing`` flags the rows that did not)."""
-        out = self.weight.copy()
-        n_out = np.bincount(self.src, minlength=len(continuing))
-        whole = np.isnan(out) & (n_out[self.src] == 1) & ~continuing[self.src]
-        out[whole] = 1.0
-        return out
+    def active(self, ref_days: npt.NDArray[np.int64], to_day: int) -> BoolPanel:
+        """[edges, years]: the edges a year's data cross on the way to the tree of
+        ``to_day``: those made after that year's reference day and on or before
+        ``to_day``. A change after the target year, or before the year, is not crossed."""
+        return (ref_days[None, :] < self.day[:, None]) & (self.day[:, None] <= to_day)
 
 
-def _carry(values: FloatPanel, present: BoolPanel, target: npt.NDArray[np.bool_],
-           lineage: Lineage, weight: FloatPanel) -> tuple[FloatPanel, BoolPanel, FloatPanel]:
-    """Move ``values`` (rows x restated years; ``present`` where a unit existed that
-    year, NaN where it did not report) onto the ``target`` rows.
+def _carry(values: FloatPanel, present: BoolPanel, lineage: Lineage,
+           active: BoolPanel) -> tuple[FloatPanel, FloatPanel]:
+    """Move ``values`` (rows x restated years; NaN where a unit did not report;
+    ``present`` where it existed) across the ``active`` edges ([edges, years]), one
+    change day after another.
 
-    Returns (amount, unknown, sources): what each target row receives; where part of it
-    is unknown (a missing value or an unknown share on the way); and how many earlier
-    units it is made of.
+    On each day, a predecessor gives each successor its weight's share of what it holds
+    then, and keeps the rest if it goes on; a missing weight is 1 for the only successor
+    of a predecessor that ended, else unknown. Returns (amount, sources): what every row
+    holds at the end (NaN where a part of it is unknown) and how many units that year
+    it is made of.
     """
     n, n_years = values.shape
-    src, dst = lineage.src, lineage.dst
-    given = np.bincount(src, weights=np.nan_to_num(weight, nan=0.0), minlength=n)
-    unknown_share = np.bincount(src, weights=np.isnan(weight), minlength=n) > 0
-    retain = np.where(unknown_share, np.nan, np.clip(1.0 - given, 0.0, 1.0))[:, None]
-
-    amount = np.zeros((n, n_years))
-    unknown = np.zeros((n, n_years), dtype=bool)
-    sources = np.zeros((n, n_years))
-    pending = np.where(present, values, 0.0)
-    moving = present.copy()
+    hold = np.where(present, values, 0.0)
     count = present.astype(np.float64)
-    for step in range(MAX_STEPS):
-        # target units keep what they hold: on the first step their own values, less the
-        # shares they gave away; after it, everything that reached them
-        keep = moving & target[:, None]
-        share = np.broadcast_to(retain if step == 0 else np.ones((n, 1)), (n, n_years))
-        kept = keep & (share != 0)  # NaN (unknown share) counts as kept, and unknown
-        part = pending * share
-        amount += np.where(kept, np.nan_to_num(part), 0.0)
-        unknown |= kept & np.isnan(part)
-        sources += np.where(kept, count, 0.0)
-        # the rest moves one step down the lineage; a target unit passes on only the
-        # shares of its own values it gave away
-        passing = moving if step == 0 else moving & ~target[:, None]
-        live = passing[src]  # [edges, years]
-        if not live.any():
-            break
-        flat = (dst[:, None] * n_years + np.arange(n_years)[None, :])[live]
-        flow = (pending[src] * weight[:, None])[live]
-        nxt = np.zeros(n * n_years)
-        np.add.at(nxt, flat, np.nan_to_num(flow))
-        bad = np.zeros(n * n_years, dtype=bool)
-        np.logical_or.at(bad, flat, np.isnan(flow))
-        cnt = np.zeros(n * n_years)
-        np.add.at(cnt, flat, count[src][live])
-        moving = (cnt > 0).reshape(n, n_years)
-        pending = np.where(bad, np.nan, nxt).reshape(n, n_years)
-        count = cnt.reshape(n, n_years)
-    return amount, unknown, sources
+    for day in np.unique(lineage.day[active.any(axis=1)]).tolist():
+        on = np.flatnonzero(lineage.day == day)
+        src, dst, act = lineage.src[on], lineage.dst[on], active[on]
+        n_out = np.zeros((n, n_years))
+        np.add.at(n_out, src, act.astype(np.float64))
+        goes_on = np.zeros(n, dtype=bool)
+        goes_on[src] = lineage.goes_on[on]
+        weight = np.broadcast_to(lineage.weight[on, None], act.shape).copy()
+        whole = np.isnan(weight) & (n_out[src] == 1) & ~goes_on[src][:, None]
+        weight[whole] = 1.0
+        weight[~act] = 0.0
+        given = np.zeros((n, n_years))
+        np.add.at(given, src, weight)  # NaN where a share is unknown
+        gives = n_out > 0
+        keep = np.where(goes_on[:, None], np.clip(1.0 - given, 0.0, 1.0), 0.0)
+        flow = hold[src] * weight
+        moved = np.where(act, count[src], 0.0)
+        hold = np.where(gives, np.where(keep == 0, 0.0, hold * keep), hold)
+        count = np.where(gives & ~goes_on[:, None], 0.0, count)
+        np.add.at(hold, dst, np.where(act, flow, 0.0))
+        np.add.at(count, dst, moved)
+    return hold, count
 
 
 def restate(tree: OrgTree, measures: Mapping[str, FloatPanel],
@@ -136,18 +137,17 @@ def restate(tree: OrgTree, measures: Mapping[str, FloatPanel],
     cols = np.flatnonzero(restated)
     target = tree.valid[:, col]
     lineage = Lineage.from_tree(tree)
-    weight = lineage.resolved(target)
+    active = lineage.active(tree.ref_days[cols], int(tree.ref_days[col]))
     present = tree.valid[:, cols]
 
     out: dict[str, FloatPanel] = {}
-    structure = np.ones((len(target), len(cols)))
-    whole, _, n_sources = _carry(structure, present, target, lineage, weight)
+    whole, n_sources = _carry(np.ones((len(target), len(cols))), present, lineage, active)
     reached = (n_sources > 0) & target[:, None]
     single = (n_sources == 1) & np.isclose(whole, 1.0)  # one earlier unit, whole
     for name, panel in measures.items():
-        amount, unknown, _ = _carry(panel[:, cols], present, target, lineage, weight)
+        amount, _ = _carry(panel[:, cols], present, lineage, active)
         # missing where any part is missing or of unknown share: never a smaller number
-        new = np.where(reached & ~unknown, amount, np.nan)
+        new = np.where(reached, amount, np.nan)
         if specs[name].rollup != "sum":  # not additive: carried only one to one
             new = np.where(single, new, np.nan)
         full = panel.copy()

@@ -6,17 +6,41 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
 from qnkpi.errors import Problem, did_you_mean
-from qnkpi.spec.models import AssessmentSpec, UnitSpec
+from qnkpi.spec._yaml import Located
+from qnkpi.spec.models import AssessmentSpec, OrgUnitsSpec, UnitSpec
 
 if TYPE_CHECKING:
     from qnkpi.spec.spec import Spec
 
-__all__ = ["check_spec", "indicator_order"]
+__all__ = ["check_org_units", "check_spec", "indicator_order"]
+
+
+class _HasOrgUnits(Protocol):
+    """What the org-unit checks read: the units, and where to point a problem."""
+
+    @property
+    def org_units(self) -> OrgUnitsSpec: ...
+
+    def problem(self, path: tuple[str | int, ...], message: str, *,
+                severity: str = "error") -> Problem: ...
+
+
+@dataclass(frozen=True)
+class _OrgUnitsFile:
+    """An org-units document on its own (``qnkpi org-units``), checked as a spec's."""
+
+    org_units: OrgUnitsSpec
+    located: Located
+
+    def problem(self, path: tuple[str | int, ...], message: str, *,
+                severity: str = "error") -> Problem:
+        return self.located.problem(path[1:], message, severity=severity)
 
 
 def check_spec(spec: Spec) -> list[Problem]:
@@ -69,6 +93,12 @@ def _years(years: list[int]) -> str:
     return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs)
 
 
+def check_org_units(org: OrgUnitsSpec, located: Located) -> list[Problem]:
+    """The checks a spec's org units get (levels, parents, records, lineage), for an
+    org-units document ``located`` on its own; problems point into it."""
+    return list(_org_units(_OrgUnitsFile(org, located)))
+
+
 def _methods(spec: Spec) -> Iterator[Problem]:
     if spec.plugins is None:
         return
@@ -85,7 +115,7 @@ def _methods(spec: Spec) -> Iterator[Problem]:
                                    f"{', '.join(known)} (plugins add more: 'qnkpi plugins')")
 
 
-def _org_units(spec: Spec) -> Iterator[Problem]:
+def _org_units(spec: _HasOrgUnits) -> Iterator[Problem]:
     org = spec.org_units
     levels: dict[str, int] = {}
     for i, name in enumerate(org.levels):
@@ -149,7 +179,7 @@ def _uncovered(span: tuple[dt.date, dt.date],
     return day
 
 
-def _records(spec: Spec, records: dict[str, list[int]]) -> Iterator[Problem]:
+def _records(spec: _HasOrgUnits, records: dict[str, list[int]]) -> Iterator[Problem]:
     """The records of one code: one level, and lives that do not overlap."""
     units = spec.org_units.units
     for code, rows in records.items():
@@ -176,7 +206,7 @@ def _records(spec: Spec, records: dict[str, list[int]]) -> Iterator[Problem]:
                     "among its predecessors")
 
 
-def _parent_cycles(spec: Spec) -> Iterator[Problem]:
+def _parent_cycles(spec: _HasOrgUnits) -> Iterator[Problem]:
     parents: dict[str, set[str]] = {}
     where: dict[str, int] = {}
     for i, unit in enumerate(spec.org_units.units):
@@ -190,7 +220,7 @@ def _parent_cycles(spec: Spec) -> Iterator[Problem]:
                            "a parent is above its children")
 
 
-def _lineage(spec: Spec, records: dict[str, list[int]]) -> Iterator[Problem]:
+def _lineage(spec: _HasOrgUnits, records: dict[str, list[int]]) -> Iterator[Problem]:
     """Predecessors exist, came before, form no circle; weights are shares of them."""
     units = spec.org_units.units
     given: dict[str, float] = {}
