@@ -117,10 +117,10 @@ def test_year_moves_the_current_point_back(capsys: pytest.CaptureFixture[str]) -
 
 def test_unit_restricts_assessments(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = _run(capsys, "evaluate", str(EXAMPLE), "--format", "json",
-                        "--unit", "193")
+                        "--unit", "06994")
     assert code == 0
     rows = json.loads(out, parse_constant=_no_constants)["assessments"]
-    assert rows and {r["unit"] for r in rows} == {"193"}
+    assert rows and {r["unit"] for r in rows} == {"06994"}
 
 
 # --- tiny specs, one status each ---------------------------------------------------------

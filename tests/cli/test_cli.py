@@ -56,8 +56,8 @@ def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]
 def test_validate_the_example(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = _run(capsys, "validate", str(SPEC))
     assert code == 0
-    assert out == (f"{SPEC}: valid. 14 indicators, 16 measures, 2 sources, 14 units; "
-                   "82 checks through 2025.\n")
+    assert out == (f"{SPEC}: valid. 14 indicators, 16 measures, 2 sources, 68 units; "
+                   "205 checks through 2025.\n")
     assert err == ""
 
 
@@ -85,11 +85,11 @@ def test_evaluate_as_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert result["programme"]["period"] == {"start": 2023, "end": 2030}
     assert result["as_of"] == 2025
     checks = result["checks"]
-    assert len(checks) == result["summary"]["checks"] == 82
+    assert len(checks) == result["summary"]["checks"] == 205
     assert {c["year"] for c in checks} == {2023, 2024, 2025}
     statuses = {c["status"] for c in checks}
     assert statuses <= {"met", "not_met", "no_data"}
-    assert sum(result["summary"][s] for s in statuses) == 82
+    assert sum(result["summary"][s] for s in statuses) == 205
 
 
 def test_the_short_format_option(capsys: pytest.CaptureFixture[str]) -> None:
@@ -218,7 +218,7 @@ def test_a_misspelt_key(tmp_path: Path, capsys: pytest.CaptureFixture[str],
 def test_a_csv_cell_that_is_not_a_number(tmp_path: Path,
                                          capsys: pytest.CaptureFixture[str]) -> None:
     spec = _copy_example(tmp_path)
-    csv_file = spec.parent / "data" / "district-reports.csv"
+    csv_file = spec.parent / "data" / "unit-reports.csv"
     rows = csv_file.read_text(encoding="utf-8").splitlines(keepends=True)
     assert rows[2].startswith("194,2023,30240,")
     rows[2] = rows[2].replace("194,2023,30240,", "194,2023,3O240,")

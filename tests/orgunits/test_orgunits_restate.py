@@ -297,6 +297,35 @@ def test_a_non_additive_part_of_one_unit_is_not_carried() -> None:
     assert values[("C1", 2023)] is None
 
 
+@pytest.mark.parametrize(("how", "c1", "c3", "top"), [
+    ("split", 0.6 * 100 + 0.5 * 50, 7.0, 157.0),
+    ("whole", None, 7.0, 7.0),  # only C3 comes whole from one district
+    ("none", None, None, None),
+])
+def test_a_measures_restate_key(how: str, c1: float | None, c3: float | None,
+                                top: float | None) -> None:
+    spec = _spec(MERGER, {"x": MERGER_DATA},
+                 measures={"x": {"source": "data", "restate": how}})
+    values = _values(qnkpi.evaluate(spec, restate_to=2026, plugins=PLUGINS))
+    assert values[("C1", 2023)] == (pytest.approx(c1) if c1 is not None else None)
+    assert values[("C3", 2023)] == c3
+    assert values[("P", 2023)] == (pytest.approx(top) if top is not None else None)
+    assert values[("P", 2026)] == 180.0  # as reported
+
+
+def test_the_restate_default_follows_the_rollup() -> None:
+    spec = _spec(MERGER, {"x": MERGER_DATA, "f": {}}, measures={
+        "x": {"source": "data"}, "f": {"source": "data", "rollup": "min"}})
+    assert (spec.measures["x"].restate, spec.measures["f"].restate) == ("split", "whole")
+
+
+def test_splitting_a_measure_that_does_not_add_up_is_an_error() -> None:
+    with pytest.raises(qnkpi.SpecError, match=r"restate: split needs a quantity that adds "
+                       r"up \(rollup: sum\); one rolled up by mean"):
+        _spec(MERGER, {"x": MERGER_DATA},
+              measures={"x": {"source": "data", "rollup": "mean", "restate": "split"}})
+
+
 def test_a_ratio_is_a_ratio_of_restated_sums() -> None:
     data = {"n": {"D1": {2023: 10.0}, "D2": {2023: 30.0}, "D3": {2023: 1.0}},
             "d": {"D1": {2023: 100.0}, "D2": {2023: 50.0}, "D3": {2023: 4.0}}}

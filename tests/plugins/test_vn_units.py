@@ -26,7 +26,7 @@ from qnkpi.orgunits import OrgTree  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "plugins" / "qnkpi-vn-units" / "scripts" / "quang_ninh_youth_union.py"
-EXAMPLE_ORG_UNITS = ROOT / "plugins" / "qnkpi-vn-units" / "examples" / "quang-ninh-youth-union.yaml"
+EXAMPLE_ORG_UNITS = ROOT / "src" / "qnkpi" / "examples" / "quang-ninh" / "org-units.yaml"
 
 QN_DISTRICTS = {"193", "194", "195", "196", "198", "199", "200", "201", "202", "203", "205",
                 "206", "207"}

@@ -91,9 +91,9 @@ def test_the_base_spec_loads() -> None:
 def test_the_bundled_example_loads() -> None:
     spec = load_spec(EXAMPLE / "programme.yaml", plugins=PLUGINS)
     assert (len(spec.indicators), len(spec.measures), len(spec.sources),
-            len(spec.org_units.units)) == (14, 16, 2, 14)
+            len(spec.org_units.units)) == (14, 16, 2, 69)
     assert spec.org_units.units[0].code == "22"
-    assert spec.sources["reports"].path == EXAMPLE / "data" / "district-reports.csv"  # type: ignore[attr-defined]
+    assert spec.sources["reports"].path == EXAMPLE / "data" / "unit-reports.csv"  # type: ignore[attr-defined]
 
 
 # --- unknown and missing keys ----------------------------------------------------------------

@@ -31,7 +31,9 @@ def _example(inline_org_units: bool) -> dict[str, Any]:
         data["org_units"] = yaml.safe_load(
             (EXAMPLE / "org-units.yaml").read_text(encoding="utf-8"))
     assert isinstance(data, dict)
-    return data
+    # as a JSON-based validator (an editor's YAML language server) sees it: YAML 1.2 has
+    # no dates, so valid_from: 2025-07-01 is the text "2025-07-01"
+    return json.loads(json.dumps(data, default=str))  # type: ignore[no-any-return]
 
 
 def _union(schema: dict[str, Any], prop: str) -> dict[str, Any]:

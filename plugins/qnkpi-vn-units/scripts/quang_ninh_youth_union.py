@@ -1,9 +1,9 @@
 """Generate the Quảng Ninh example's org units: the Youth Union named after the
 administrative units, before and after the reform of 1 July 2025.
 
-Writes ``plugins/qnkpi-vn-units/examples/quang-ninh-youth-union.yaml`` (for the example ``qnkpi demo``
-runs) from the ``vn-admin-units`` provider of this plugin, so the 54 new units and their
-lineage are generated, never typed by hand:
+Writes ``src/qnkpi/examples/quang-ninh/org-units.yaml`` (the org units of the example
+``qnkpi demo`` runs) from the ``vn-admin-units`` provider of this plugin, so the 54 new
+units and their lineage are generated, never typed by hand:
 
 - the Provincial Youth Union, code "22" ("Tỉnh Đoàn Quảng Ninh");
 - the 13 district-level Youth Unions until 30 June 2025, named by the type of their
@@ -42,7 +42,7 @@ import yaml
 from qnkpi_vn_units import VnAdminUnits
 
 ROOT = Path(__file__).resolve().parents[3]
-TARGET = ROOT / "plugins" / "qnkpi-vn-units" / "examples" / "quang-ninh-youth-union.yaml"
+TARGET = ROOT / "src" / "qnkpi" / "examples" / "quang-ninh" / "org-units.yaml"
 
 OPTIONS: dict[str, Any] = {
     "province": "22",

@@ -27,7 +27,8 @@ def run(args: argparse.Namespace) -> int:
     for warning in spec.warnings:
         print(warning, file=sys.stderr)
     s = result.summary()
+    units = len({unit.code for unit in spec.org_units.units})  # a code may have several records
     print(f"{args.spec}: valid. {len(spec.indicators)} indicators, {len(spec.measures)} "
-          f"measures, {len(spec.sources)} sources, {len(spec.org_units.units)} units; "
+          f"measures, {len(spec.sources)} sources, {units} units; "
           f"{s['checks']} checks through {result.as_of}.")
     return 0

@@ -13,9 +13,10 @@ A year's data cross only the edges made after that year's reference day and on o
 the target year's: a change after the target year, or one the year's tree already shows,
 does not move them. A unit that lives on keeps what it did not give away.
 
-Quantities that add up (measures rolled up by ``sum``) are split and added by the
-weights. Others (``mean``, ``min``, ``max``, ``none``) are carried only where a unit of
-the target tree comes, whole, from exactly one earlier unit.
+Each measure's ``restate`` key says how it travels: ``split`` (the default for measures
+rolled up by ``sum``) splits and adds it by the weights; ``whole`` (the default for the
+others) carries it only where a unit of the target tree comes, whole, from exactly one
+earlier unit; ``none`` leaves it missing in the restated years.
 
 An edge without a weight is taken as 1 when it is the
 predecessor's only successor that day and the predecessor ended; otherwise its share is
@@ -148,8 +149,11 @@ def restate(tree: OrgTree, measures: Mapping[str, FloatPanel],
         amount, _ = _carry(panel[:, cols], present, lineage, active)
         # missing where any part is missing or of unknown share: never a smaller number
         new = np.where(reached, amount, np.nan)
-        if specs[name].rollup != "sum":  # not additive: carried only one to one
+        how = specs[name].restate
+        if how == "whole":  # not additive, or not to be apportioned: one to one only
             new = np.where(single, new, np.nan)
+        elif how == "none":
+            new = np.full_like(new, np.nan)
         full = panel.copy()
         full[:, cols] = new
         out[name] = full

@@ -285,8 +285,30 @@ class MeasureSpec(Model):
     #: rows means. ``missing`` (default) or ``zero`` (the records are complete, e.g. an
     #: activity log, so no rows means none happened).
     absent: Literal["missing", "zero"] = "missing"
+    #: How the restated view (``--restate-to``) carries it onto a later tree: ``split``
+    #: (by the lineage's weights; quantities that add up), ``whole`` (only where a unit
+    #: comes whole from one earlier unit) or ``none`` (never: missing in restated years,
+    #: for counts that cannot be apportioned by territory, such as events a unit held).
+    #: Default: ``split`` for ``rollup: sum``, else ``whole``.
+    restate: Literal["split", "whole", "none"] = "split"
     title: Text | None = None
     unit: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _restate_default(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "restate" not in data:
+            return {**data, "restate": "split" if data.get("rollup", "sum") == "sum"
+                    else "whole"}
+        return data
+
+    @model_validator(mode="after")
+    def _restate(self) -> MeasureSpec:
+        if self.restate == "split" and self.rollup != "sum":
+            raise ValueError(f"restate: split needs a quantity that adds up (rollup: sum); "
+                             f"one rolled up by {self.rollup} can only be carried whole "
+                             "(restate: whole) or not at all (restate: none)")
+        return self
 
 
 class SourceSpec(Model):
