@@ -179,16 +179,23 @@ class OrgTree:
 
     def coverage(self, has: BoolPanel) -> tuple[FloatPanel, FloatPanel]:
         """(expected, reported) at every unit and year whose value is an aggregate, NaN
-        elsewhere. ``has`` flags the units that reported themselves. In each year the
-        reporting level is the lowest level where any unit reported; an aggregate is a
-        unit above it with no value of its own, and it expects the units of the
-        reporting level in its subtree."""
+        elsewhere. ``has`` flags the units that reported themselves.
+
+        In each year the reporting level is the lowest level where any unit reported; the
+        units expected to report are those of that level, and the leaves of the year's
+        tree above it (a branch that stops higher up reports where it stops). An
+        aggregate is a unit above the reporting level, with children and no value of its
+        own; it expects the expected units of its subtree. A unit expected to report
+        that did not is missing, not an aggregate: it has no coverage.
+        """
         has = has & self.valid
         level = np.where(has, self.level_of[:, None], -1).max(axis=0)  # [Y]
-        at_level = self.valid & (self.level_of[:, None] == level[None, :])
-        expected = self.subtree_count(at_level)
-        reported = self.subtree_count(at_level & has)
-        aggregate = self.valid & ~has & (expected > 0)
+        leaf = self.leaf_mask()
+        above = self.level_of[:, None] < level[None, :]
+        due = self.valid & ((self.level_of[:, None] == level[None, :]) | (leaf & above))
+        expected = self.subtree_count(due)
+        reported = self.subtree_count(due & has)
+        aggregate = self.valid & ~has & above & ~leaf & (expected > 0)
         return (np.where(aggregate, expected, np.nan), np.where(aggregate, reported, np.nan))
 
     def subtree_count(self, flags: BoolPanel) -> FloatPanel:

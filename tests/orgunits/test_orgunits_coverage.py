@@ -125,6 +125,34 @@ def test_a_district_with_no_commune_reporting_has_no_value() -> None:
     assert (top.value, top.expected_units, top.reported_units) == (1.0, 5, 1)
 
 
+def test_a_silent_unit_of_the_reporting_level_is_missing_not_an_aggregate() -> None:
+    checks = _checks(_province(10))
+    silent = checks[("D11", 2023)]
+    assert silent.value is None and silent.status == "no_data"
+    assert (silent.expected_units, silent.reported_units, silent.coverage) == (None,) * 3
+
+
+def test_a_branch_that_stops_higher_up_reports_where_it_stops() -> None:
+    """D3 has no communes: it is expected to report itself when communes report."""
+    units = [{"code": "P", "name": "P", "level": "province"},
+             {"code": "D1", "name": "D1", "level": "district", "parent": "P"},
+             {"code": "D3", "name": "D3", "level": "district", "parent": "P"},
+             {"code": "C11", "name": "C11", "level": "commune", "parent": "D1"},
+             {"code": "C12", "name": "C12", "level": "commune", "parent": "D1"}]
+    ind = {"kind": "value", "measure": "x", "direction": "increase",
+           "targets": [TOP_TARGET, DISTRICT_TARGET]}
+    doc = tiny_programme(data={"x": {"C11": {2023: 1.0, 2024: 1.0}, "D3": {2023: 5.0}}},
+                         indicators={"v": ind})
+    doc["org_units"] = {"levels": ["province", "district", "commune"], "units": units}
+    checks = _checks(spec_from_dict(doc, plugins=PLUGINS))
+    top23, top24 = checks[("P", 2023)], checks[("P", 2024)]
+    assert (top23.value, top23.expected_units, top23.reported_units) == (6.0, 3, 2)
+    assert (top24.value, top24.expected_units, top24.reported_units) == (1.0, 3, 1)
+    assert checks[("D3", 2024)].expected_units is None  # silent, itself expected
+    d1 = checks[("D1", 2023)]
+    assert (d1.expected_units, d1.reported_units) == (2, 1)
+
+
 def test_expected_units_follow_each_years_tree() -> None:
     units = [{"code": "P", "name": "P", "level": "province"}]
     units += [{"code": f"D{i}", "name": f"D{i}", "level": "district", "parent": "P",

@@ -150,3 +150,15 @@ def test_a_sum_with_a_missing_part_is_missing() -> None:
     assert checks[("D2", 2023)].value is None  # not 2
     top = checks[("P", 2023)]
     assert (top.value, top.expected_units, top.reported_units) == (11.0, 2, 1)
+
+
+def test_not_met_with_min_coverage_leaves_a_thin_aggregate_no_data() -> None:
+    """The silent unit has not met its target, but a total resting on too few units is
+    not judged at all: no_data, not not_met."""
+    checks = _checks(_spec(GAPPY, missing="not_met", min_coverage=0.8))
+    assert checks[("D4", 2023)].status == "not_met"
+    top = checks[("P", 2023)]
+    assert (top.value, top.status, top.reported_units, top.expected_units) == (
+        None, "no_data", 3, 4)
+    assert _checks(_spec(GAPPY, missing="not_met", min_coverage=0.75))[("P", 2023)].status \
+        == "met"

@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 import numpy as np
+import numpy.typing as npt
 
 from qnkpi.engine.assess import assess_indicator
 from qnkpi.engine.compare import compare
@@ -105,11 +106,13 @@ def evaluate(spec: Spec, *, year: int | None = None, units: Sequence[str] | None
         checked = (thresholds.op != 0) & in_years[None, :] & unit_rows[:, None]
         passed = compare(value, thresholds.op, thresholds.lo, thresholds.hi)
         # missing: not_met: a unit without a value, in a year others have values, has
-        # not met the target; a year without any value stays no_data
+        # not met the target; a year without any value stays no_data, and so does an
+        # aggregate short of min_coverage, whatever the policy
         no_value = np.where((ind.missing == "not_met") & ~np.isnan(value).all(axis=0), 2, 3)
+        no_value = np.where(_short(ind, panels[name].expected, panels[name].reported), 3,
+                            no_value[None, :])
         status = np.where(~checked, 0,
-                          np.where(np.isnan(value), no_value[None, :],
-                                   np.where(passed, 1, 2)))
+                          np.where(np.isnan(value), no_value, np.where(passed, 1, 2)))
         results[name] = IndicatorResult(name, ind, panels[name], thresholds,
                                         status.astype(np.int8))
     if problems:
@@ -208,10 +211,16 @@ def _covered(ind: IndicatorKind, panel: IndicatorPanel, ctx: KindContext) -> Ind
             return panel
         has = np.logical_and.reduce([~np.isnan(ctx.measures[m]) for m in read])
         expected, reported = ctx.tree.coverage(has)
-    least = 1.0 if ind.missing == "no_data" else ind.min_coverage
-    value = panel.value
-    if least is not None:
-        with np.errstate(invalid="ignore"):
-            short = reported < least * expected - 1e-9  # NaN (not an aggregate): False
-        value = np.where(short, np.nan, value)
+    value = np.where(_short(ind, expected, reported), np.nan, panel.value)
     return IndicatorPanel(value, panel.numerator, panel.denominator, expected, reported)
+
+
+def _short(ind: IndicatorKind, expected: FloatPanel | None,
+           reported: FloatPanel | None) -> npt.NDArray[np.bool_]:
+    """Where an aggregate rests on fewer units than the indicator's ``missing`` and
+    ``min_coverage`` rules ask for (False where there is no aggregate)."""
+    least = 1.0 if ind.missing == "no_data" else ind.min_coverage
+    if least is None or expected is None or reported is None:
+        return np.zeros((1, 1), dtype=bool)  # broadcasts to any panel
+    with np.errstate(invalid="ignore"):
+        return reported < least * expected - 1e-9  # NaN (not an aggregate): False
