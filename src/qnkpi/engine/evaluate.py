@@ -19,6 +19,7 @@ from qnkpi.orgunits import OrgTree
 from qnkpi.plugin.manager import Plugins, default_plugins
 from qnkpi.sources.base import FetchRequest, MeasureRequest, Source
 from qnkpi.spec.checks import indicator_order
+from qnkpi.spec.models import IndicatorSpec
 from qnkpi.spec.spec import Spec
 
 __all__ = ["evaluate", "fetch_requests", "year_axis"]
@@ -215,7 +216,7 @@ def _covered(ind: IndicatorKind, panel: IndicatorPanel, ctx: KindContext) -> Ind
     return IndicatorPanel(value, panel.numerator, panel.denominator, expected, reported)
 
 
-def _short(ind: IndicatorKind, expected: FloatPanel | None,
+def _short(ind: IndicatorSpec, expected: FloatPanel | None,
            reported: FloatPanel | None) -> npt.NDArray[np.bool_]:
     """Where an aggregate rests on fewer units than the indicator's ``missing`` and
     ``min_coverage`` rules ask for (False where there is no aggregate)."""
