@@ -263,6 +263,30 @@ def test_org_units_writes_a_tree_that_loads_back(
     assert [u.code for u in spec.org_units.units] == ["P", "D1", "D2", "D3"]
 
 
+def _numeric(options: Mapping[str, Any]) -> dict[str, Any]:
+    """Codes that look like numbers (GSO codes, leading zeros) and dates."""
+    return {"levels": ["province", "commune"], "units": [
+        {"code": "22", "name": "Tỉnh", "level": "province"},
+        {"code": "06652", "name": "Phường Hà Tu", "level": "commune", "parent": "22",
+         "valid_from": "2025-07-01"},
+        {"code": "1e3", "name": "Xã lạ", "level": "commune", "parent": "22"}]}
+
+
+def test_org_units_quotes_codes_that_look_like_numbers(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path) -> None:
+    monkeypatch.setattr(manager, "_DEFAULT", plugins_with(
+        ProviderPlugin(PLUGIN, {"numeric": Provider(_numeric)})))
+    path = tmp_path / "org-units.yaml"
+    code, _, err = _run(capsys, "numeric", "-o", str(path))
+    assert code == 0, err
+    text = path.read_text(encoding="utf-8")
+    assert "code: '06652'" in text and "parent: '22'" in text
+    units = yaml.safe_load(text)["units"]
+    assert [u["code"] for u in units] == ["22", "06652", "1e3"]  # strings, zeros kept
+    assert units[1]["valid_from"] == "2025-07-01"
+
+
 def test_org_units_refused_options_exit_2(
         capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
         plugins: qnkpi.Plugins) -> None:
