@@ -155,3 +155,16 @@ def test_the_2025_data_are_what_the_script_writes() -> None:
 def _rows(name: str) -> list[dict[str, str]]:
     with (EXAMPLE / "data" / name).open(encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
+
+
+def test_min_coverage_on_the_example() -> None:
+    """As docs/org-units.md says: 53 of 54 is below min_coverage 0.99."""
+    import yaml
+
+    doc = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
+    doc["indicators"]["children_youth_reached_pct"]["min_coverage"] = 0.99
+    spec = qnkpi.parse_spec(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False),
+                            file=EXAMPLE / "edited.yaml")
+    statuses = {c.year: c.status for c in qnkpi.evaluate(spec).checks(
+        "children_youth_reached_pct")}
+    assert statuses == {2023: "met", 2024: "met", 2025: "no_data"}
