@@ -126,3 +126,48 @@ def test_a_missing_predecessor_is_never_passed_off_as_complete(
         assert restated.expected_units is not None and restated.reported_units is not None
         assert restated.reported_units < restated.expected_units
         assert restated.coverage is not None and restated.coverage < 1
+
+
+@st.composite
+def generations(draw: st.DrawFn) -> Lineage:
+    """Three generations of districts: G0 until 30 June 2024, G1 from 1 July 2024 to
+    30 June 2025, G2 from 1 July 2025; each unit splits among the next generation with
+    weights that add up to 1, or, with one successor, no weight."""
+    sizes = [draw(st.integers(1, 4)) for _ in range(3)]
+    spans = [(None, "2024-06-30"), ("2024-07-01", "2025-06-30"), ("2025-07-01", None)]
+    preds: list[dict[int, list[dict[str, Any]]]] = [{j: [] for j in range(n)} for n in sizes]
+    for g in range(2):
+        for i in range(sizes[g]):
+            succ = draw(st.lists(st.integers(0, sizes[g + 1] - 1), min_size=1,
+                                 max_size=sizes[g + 1], unique=True))
+            if len(succ) == 1 and draw(st.booleans()):
+                preds[g + 1][succ[0]].append({"code": f"G{g}U{i}"})
+                continue
+            raw = draw(st.lists(st.integers(1, 20), min_size=len(succ), max_size=len(succ)))
+            for j, r in zip(succ, raw, strict=True):
+                preds[g + 1][j].append({"code": f"G{g}U{i}", "weight": r / sum(raw)})
+    units = [TOP]
+    for g, (start, end) in enumerate(spans):
+        for i in range(sizes[g]):
+            unit: dict[str, Any] = {"code": f"G{g}U{i}", "name": f"G{g}U{i}",
+                                    "level": "district", "parent": "P"}
+            if start:
+                unit["valid_from"] = start
+            if end:
+                unit["valid_to"] = end
+            if preds[g][i]:
+                unit["predecessors"] = preds[g][i]
+            units.append(unit)
+    values = draw(st.lists(amount, min_size=sizes[0], max_size=sizes[0]))
+    return units, {f"G0U{i}": {2023: v} for i, v in enumerate(values)}
+
+
+@settings(max_examples=40, deadline=None)
+@given(case=generations())
+def test_restating_across_two_changes_keeps_the_total(case: Lineage) -> None:
+    units, data = case
+    reported = _evaluate(units, data)
+    assert reported.value is not None
+    for to in (2024, 2025, 2026):  # one change crossed, then two
+        restated = _evaluate(units, data, restate_to=to)
+        assert restated.value == pytest.approx(reported.value, rel=1e-9, abs=1e-6), to
