@@ -14,64 +14,58 @@ import numpy as np
 
 from qnkpi.assess.base import ASSESSMENT_STATUSES
 from qnkpi.engine.compare import OPS
+from qnkpi.i18n import assessment_word, format_number, gettext
+from qnkpi.i18n import format_value as _format
 
 if TYPE_CHECKING:
     from qnkpi.engine.result import IndicatorResult, Result
     from qnkpi.spec.models import IndicatorSpec
 
-__all__ = ["TableReporter", "format_value"]
+__all__ = ["TableReporter", "bound", "format_value", "shown_value"]
 
 _MARK = {1: ("✓", "green"), 2: ("✗", "red"), 3: ("·", "yellow")}
-_ASSESSED = {
-    "achieved": ("achieved", "green"),
-    "on_track": ("on track", "green"),
-    "at_risk": ("at risk", "yellow"),
-    "off_track": ("off track", "red"),
-    "regressing": ("regressing", "red"),
-    "insufficient_data": ("too little data", "dim"),
-}
+_STYLE = {"achieved": "green", "on_track": "green", "at_risk": "yellow", "off_track": "red",
+          "regressing": "red", "insufficient_data": "dim"}
 
 
-def format_value(value: float, ind: IndicatorSpec, decimals: int | None = None) -> str:
+def format_value(value: float, ind: IndicatorSpec, decimals: int | None = None,
+                 lang: str = "en") -> str:
     """A value rounded for reading (the comparison itself is never rounded): the
-    indicator's ``decimals``, else 1 for percentages, 0 for whole numbers, 2 otherwise."""
-    if math.isnan(value):
-        return "–"
-    if decimals is None:
-        decimals = ind.decimals
-    if decimals is None:
-        whole = ind.unit != "percent" and float(value).is_integer()
-        decimals = 0 if whole else 1 if ind.unit == "percent" else 2
-    return f"{value:,.{decimals}f}" + ("%" if ind.unit == "percent" else "")
+    indicator's ``decimals``, else 1 for percentages, 0 for whole numbers, 2 otherwise;
+    in ``lang``'s number format (see :func:`qnkpi.i18n.format_value`)."""
+    return _format(value, ind, lang, decimals)
 
 
-def _bound(value: float) -> str:
-    return f"{value:,.2f}".rstrip("0").rstrip(".")
+def bound(value: float, lang: str = "en") -> str:
+    """A threshold as read: up to two decimals, no trailing zeros (``55,71``, ``100``)."""
+    text = format_number(value, lang, 2)
+    sep = "," if lang == "vi" else "."
+    return text.rstrip("0").rstrip(sep) if sep in text else text
 
 
-def _threshold(res: IndicatorResult, row: int, col: int) -> str:
+def _threshold(res: IndicatorResult, row: int, col: int, lang: str) -> str:
     t = res.thresholds
     op = OPS[t.op[row, col]]
     marks = " ~" if t.interpolated[row, col] else ""
     if res.spec.targets[int(t.target[row, col])].aspirational:
         marks += " *"
     if op == "between":
-        return f"{_bound(t.lo[row, col])}–{_bound(t.hi[row, col])}{marks}"
-    return f"{op} {_bound(t.lo[row, col])}{marks}"
+        return f"{bound(t.lo[row, col], lang)}–{bound(t.hi[row, col], lang)}{marks}"
+    return f"{op} {bound(t.lo[row, col], lang)}{marks}"
 
 
-def _value(res: IndicatorResult, row: int, col: int) -> str:
+def shown_value(res: IndicatorResult, row: int, col: int, lang: str = "en") -> str:
     """The value as read; if rounding would make a failed check look like it sits on
     its threshold (99.96 shown as 100.0 against ">= 100"), show more decimals."""
     value = float(res.panel.value[row, col])
-    text = format_value(value, res.spec)
+    text = format_value(value, res.spec, lang=lang)
     if res.status[row, col] == 2 and not math.isnan(value):
-        bound = float(res.thresholds.lo[row, col])
+        limit = float(res.thresholds.lo[row, col])
         decimals = res.spec.decimals
         decimals = decimals if decimals is not None else 1 if res.spec.unit == "percent" else 0
-        while decimals < 6 and round(value, decimals) == round(bound, decimals):
+        while decimals < 6 and round(value, decimals) == round(limit, decimals):
             decimals += 1
-            text = format_value(value, res.spec, decimals)
+            text = format_value(value, res.spec, decimals, lang)
     return text
 
 
@@ -101,8 +95,13 @@ class TableReporter:
         console = Console(file=stream, highlight=False, emoji=False)
         prog = result.spec.programme
         console.print(Text(prog.title.get(lang), style="bold"))
-        console.print(f"{prog.id} · {prog.period.start}-{prog.period.end} · as of "
-                      f"{result.as_of}\n")
+        as_of = gettext("as of {year}", lang).format(year=result.as_of)
+        restated = ""
+        if result.restated_to is not None:
+            restated = " · " + gettext("years before {year} restated on its tree",
+                                        lang).format(year=result.restated_to)
+        console.print(f"{prog.id} · {prog.period.start}-{prog.period.end} · {as_of}"
+                      f"{restated}\n")
         tree = result.tree
         names = tree.latest_names(lang)
         for name, res in result.indicators.items():
@@ -113,33 +112,40 @@ class TableReporter:
             title = res.spec.title.get(lang) if res.spec.title else name
             console.print(Text.assemble((title, "bold"), ("  " + name, "dim")))
             if res.status.any():
-                self._grid(console, res, tree.years, names)
-            self._assessments(console, result, name, names)
+                self._grid(console, res, tree.years, names, lang)
+            self._assessments(console, result, name, names, lang)
         s = result.summary()
+
+        def n(count: int) -> str:
+            return format_number(count, lang)
+
         console.print(Text.assemble(
-            (f"✓ met {s['met']}", "green"), "   ", (f"✗ not met {s['not_met']}", "red"),
-            "   ", (f"· no data {s['no_data']}", "yellow"), f"   of {s['checks']} checks"))
+            (f"✓ {gettext('met', lang)} {n(s['met'])}", "green"), "   ",
+            (f"✗ {gettext('not met', lang)} {n(s['not_met'])}", "red"), "   ",
+            (f"· {gettext('no data', lang)} {n(s['no_data'])}", "yellow"),
+            "   " + gettext("of {count} checks", lang).format(count=n(s["checks"]))))
         a = s["assessments"]
         if a["total"]:
-            console.print("Toward the goals: " + "   ".join(
-                f"{word} {a[key]}" for key, (word, _) in _ASSESSED.items() if a[key])
-                + f"   of {a['total']} assessments")
-        console.print(Text("~ threshold interpolated between stated targets; "
-                           "* aspirational target (phấn đấu); [12/13] units that reported, "
-                           "of those expected", style="dim"))
+            console.print(gettext("Toward the goals:", lang) + " " + "   ".join(
+                f"{assessment_word(key, lang)} {n(a[key])}" for key in _STYLE if a[key])
+                + "   " + gettext("of {count} assessments", lang).format(
+                    count=n(a["total"])))
+        console.print(Text(gettext("~ threshold interpolated between stated targets; "
+                                   "* aspirational target (phấn đấu); [12/13] units that "
+                                   "reported, of those expected", lang), style="dim"))
 
     def _grid(self, console: Any, res: IndicatorResult, years: Any,
-              names: list[str]) -> None:
+              names: list[str], lang: str) -> None:
         from rich.table import Table
         from rich.text import Text
 
         cols = np.flatnonzero(res.status.any(axis=0)).tolist()
         rows = np.flatnonzero(res.status.any(axis=1)).tolist()
         table = Table(show_edge=False, pad_edge=False)
-        table.add_column("unit", max_width=28)
+        table.add_column(gettext("unit", lang), max_width=28)
         in_cell = []
         for col in cols:
-            heads = {_threshold(res, r, col) for r in rows if res.status[r, col]}
+            heads = {_threshold(res, r, col, lang) for r in rows if res.status[r, col]}
             shared = heads.pop() if len(heads) == 1 else None
             in_cell.append(shared is None)
             head = str(years[col]) + (f"\n{shared}" if shared else "")
@@ -152,16 +158,17 @@ class TableReporter:
                     cells.append("")
                     continue
                 mark, style = _MARK[code]
-                text = f"{_value(res, row, col)} {mark}"
+                text = f"{shown_value(res, row, col, lang)} {mark}"
                 if with_threshold:
-                    text += f" ({_threshold(res, row, col)})"
+                    text += f" ({_threshold(res, row, col, lang)})"
                 text += _coverage(res, row, col)
                 cells.append(Text(text, style=style))
             table.add_row(*cells)
         console.print(table)
         console.print()
 
-    def _assessments(self, console: Any, result: Result, name: str, names: list[str]) -> None:
+    def _assessments(self, console: Any, result: Result, name: str, names: list[str],
+                     lang: str) -> None:
         from rich.table import Table
         from rich.text import Text
 
@@ -173,20 +180,21 @@ class TableReporter:
         target = res.spec.targets[group[0].goal_target]
 
         def fmt(value: float) -> str:
-            return format_value(float(value), res.spec)
+            return format_value(float(value), res.spec, lang=lang)
 
         star = " *" if target.aspirational else ""
-        console.print(Text(f"Toward the goal {target.op} {_bound(x.goal)} in {x.goal_year}"
-                           f"{star}", style="bold"))
+        goal = f"{target.op} {bound(x.goal, lang)}"
+        console.print(Text(gettext("Toward the goal {goal} in {year}", lang).format(
+            goal=goal, year=x.goal_year) + star, style="bold"))
         table = Table(show_edge=False, pad_edge=False)
-        table.add_column("unit: baseline → current", max_width=30)
-        table.add_column("method")
-        table.add_column("status")
-        table.add_column("ratio", justify="right")
+        table.add_column(gettext("unit: baseline → current", lang), max_width=30)
+        table.add_column(gettext("method", lang))
+        table.add_column(gettext("status", lang))
+        table.add_column(gettext("ratio", lang), justify="right")
         table.add_column(str(x.goal_year), justify="right")
-        table.add_column("needed/yr", justify="right")
+        table.add_column(gettext("needed/yr", lang), justify="right")
         for k, row in enumerate(x.rows.tolist()):
-            span = "no data"
+            span = gettext("no data", lang)
             if not np.isnan(x.current[k]):
                 span = f"{fmt(x.current[k])} ({int(x.current_year[k])})"
                 if not np.isnan(x.baseline[k]):
@@ -196,13 +204,15 @@ class TableReporter:
             if len(group) == 1:
                 first = [f"{names[row]}\n{span}"]
             for m, a in enumerate(group):
-                word, style = _ASSESSED[ASSESSMENT_STATUSES[a.status[k]]]
-                need = a.required_annual_change[k]
+                status = ASSESSMENT_STATUSES[a.status[k]]
+                need = a.required_annual_change[k] + 0.0  # no "-0.00"
                 table.add_row(
-                    first[m] if m < len(first) else "", a.method, Text(word, style=style),
-                    "" if np.isnan(a.ratio[k]) else f"{a.ratio[k]:.2f}",
+                    first[m] if m < len(first) else "", a.method,
+                    Text(assessment_word(status, lang), style=_STYLE[status]),
+                    "" if np.isnan(a.ratio[k]) else format_number(a.ratio[k], lang, 2),
                     "" if np.isnan(a.projected[k]) else fmt(a.projected[k]),
-                    "" if m or np.isnan(need) else f"{need:+,.2f}",
+                    "" if m or np.isnan(need) else
+                    ("+" if need >= 0 else "") + format_number(need, lang, 2),
                     end_section=m == len(group) - 1)
         console.print(table)
         console.print()
