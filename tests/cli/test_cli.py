@@ -147,7 +147,7 @@ def test_plugins_lists_the_built_ins(capsys: pytest.CaptureFixture[str]) -> None
         assert f"{plugin}  (built in)\n" in out
     assert "    source types: csv, inline, sqlite\n" in out
     assert "    indicator kinds: ratio, share_of_units, sum, value\n" in out
-    assert "    reporters: json, table\n" in out
+    assert "    reporters: csv, csv-assessments, json, markdown, table\n" in out
     assert "    specs: quang-ninh\n" in out
 
 
@@ -160,7 +160,7 @@ def test_plugins_as_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert described["qnkpi.default_plugins.kinds"]["registers"] == {
         "indicator kinds": ["ratio", "share_of_units", "sum", "value"]}
     assert described["qnkpi.default_plugins.reporters"]["registers"] == {
-        "reporters": ["json", "table"]}
+        "reporters": ["csv", "csv-assessments", "json", "markdown", "table"]}
     assert all(described[name]["origin"] == "built in" for name in described
                if name.startswith("qnkpi.default_plugins."))
 
@@ -171,11 +171,15 @@ def test_demo_writes_every_report(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert code == 0
     json_report = out_dir / "quang-ninh-json.json"
     table_report = out_dir / "quang-ninh-table.txt"
-    assert sorted(p.name for p in out_dir.iterdir()) == [json_report.name, table_report.name]
+    assert sorted(p.name for p in out_dir.iterdir()) == [
+        "quang-ninh-csv-assessments.csv", "quang-ninh-csv.csv", json_report.name,
+        "quang-ninh-markdown.md", table_report.name]
     result = _json(json_report.read_text(encoding="utf-8"))
     assert result["qnkpi"] == "result/1" and result["as_of"] == 2025
     assert "Quảng Ninh" in table_report.read_text(encoding="utf-8")
-    assert out.endswith(f"Reports: {table_report}, {json_report}\n")
+    assert out.endswith(f"Reports in {out_dir}: quang-ninh-table.txt, quang-ninh-json.json, "
+                        "quang-ninh-csv.csv, quang-ninh-csv-assessments.csv, "
+                        "quang-ninh-markdown.md\n")
 
 
 def test_demo_of_an_unknown_bundled_spec(tmp_path: Path,
@@ -241,7 +245,8 @@ def test_a_missing_spec_file(tmp_path: Path, capsys: pytest.CaptureFixture[str])
 def test_an_unknown_format(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = _run(capsys, "evaluate", str(SPEC), "--format", "jsn")
     assert (code, out) == (2, "")
-    assert err == "qnkpi: error: unknown format 'jsn'; did you mean 'json'?; formats: table, json\n"
+    assert err == ("qnkpi: error: unknown format 'jsn'; did you mean 'json'?; formats: "
+                   "table, json, csv, csv-assessments, markdown\n")
 
 
 def test_an_unknown_format_is_reported_before_reading_the_spec(

@@ -45,5 +45,5 @@ def run(args: argparse.Namespace) -> int:
         write_report(result, plugins, name, str(target), args.lang)
         written.append(target)
     print(f"\nSpec: {path}")
-    print("Reports: " + ", ".join(str(p) for p in written))
+    print(f"Reports in {out}: " + ", ".join(p.name for p in written))
     return 0

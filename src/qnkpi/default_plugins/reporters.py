@@ -1,4 +1,6 @@
-"""Built-in report formats: ``table`` (the terminal) and ``json`` (the contract)."""
+"""Built-in report formats: ``table`` (the terminal), ``json`` (the contract), ``csv`` and
+``csv-assessments`` (for spreadsheets and scripts), ``markdown`` (to paste into a
+document)."""
 
 from __future__ import annotations
 
@@ -9,8 +11,13 @@ from qnkpi.plugin.markers import hookimpl
 
 @hookimpl
 def register_reporters(register: Callable[..., None]) -> None:
+    from qnkpi.reporters.csv import CsvAssessmentsReporter, CsvReporter
     from qnkpi.reporters.json import JsonReporter
+    from qnkpi.reporters.markdown import MarkdownReporter
     from qnkpi.reporters.table import TableReporter
 
     register("table", TableReporter())
     register("json", JsonReporter())
+    register("csv", CsvReporter())
+    register("csv-assessments", CsvAssessmentsReporter())
+    register("markdown", MarkdownReporter())

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     from qnkpi.engine.result import IndicatorResult, Result
     from qnkpi.spec.models import IndicatorSpec
 
-__all__ = ["TableReporter", "bound", "format_value", "shown_value"]
+__all__ = ["TableReporter", "bound", "coverage_mark", "format_value", "shown_value",
+           "threshold_text"]
 
 _MARK = {1: ("✓", "green"), 2: ("✗", "red"), 3: ("·", "yellow")}
 _STYLE = {"achieved": "green", "on_track": "green", "at_risk": "yellow", "off_track": "red",
@@ -43,7 +44,9 @@ def bound(value: float, lang: str = "en") -> str:
     return text.rstrip("0").rstrip(sep) if sep in text else text
 
 
-def _threshold(res: IndicatorResult, row: int, col: int, lang: str) -> str:
+def threshold_text(res: IndicatorResult, row: int, col: int, lang: str = "en") -> str:
+    """The threshold of a check as read: `>= 100`, `> 55,71 ~` (interpolated), `50–80`;
+    `*` marks an aspirational target."""
     t = res.thresholds
     op = OPS[t.op[row, col]]
     marks = " ~" if t.interpolated[row, col] else ""
@@ -69,7 +72,7 @@ def shown_value(res: IndicatorResult, row: int, col: int, lang: str = "en") -> s
     return text
 
 
-def _coverage(res: IndicatorResult, row: int, col: int) -> str:
+def coverage_mark(res: IndicatorResult, row: int, col: int) -> str:
     """`` [12/13]`` for an aggregate some of whose units did not report, else ``""``."""
     p = res.panel
     if p.expected is None or p.reported is None:
@@ -145,7 +148,7 @@ class TableReporter:
         table.add_column(gettext("unit", lang), max_width=28)
         in_cell = []
         for col in cols:
-            heads = {_threshold(res, r, col, lang) for r in rows if res.status[r, col]}
+            heads = {threshold_text(res, r, col, lang) for r in rows if res.status[r, col]}
             shared = heads.pop() if len(heads) == 1 else None
             in_cell.append(shared is None)
             head = str(years[col]) + (f"\n{shared}" if shared else "")
@@ -160,8 +163,8 @@ class TableReporter:
                 mark, style = _MARK[code]
                 text = f"{shown_value(res, row, col, lang)} {mark}"
                 if with_threshold:
-                    text += f" ({_threshold(res, row, col, lang)})"
-                text += _coverage(res, row, col)
+                    text += f" ({threshold_text(res, row, col, lang)})"
+                text += coverage_mark(res, row, col)
                 cells.append(Text(text, style=style))
             table.add_row(*cells)
         console.print(table)
