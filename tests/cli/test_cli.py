@@ -147,7 +147,7 @@ def test_plugins_lists_the_built_ins(capsys: pytest.CaptureFixture[str]) -> None
         assert f"{plugin}  (built in)\n" in out
     assert "    source types: csv, inline, sqlite\n" in out
     assert "    indicator kinds: ratio, share_of_units, sum, value\n" in out
-    assert "    reporters: csv, csv-assessments, json, markdown, table\n" in out
+    assert "    reporters: csv, csv-assessments, html, json, markdown, table\n" in out
     assert "    specs: quang-ninh\n" in out
 
 
@@ -160,7 +160,7 @@ def test_plugins_as_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert described["qnkpi.default_plugins.kinds"]["registers"] == {
         "indicator kinds": ["ratio", "share_of_units", "sum", "value"]}
     assert described["qnkpi.default_plugins.reporters"]["registers"] == {
-        "reporters": ["csv", "csv-assessments", "json", "markdown", "table"]}
+        "reporters": ["csv", "csv-assessments", "html", "json", "markdown", "table"]}
     assert all(described[name]["origin"] == "built in" for name in described
                if name.startswith("qnkpi.default_plugins."))
 
@@ -172,14 +172,14 @@ def test_demo_writes_every_report(tmp_path: Path, capsys: pytest.CaptureFixture[
     json_report = out_dir / "quang-ninh-json.json"
     table_report = out_dir / "quang-ninh-table.txt"
     assert sorted(p.name for p in out_dir.iterdir()) == [
-        "quang-ninh-csv-assessments.csv", "quang-ninh-csv.csv", json_report.name,
-        "quang-ninh-markdown.md", table_report.name]
+        "quang-ninh-csv-assessments.csv", "quang-ninh-csv.csv", "quang-ninh-html.html",
+        json_report.name, "quang-ninh-markdown.md", table_report.name]
     result = _json(json_report.read_text(encoding="utf-8"))
     assert result["qnkpi"] == "result/1" and result["as_of"] == 2025
     assert "Quảng Ninh" in table_report.read_text(encoding="utf-8")
     assert out.endswith(f"Reports in {out_dir}: quang-ninh-table.txt, quang-ninh-json.json, "
                         "quang-ninh-csv.csv, quang-ninh-csv-assessments.csv, "
-                        "quang-ninh-markdown.md\n")
+                        "quang-ninh-markdown.md, quang-ninh-html.html\n")
 
 
 def test_demo_of_an_unknown_bundled_spec(tmp_path: Path,
@@ -246,14 +246,14 @@ def test_an_unknown_format(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = _run(capsys, "evaluate", str(SPEC), "--format", "jsn")
     assert (code, out) == (2, "")
     assert err == ("qnkpi: error: unknown format 'jsn'; did you mean 'json'?; formats: "
-                   "table, json, csv, csv-assessments, markdown\n")
+                   "table, json, csv, csv-assessments, markdown, html\n")
 
 
 def test_an_unknown_format_is_reported_before_reading_the_spec(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = _run(capsys, "evaluate", str(tmp_path / "nope.yaml"), "--format", "html")
+    code, _, err = _run(capsys, "evaluate", str(tmp_path / "nope.yaml"), "--format", "pdf")
     assert code == 2
-    assert err.startswith("qnkpi: error: unknown format 'html'")
+    assert err.startswith("qnkpi: error: unknown format 'pdf'")
 
 
 @pytest.mark.parametrize("argv", [

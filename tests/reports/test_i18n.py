@@ -34,6 +34,15 @@ def test_numbers_in_each_locale(value: float, decimals: int, vi: str, en: str) -
     assert format_number(value, "en", decimals) == en
 
 
+@pytest.mark.parametrize(("value", "decimals", "shown"), [
+    (60.45, 1, "60.5"), (0.125, 2, "0.13"), (2.675, 2, "2.67"), (-1.25, 1, "-1.3"),
+    (99.96, 1, "100.0")])
+def test_rounding_is_of_the_float_half_away_from_zero(value: float, decimals: int,
+                                                      shown: str) -> None:
+    # 60.45 is stored as 60.4500000000000028...: it is above the half
+    assert format_number(value, "en", decimals) == shown
+
+
 def test_missing_is_a_dash_never_zero() -> None:
     assert format_number(math.nan, "vi") == "–"
 

@@ -1,6 +1,6 @@
 """Built-in report formats: ``table`` (the terminal), ``json`` (the contract), ``csv`` and
 ``csv-assessments`` (for spreadsheets and scripts), ``markdown`` (to paste into a
-document)."""
+document), ``html`` (a self-contained page to open in a browser)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from qnkpi.plugin.markers import hookimpl
 @hookimpl
 def register_reporters(register: Callable[..., None]) -> None:
     from qnkpi.reporters.csv import CsvAssessmentsReporter, CsvReporter
+    from qnkpi.reporters.html import HtmlReporter
     from qnkpi.reporters.json import JsonReporter
     from qnkpi.reporters.markdown import MarkdownReporter
     from qnkpi.reporters.table import TableReporter
@@ -21,3 +22,4 @@ def register_reporters(register: Callable[..., None]) -> None:
     register("csv", CsvReporter())
     register("csv-assessments", CsvAssessmentsReporter())
     register("markdown", MarkdownReporter())
+    register("html", HtmlReporter())

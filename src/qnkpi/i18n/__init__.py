@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import math
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -71,7 +72,11 @@ def format_number(value: float, lang: str, decimals: int = 0) -> str:
         return "–"
     from babel.numbers import format_decimal
 
-    return str(format_decimal(value, format=_pattern(decimals),
+    # round the float itself, half away from zero, as people round: 60.45 (stored as
+    # 60.4500000000000028...) reads 60.5; Babel alone would round its shortest decimal
+    # text half to even, 60.4
+    exact = Decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return str(format_decimal(exact, format=_pattern(decimals),
                               locale=_LOCALES[_check_langs(lang)]))
 
 

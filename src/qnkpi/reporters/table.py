@@ -29,7 +29,7 @@ _STYLE = {"achieved": "green", "on_track": "green", "at_risk": "yellow", "off_tr
           "regressing": "red", "insufficient_data": "dim"}
 
 
-def format_value(value: float, ind: IndicatorSpec, decimals: int | None = None,
+def format_value(value: float, ind: IndicatorSpec, decimals: int | None = None, *,
                  lang: str = "en") -> str:
     """A value rounded for reading (the comparison itself is never rounded): the
     indicator's ``decimals``, else 1 for percentages, 0 for whole numbers, 2 otherwise;
@@ -68,7 +68,7 @@ def shown_value(res: IndicatorResult, row: int, col: int, lang: str = "en") -> s
         decimals = decimals if decimals is not None else 1 if res.spec.unit == "percent" else 0
         while decimals < 6 and round(value, decimals) == round(limit, decimals):
             decimals += 1
-            text = format_value(value, res.spec, decimals, lang)
+            text = format_value(value, res.spec, decimals, lang=lang)
     return text
 
 

@@ -1,0 +1,578 @@
+"""``html``: one self-contained page a reader opens in a browser, offline.
+
+A summary of the programme (counts of checks and assessments by status, an overview of
+every indicator), then a card per indicator: a trend chart drawn as inline SVG (the top
+unit's values, the yearly thresholds, the goal and the projection to the goal year), the
+unit x year grid of verdicts, how each unit stands toward the goal, and where each target
+comes from. No script, no external stylesheet or font, no network fetch: the file can be
+sent by e-mail and opened anywhere.
+
+The markup lives in Jinja2 templates (``templates/``) rendered with autoescaping, so every
+text from the spec and the data is escaped. This module only prepares what the templates
+show: strings in the reader's language and chart coordinates (plain numbers).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+import numpy as np
+
+from qnkpi.assess.base import ASSESSMENT_STATUSES
+from qnkpi.engine.compare import OPS, STATUSES
+from qnkpi.i18n import (
+    assessment_word,
+    format_number,
+    format_value,
+    gettext,
+    status_word,
+    verdict,
+)
+from qnkpi.reporters.table import bound, shown_value, threshold_text
+
+if TYPE_CHECKING:
+    import jinja2
+
+    from qnkpi.engine.assess import Assessment
+    from qnkpi.engine.result import IndicatorResult, Result
+    from qnkpi.spec.models import Target
+
+__all__ = ["ACTUAL_COLOUR", "Card", "Chart", "HtmlReporter", "Page", "Status", "build_page"]
+
+_TEMPLATES = Path(__file__).parent / "templates"
+#: The colour of the line of actual values in the charts (used nowhere else on the page).
+ACTUAL_COLOUR = "#2451b7"
+#: CSS class of each check status code (0: no check).
+_CHECK_CSS = ("none", "met", "not-met", "no-data")
+_ASSESS_CSS = {"achieved": "good", "on_track": "good", "at_risk": "warn",
+               "off_track": "bad", "regressing": "bad", "insufficient_data": "grey"}
+#: Grids with more rows than this start folded.
+_OPEN_ROWS = 16
+# chart geometry (SVG user units)
+_W, _H, _LEFT, _RIGHT, _TOP, _BOTTOM = 600, 250, 60, 20, 14, 30
+
+
+@dataclass(frozen=True)
+class Count:
+    """A status and how many have it, as shown: ``Đạt 180``."""
+
+    word: str
+    count: str
+    css: str
+
+
+@dataclass(frozen=True)
+class Status:
+    """An assessment status of one unit by one method."""
+
+    word: str
+    method: str
+    css: str
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One (unit, year) of a grid; ``css`` is ``none`` where nothing is checked."""
+
+    css: str
+    value: str = ""
+    word: str = ""
+    threshold: str = ""
+    coverage: str = ""
+
+
+@dataclass(frozen=True)
+class GridRow:
+    """A unit's row of a grid; ``depth`` is its level (0 = top)."""
+
+    name: str
+    depth: int
+    cells: list[Cell]
+
+
+@dataclass(frozen=True)
+class Grid:
+    """The unit x year grid of one indicator; ``heads`` holds each column's threshold
+    when one applies to the whole column (else it is in each cell)."""
+
+    years: list[int]
+    heads: list[str]
+    rows: list[GridRow]
+    open: bool
+    counts: list[Count]
+
+
+@dataclass(frozen=True)
+class Point:
+    """A point of a chart with its tooltip."""
+
+    x: float
+    y: float
+    label: str
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A line of a chart with its tooltip."""
+
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    label: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    """An indicator's trend at one unit, in SVG user units (numbers only; the template
+    draws it)."""
+
+    width: int
+    height: int
+    left: int
+    right: int
+    top: int
+    bottom: int
+    unit: str
+    x_ticks: list[Point]
+    y_ticks: list[Point]
+    lines: list[str]  # polyline points of the actual values, broken at gaps
+    dots: list[Point]
+    thresholds: list[Segment]
+    goal: Point | None
+    projection: Segment | None
+    note: str
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How one unit stands toward the goal: per method, a status; the projection of
+    ``linear_path`` (or the first method)."""
+
+    unit: str
+    span: str
+    statuses: list[Status]
+    projected: str
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    """Where a target comes from: when, what, where, and the spec's marks and note."""
+
+    number: int
+    years: str
+    rule: str
+    where: str
+    goal: bool
+    aspirational: bool
+    assumed_year: bool
+    note: str
+
+
+@dataclass(frozen=True)
+class Card:
+    """Everything shown for one indicator."""
+
+    name: str
+    title: str
+    description: str
+    unit: str
+    chart: Chart | None
+    grid: Grid | None
+    goal: str
+    goal_short: str
+    methods: list[str]
+    progress: list[Progress]
+    progress_counts: list[Count]
+    top_progress: Progress | None
+    targets: list[TargetRow]
+    first_year: int | None
+    counts: list[Count]
+    top_status: Status | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    """The whole report, ready for the template."""
+
+    lang: str
+    title: str
+    programme_id: str
+    owner: str
+    period: str
+    as_of: int
+    restated_to: int | None
+    description: str
+    references: list[str]
+    checks: list[Count]
+    total_checks: str
+    assessments: list[Count]
+    total_assessments: str
+    cards: list[Card]
+    warnings: list[str] = field(default_factory=list)
+    actual_colour: str = ACTUAL_COLOUR
+
+
+class HtmlReporter:
+    """The verdicts as one self-contained HTML page (inline CSS and SVG, no script), in
+    ``lang``."""
+
+    suffix = ".html"
+    binary = False
+
+    def write(self, result: Result, stream: IO[Any], *, lang: str = "en") -> None:
+        """Write the page of ``result`` to the text ``stream``."""
+        template = _environment().get_template("report.html.j2")
+        page = build_page(result, lang)
+        stream.write(template.render(page=page, _=functools.partial(gettext, lang=lang)))
+
+
+@functools.cache
+def _environment() -> jinja2.Environment:
+    import jinja2
+
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(_TEMPLATES), autoescape=True,
+                              trim_blocks=True, lstrip_blocks=True,
+                              undefined=jinja2.StrictUndefined)
+
+
+def build_page(result: Result, lang: str) -> Page:
+    """What the page shows of ``result``, in ``lang`` (plain data, no markup)."""
+    prog = result.spec.programme
+    s = result.summary()
+
+    def n(value: int) -> str:
+        return format_number(value, lang)
+
+    checks = [Count(status_word(key, lang), n(s[key]), _CHECK_CSS[STATUSES.index(key)])
+              for key in ("met", "not_met", "no_data")]
+    a = s["assessments"]
+    assessments = [Count(assessment_word(key, lang), n(a[key]), _ASSESS_CSS[key])
+                   for key in ASSESSMENT_STATUSES if key and a[key]]
+    cards = [_card(result, name, s["indicators"][name], lang) for name in result.indicators]
+    return Page(
+        lang=lang, title=prog.title.get(lang), programme_id=prog.id, owner=prog.owner or "",
+        period=f"{prog.period.start}–{prog.period.end}", as_of=result.as_of,
+        restated_to=result.restated_to,
+        description=prog.description.get(lang) if prog.description else "",
+        references=list(prog.references), checks=checks, total_checks=n(s["checks"]),
+        assessments=assessments, total_assessments=n(a["total"]), cards=cards,
+        warnings=list(result.warnings))
+
+
+def _top_row(result: Result) -> int:
+    """The row of the top unit: the first unit with no parent in the latest year."""
+    top = result.tree.top_mask()
+    latest = np.flatnonzero(top[:, -1])
+    anywhere = np.flatnonzero(top.any(axis=1))
+    return int(latest[0] if len(latest) else anywhere[0] if len(anywhere) else 0)
+
+
+def _card(result: Result, name: str, per: dict[str, int], lang: str) -> Card:
+    """The card of indicator ``name``; ``per`` counts its checks by status."""
+    res = result.indicators[name]
+    ind = res.spec
+    group = [a for a in result.assessments if a.indicator == name and len(a.inputs.rows)]
+    top = _top_row(result)
+    progress = _progress(result, group, lang)
+    top_progress = None
+    top_status = None
+    if group and top in group[0].inputs.rows.tolist():
+        top_progress = progress[group[0].inputs.rows.tolist().index(top)]
+        top_status = next((st for st in top_progress.statuses if st.method == "linear_path"),
+                          top_progress.statuses[0])
+    checked = np.flatnonzero(res.status.any(axis=0))
+    first = [t.first_year for t in ind.targets]
+    counts = [Count(status_word(key, lang), format_number(per[key], lang),
+                    _CHECK_CSS[STATUSES.index(key)]) for key in ("met", "not_met", "no_data")]
+    return Card(
+        name=name, title=ind.title.get(lang) if ind.title else name,
+        description=ind.description.get(lang) if ind.description else "",
+        unit=ind.unit, chart=_chart(result, res, group, top, lang),
+        grid=_grid(result, res, lang) if len(checked) else None,
+        goal=_goal_text(res, group, lang), goal_short=_goal_text(res, group, lang, short=True),
+        methods=[a.method for a in group],
+        progress=progress, progress_counts=_progress_counts(group, lang),
+        top_progress=top_progress, targets=_targets(result, res, lang),
+        first_year=min(first) if first else None, counts=counts, top_status=top_status)
+
+
+def _goal_text(res: IndicatorResult, group: list[Assessment], lang: str,
+               short: bool = False) -> str:
+    """``Toward the goal >= 90 in 2030`` (``short``: ``>= 90 (2030)``); ``*`` marks an
+    aspirational goal."""
+    from qnkpi.engine.assess import goal_of
+
+    index = group[0].goal_target if group else goal_of(res.spec)
+    if index is None:
+        return ""
+    target = res.spec.targets[index]
+    star = " *" if target.aspirational else ""
+    if short:
+        return f"{_rule(target, lang)} ({target.last_year}){star}"
+    return gettext("Toward the goal {goal} in {year}", lang).format(
+        goal=_rule(target, lang), year=target.last_year) + star
+
+
+def _rule(target: Target, lang: str) -> str:
+    lo, hi = target.bounds
+    if target.op == "between":
+        return f"{bound(lo, lang)}–{bound(hi, lang)}"
+    return f"{target.op} {bound(lo, lang)}"
+
+
+# --- the grid -------------------------------------------------------------------------
+
+def _grid(result: Result, res: IndicatorResult, lang: str) -> Grid:
+    """The unit x year grid: strings per checked cell, classes and verdicts by numpy."""
+    tree = result.tree
+    cols = np.flatnonzero(res.status.any(axis=0))
+    rows = np.flatnonzero(res.status.any(axis=1))
+    at = np.ix_(rows, cols)
+    codes = res.status[at]
+    ops = np.array(OPS, dtype=object)[res.thresholds.op[at]]
+    exceeded = (codes == 1) & np.isin(ops, [">=", "<="]) & (res.margin[at] > 0)
+    words = {(code, False): status_word(verdict(s, "", 0.0), lang)
+             for code, s in enumerate(STATUSES) if s}
+    words[(1, True)] = status_word("exceeded", lang)
+    css = np.array(_CHECK_CSS, dtype=object)[codes]
+    css[exceeded] = "exceeded"
+    cover = _coverage(res, rows, cols)
+    heads: list[str] = []
+    for j, col in enumerate(cols.tolist()):
+        texts = {threshold_text(res, r, col, lang) for r in rows[codes[:, j] > 0].tolist()}
+        heads.append(texts.pop() if len(texts) == 1 else "")
+    last = cols[codes.shape[1] - 1 - np.argmax(codes[:, ::-1] > 0, axis=1)]
+    names = tree.unit_names(rows, last, lang)
+    depth = tree.level_of[rows].tolist()
+    out = []
+    for i, row in enumerate(rows.tolist()):
+        cells = []
+        for j, col in enumerate(cols.tolist()):
+            code = int(codes[i, j])
+            if not code:
+                cells.append(Cell("none"))
+                continue
+            cells.append(Cell(
+                css=css[i, j], value=shown_value(res, row, col, lang),
+                word=words[(code, bool(exceeded[i, j]))],
+                threshold="" if heads[j] else threshold_text(res, row, col, lang),
+                coverage=cover[i][j]))
+        out.append(GridRow(names[i], depth[i], cells))
+    counts = np.bincount(codes.ravel(), minlength=len(STATUSES))
+    shown = [Count(status_word(s, lang), format_number(int(counts[k]), lang), _CHECK_CSS[k])
+             for k, s in enumerate(STATUSES) if s and counts[k]]
+    return Grid(years=result.years[cols].tolist(), heads=heads, rows=out,
+                open=len(rows) <= _OPEN_ROWS, counts=shown)
+
+
+def _coverage(res: IndicatorResult, rows: Any, cols: Any) -> list[list[str]]:
+    """``[53/54]`` where an aggregate lacks some of its units' reports, else ``""``."""
+    p = res.panel
+    shape = (len(rows), len(cols))
+    if p.expected is None or p.reported is None:
+        return [[""] * shape[1] for _ in range(shape[0])]
+    expected, reported = p.expected[np.ix_(rows, cols)], p.reported[np.ix_(rows, cols)]
+    with np.errstate(invalid="ignore"):
+        short = ~np.isnan(expected) & (reported < expected)
+    marks = np.full(shape, "", dtype=object)
+    for i, j in zip(*np.nonzero(short), strict=True):
+        marks[i, j] = f"[{int(reported[i, j])}/{int(expected[i, j])}]"
+    out: list[list[str]] = marks.tolist()
+    return out
+
+
+# --- progress toward the goal ---------------------------------------------------------
+
+def _progress(result: Result, group: list[Assessment], lang: str) -> list[Progress]:
+    """One row per assessed unit: baseline → current, a status per method, projection."""
+    if not group:
+        return []
+    res = result.indicators[group[0].indicator]
+    x = group[0].inputs
+    names = result.tree.latest_names(lang)
+    main = next((a for a in group if a.method == "linear_path"), group[0])
+    words = {key: (assessment_word(key, lang), _ASSESS_CSS[key])
+             for key in ASSESSMENT_STATUSES if key}
+
+    def fmt(value: float) -> str:
+        return format_value(float(value), res.spec, lang=lang)
+
+    out = []
+    for k, row in enumerate(x.rows.tolist()):
+        span = gettext("no data", lang)
+        if not np.isnan(x.current[k]):
+            span = f"{fmt(x.current[k])} ({int(x.current_year[k])})"
+            if not np.isnan(x.baseline[k]) and x.baseline_year[k] < x.current_year[k]:
+                span = f"{fmt(x.baseline[k])} ({int(x.baseline_year[k])}) → {span}"
+        statuses = [Status(*_pick(words, a, k)) for a in group]
+        projected = "" if np.isnan(main.projected[k]) else fmt(main.projected[k])
+        out.append(Progress(names[row], span, statuses, projected))
+    return out
+
+
+def _pick(words: dict[str, tuple[str, str]], a: Assessment, k: int) -> tuple[str, str, str]:
+    """(status word, method, css class) of unit ``k`` in assessment ``a``."""
+    word, css = words[ASSESSMENT_STATUSES[a.status[k]]]
+    return word, a.method, css
+
+
+def _progress_counts(group: list[Assessment], lang: str) -> list[Count]:
+    """The units by status of the first method (``linear_path`` where there is one)."""
+    if not group:
+        return []
+    main = next((a for a in group if a.method == "linear_path"), group[0])
+    counts = np.bincount(main.status, minlength=len(ASSESSMENT_STATUSES))
+    return [Count(assessment_word(key, lang), format_number(int(counts[k]), lang),
+                  _ASSESS_CSS[key]) for k, key in enumerate(ASSESSMENT_STATUSES)
+            if key and counts[k]]
+
+
+# --- where the targets come from ------------------------------------------------------
+
+def _targets(result: Result, res: IndicatorResult, lang: str) -> list[TargetRow]:
+    top_name = result.tree.latest_names(lang)[_top_row(result)]
+    out = []
+    for i, target in enumerate(res.spec.targets):
+        years = (str(target.year) if target.year is not None
+                 else f"{target.first_year}–{target.last_year}")
+        if target.level is not None:
+            where = gettext("every {level} unit", lang).format(
+                level=gettext(target.level, lang))
+        elif target.units is not None:
+            where = ", ".join(target.units)
+        else:
+            where = top_name
+        out.append(TargetRow(
+            number=i + 1, years=years, rule=_rule(target, lang), where=where,
+            goal=target.goal, aspirational=target.aspirational,
+            assumed_year=target.assumed_year, note=target.note or ""))
+    return out
+
+
+# --- the chart ------------------------------------------------------------------------
+
+def _chart(result: Result, res: IndicatorResult, group: list[Assessment], top: int,
+           lang: str) -> Chart | None:
+    """The top unit's trend: values, yearly thresholds, the goal and the projection of
+    ``linear_path`` to the goal year; None when there is nothing to draw."""
+    ind = res.spec
+    years: list[int] = result.years.tolist()
+    values = res.panel.value[top]
+    t = res.thresholds
+    has_t = t.op[top] > 0
+    goal, projection = _goal_point(res, group, top, lang)
+    numbers = [values[~np.isnan(values)], t.lo[top][has_t], t.hi[top][has_t]]
+    extra = [v for v in (goal[1] if goal else math.nan,
+                         *(projection[1::2] if projection else ())) if math.isfinite(v)]
+    finite = np.concatenate([*numbers, np.array(extra, dtype=float)])
+    finite = finite[np.isfinite(finite)]
+    if not len(finite):
+        return None
+    y_lo, y_hi, step = _scale(float(finite.min()), float(finite.max()), ind.unit)
+    x0 = years[0]
+    x1 = max(years[-1], goal[0] if goal else x0, int(projection[2]) if projection else x0)
+    if x1 == x0:
+        x1 = x0 + 1
+    plot_w, plot_h = _W - _LEFT - _RIGHT, _H - _TOP - _BOTTOM
+
+    def x(year: float) -> float:
+        return round(_LEFT + (year - x0) / (x1 - x0) * plot_w, 1)
+
+    def y(value: float) -> float:
+        return round(_TOP + (y_hi - value) / (y_hi - y_lo) * plot_h, 1)
+
+    def fmt(value: float) -> str:
+        return format_value(float(value), ind, lang)
+
+    x_ticks = [Point(x(yr), _H - _BOTTOM + 18, str(yr)) for yr in range(x0, x1 + 1)]
+    count = round((y_hi - y_lo) / step)
+    percent = "%" if ind.unit == "percent" else ""
+    y_ticks = [Point(_LEFT - 6, y(y_lo + k * step), bound(y_lo + k * step, lang) + percent)
+               for k in range(count + 1)]
+    lines: list[str] = []
+    dots: list[Point] = []
+    run: list[str] = []
+    for col, value in enumerate(values.tolist()):
+        if math.isnan(value):
+            if len(run) > 1:
+                lines.append(" ".join(run))
+            run = []
+            continue
+        run.append(f"{x(years[col])},{y(value)}")
+        dots.append(Point(x(years[col]), y(value), f"{years[col]}: {fmt(value)}"))
+    if len(run) > 1:
+        lines.append(" ".join(run))
+    half = 0.32 * plot_w / (x1 - x0)
+    thresholds = []
+    for col in np.flatnonzero(has_t).tolist():
+        label = f"{years[col]}: {threshold_text(res, top, col, lang)}"
+        for level in {float(t.lo[top, col]), float(t.hi[top, col])}:
+            if math.isfinite(level):
+                cx = x(years[col])
+                left, right = max(cx - half, _LEFT), min(cx + half, _W - _RIGHT)
+                thresholds.append(Segment(left, y(level), right, y(level), label))
+    goal_point = None
+    if goal:
+        goal_point = Point(x(goal[0]), y(goal[1]), f"{goal[0]}: {goal[2]}")
+    line = None
+    if projection:
+        cy, c, gy, p = projection
+        line = Segment(x(cy), y(c), x(gy), y(p), gettext("projected {year}: {value}", lang)
+                       .format(year=int(gy), value=fmt(p)))
+    note = "" if has_t.any() else gettext(
+        "The targets apply to the units below: see the grid.", lang)
+    return Chart(_W, _H, _LEFT, _RIGHT, _TOP, _BOTTOM,
+                 result.tree.latest_names(lang)[top], x_ticks, y_ticks, lines, dots,
+                 thresholds, goal_point, line, note)
+
+
+def _goal_point(res: IndicatorResult, group: list[Assessment], top: int,
+                lang: str) -> tuple[tuple[int, float, str] | None,
+                                   tuple[float, float, float, float] | None]:
+    """The goal (year, value, rule) where it applies to the top unit, and the projection
+    (current year, current, goal year, projected) of ``linear_path`` there."""
+    from qnkpi.engine.assess import goal_of
+
+    index = group[0].goal_target if group else goal_of(res.spec)
+    goal = None
+    projection = None
+    rows = group[0].inputs.rows.tolist() if group else []
+    if index is not None:
+        target = res.spec.targets[index]
+        if top in rows:
+            value = group[0].inputs.goal
+        elif target.scope is None:
+            lo, hi = target.bounds
+            value = lo if target.op != "between" or res.spec.direction == "increase" else hi
+        else:
+            value = math.nan
+        if math.isfinite(value):
+            goal = (target.last_year, float(value), _rule(target, lang))
+    main = next((a for a in group if a.method == "linear_path"), None)
+    if main is not None and top in rows:
+        k = rows.index(top)
+        x = main.inputs
+        point = (float(x.current_year[k]), float(x.current[k]), float(x.goal_year),
+                 float(main.projected[k]))
+        if all(math.isfinite(v) for v in point):
+            projection = point
+    return goal, projection
+
+
+def _scale(lo: float, hi: float, unit: str) -> tuple[float, float, float]:
+    """A y range holding ``lo``..``hi`` (and zero) on round ticks: (bottom, top, step)."""
+    lo, hi = min(lo, 0.0), max(hi, 0.0)
+    if unit == "percent" and hi <= 100 and lo >= 0:
+        hi = 100.0
+    span = hi - lo or abs(hi) or 1.0
+    raw = span / 4
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw - 1e-12)
+    bottom, top = math.floor(lo / step) * step, math.ceil(hi / step) * step
+    return bottom, max(top, bottom + 4 * step), step
+
