@@ -1,4 +1,4 @@
-"""Built-in source types: ``inline``, ``csv``, ``sqlite``."""
+"""Built-in source types: ``inline``, ``csv``, ``sqlite``, ``xlsx``."""
 
 from __future__ import annotations
 
@@ -13,7 +13,9 @@ def register_source_types(register: Callable[[type[Any]], None]) -> None:
     from qnkpi.sources.csv import CsvSource
     from qnkpi.sources.inline import InlineSource
     from qnkpi.sources.sqlite import SqliteSource
+    from qnkpi.sources.xlsx import XlsxSource
 
     register(InlineSource)
     register(CsvSource)
     register(SqliteSource)
+    register(XlsxSource)

@@ -1,0 +1,353 @@
+"""``qnkpi template SPEC --year Y -o FORM``: the data-collection form of a year.
+
+One row per unit that reports in year Y (the leaves of Y's tree), one column per measure
+a ``csv`` or ``xlsx`` source reads as one number per unit and year, after the unit code,
+name and year. The ``.xlsx`` form has the measures' titles in row 1 and the column names
+the source reads in row 2, so the filled forms read back with an ``xlsx`` source
+(``path: forms/*.xlsx``); the ``.csv`` form has the column names only.
+
+What a cell takes follows the measure: a flag (``rollup: min`` or ``max``, no unit or a
+unit such as ``flag``) takes 0 or 1; a count (``rollup: sum``, no unit or a unit such as
+``count`` or ``people``) a whole number, 0 or more; any other measure a number, 0 or more.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass
+from typing import IO, TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from qnkpi.spec.models import MeasureSpec
+    from qnkpi.spec.spec import Spec
+
+__all__ = ["Column", "Form", "add_parser", "plan", "run"]
+
+#: The source types a form is written for: their column names are the form's.
+FORM_TYPES = ("csv", "xlsx")
+FLAG_UNITS = frozenset({"flag", "bool", "boolean", "yes/no", "0/1"})
+COUNT_UNITS = frozenset({"count", "number", "people", "persons", "units"})
+Kind = Literal["whole", "flag", "decimal"]
+FIRST_ROW = 3  # data start below the titles (row 1) and the column names (row 2)
+
+#: What each kind of cell takes, as the form says it (translated by the catalogue).
+WHAT_TO_ENTER: dict[Kind, str] = {
+    "whole": "a whole number, 0 or more",
+    "flag": "1 (yes) or 0 (no)",
+    "decimal": "a number, 0 or more",
+}
+
+INSTRUCTIONS = (
+    "Fill in the sheet “{sheet}”: one row per unit, one column per figure.",
+    "Type each figure as a number. Leave a cell empty when the figure is not known: an "
+    "empty cell is missing data, never zero.",
+    "Counts are whole numbers, 0 or more. Yes/no questions take 1 (yes) or 0 (no).",
+    "Type numbers without thousands separators, and decimals as Excel takes them on your "
+    "computer; never type a number as text (such as 52,3 in a cell formatted as Text).",
+    "Do not change the unit codes, the names, the year or row 2 (the column names the "
+    "software reads). They are protected, without a password, against changes by mistake.",
+    "Do not add, delete or move columns. You may delete the rows of units you do not "
+    "report for.",
+    "Save the file as an Excel workbook (.xlsx) and send it back.",
+)
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser(
+        "template", help="write the data-collection form of a year (xlsx or csv)",
+        description="Write the form units fill in for a year: one row per unit that reports "
+        "that year, one column per measure of the spec's csv and xlsx sources. Read the "
+        "filled .xlsx forms back with a source of type xlsx (path: forms/*.xlsx).")
+    p.add_argument("spec", metavar="SPEC", help="the programme spec (YAML)")
+    p.add_argument("--year", type=int, required=True, help="the year the form collects")
+    p.add_argument("-o", "--output", required=True, metavar="FORM",
+                   help="the form to write: FILE.xlsx or FILE.csv")
+    p.add_argument("--lang", choices=("vi", "en"), default="en",
+                   help="the language of the titles and instructions (default: en)")
+    p.add_argument("--source", metavar="NAME",
+                   help="only this source's measures (default: every csv and xlsx source)")
+    p.set_defaults(run=run)
+
+
+@dataclass(frozen=True)
+class Column:
+    """A measure's column of the form."""
+
+    name: str  # the column name the source reads
+    title: str  # the measure's title in the form's language
+    unit: str | None
+    kind: Kind
+
+
+@dataclass(frozen=True)
+class Form:
+    """What a form holds: its units (code and name), year and columns."""
+
+    year: int
+    unit_column: str
+    year_column: str
+    codes: tuple[str, ...]
+    names: tuple[str, ...]
+    columns: tuple[Column, ...]
+    notes: tuple[str, ...]  # measures and sources left out, and why
+
+
+def run(args: argparse.Namespace) -> int:
+    import sys
+    from pathlib import Path
+
+    from qnkpi.errors import QnkpiError
+    from qnkpi.plugin.manager import default_plugins
+    from qnkpi.spec.loader import load_spec
+
+    target = Path(args.output)
+    suffix = target.suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        raise QnkpiError(f"-o {args.output}: a form is an .xlsx or a .csv file; name it "
+                         "FILE.xlsx or FILE.csv")
+    spec = load_spec(args.spec, plugins=default_plugins())
+    for warning in spec.warnings:
+        print(warning, file=sys.stderr)
+    form = plan(spec, args.year, args.source, args.lang)
+    for note in form.notes:
+        print(f"qnkpi: note: {note}", file=sys.stderr)
+    if suffix == ".xlsx":
+        write_xlsx(form, spec, target, args.lang)
+    else:
+        write_csv(form, target)
+    print(f"qnkpi: wrote {target}: {len(form.codes)} units x {len(form.columns)} measures "
+          f"for {form.year}", file=sys.stderr)
+    return 0
+
+
+def plan(spec: Spec, year: int, source: str | None, lang: str) -> Form:
+    """The form of ``year``: the reporting units and the measures of the chosen sources.
+    Raises :class:`~qnkpi.errors.QnkpiError` for a year, source or spec with no form."""
+    import numpy as np
+
+    from qnkpi.engine.evaluate import year_axis
+    from qnkpi.errors import QnkpiError
+    from qnkpi.orgunits import OrgTree
+
+    years = year_axis(spec)
+    if year not in years:
+        raise QnkpiError(f"--year {year} is outside the programme's years "
+                         f"{years[0]}-{years[-1]}")
+    tree = OrgTree.from_spec(spec.org_units, years)
+    col = years.index(year)
+    rows = np.flatnonzero(tree.leaf_mask()[:, col])
+    if not rows.size:
+        raise QnkpiError(f"no unit of the org units belongs to {year}'s tree")
+    names, notes = _sources(spec, source)
+    columns = _columns(spec, names, lang, notes)
+    if not columns:
+        raise QnkpiError("no measure to collect: the forms hold the measures of csv and "
+                         "xlsx sources without 'aggregate'" + "".join(f"\n  {n}" for n in notes))
+    unit_column, year_column = _keys(spec, names)
+    return Form(year, unit_column, year_column, tuple(tree.codes[r] for r in rows),
+                tuple(tree.unit_names(rows, np.full(len(rows), col), lang)),
+                tuple(columns), tuple(notes))
+
+
+def _sources(spec: Spec, only: str | None) -> tuple[list[str], list[str]]:
+    """The sources whose measures the form holds, and notes on those left out."""
+    from qnkpi.errors import QnkpiError, did_you_mean
+
+    if only is not None:
+        if only not in spec.sources:
+            raise QnkpiError(f"--source {only}: no such source{did_you_mean(only, spec.sources)}"
+                             f"; the spec has: {', '.join(spec.sources)}")
+        kind = spec.sources[only].type
+        if kind not in FORM_TYPES:
+            raise QnkpiError(f"--source {only}: a {kind} source; forms are written for csv "
+                             "and xlsx sources")
+    names, notes = [], []
+    for name, source in spec.sources.items():
+        if only is not None and name != only:
+            continue
+        if source.type not in FORM_TYPES:
+            notes.append(f"source '{name}' ({source.type}) is left out: forms are written "
+                         "for csv and xlsx sources")
+            continue
+        if getattr(source, "layout", "wide") == "long":
+            notes.append(f"source '{name}' has layout: long, and the form is wide: read the "
+                         "filled forms with an xlsx source")
+        names.append(name)
+    return names, notes
+
+
+def _keys(spec: Spec, sources: list[str]) -> tuple[str, str]:
+    """The unit and year column names, which the chosen sources must share."""
+    from qnkpi.errors import QnkpiError
+
+    keys = {(getattr(spec.sources[s], "unit", ""), getattr(spec.sources[s], "year", ""))
+            for s in sources}
+    if len(keys) > 1:
+        raise QnkpiError(f"sources {', '.join(sources)} name their unit and year columns "
+                         "differently; write one form per source with --source NAME")
+    unit, year = keys.pop()
+    return str(unit), str(year)
+
+
+def _columns(spec: Spec, sources: list[str], lang: str, notes: list[str]) -> list[Column]:
+    """One column per measure of ``sources`` kept one number per unit and year."""
+    out: dict[str, Column] = {}
+    for name, m in spec.measures.items():
+        if m.source not in sources:
+            continue
+        if m.aggregate is not None:
+            notes.append(f"measure '{name}' (source '{m.source}', aggregate: {m.aggregate}) "
+                         "is left out: it is computed from records, not collected as one "
+                         "number per unit")
+            continue
+        column = m.column or name
+        title = m.title.get(lang) if m.title is not None else ""
+        out.setdefault(column, Column(column, title or name, m.unit, kind_of(m)))
+    return list(out.values())
+
+
+def kind_of(m: MeasureSpec) -> Kind:
+    """What a measure's cells take: ``flag`` (0/1), ``whole`` (a count) or ``decimal``."""
+    unit = (m.unit or "").strip().lower()
+    if m.rollup in ("min", "max") and (not unit or unit in FLAG_UNITS):
+        return "flag"
+    if m.rollup == "sum" and (not unit or unit in COUNT_UNITS):
+        return "whole"
+    return "decimal"
+
+
+def write_csv(form: Form, target: Any) -> None:
+    """The CSV form: the column names, then one row per unit with its code and year;
+    UTF-8 with a byte-order mark, so Excel reads it as UTF-8."""
+    import csv
+
+    from qnkpi.cli._output import _atomic
+
+    def write(stream: IO[Any]) -> None:
+        stream.write("\ufeff")
+        writer = csv.writer(stream)
+        writer.writerow([form.unit_column, form.year_column, *(c.name for c in form.columns)])
+        blanks = [""] * len(form.columns)
+        for code in form.codes:
+            writer.writerow([code, form.year, *blanks])
+
+    _atomic(target, False, write)
+
+
+def write_xlsx(form: Form, spec: Spec, target: Any, lang: str) -> None:
+    """The Excel form: a data sheet (titles, column names, one row per unit; validation,
+    protected codes and names, frozen panes) and an instructions sheet."""
+    from openpyxl import Workbook
+
+    from qnkpi.cli._output import _atomic
+    from qnkpi.i18n import gettext
+
+    book = Workbook()
+    data = book.active
+    data.title = gettext("Data", lang)
+    _fill_data(data, form, lang)
+    _fill_instructions(book.create_sheet(gettext("Instructions", lang)), form, spec, lang,
+                       data.title)
+    book.properties.creator = "qnkpi"
+    book.properties.title = spec.programme.title.get(lang) if spec.programme.title else ""
+    _atomic(target, True, book.save)
+
+
+def _fill_data(ws: Any, form: Form, lang: str) -> None:
+    """Rows 1-2: titles and column names; then the units, measure cells left open."""
+    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+    from openpyxl.utils import get_column_letter
+
+    from qnkpi.i18n import gettext
+
+    titles = [gettext("Unit code", lang), gettext("Unit name", lang), gettext("Year", lang)]
+    titles += [f"{c.title} ({c.unit})" if c.unit else c.title for c in form.columns]
+    # the name column is for people, and the source does not read it: no column name
+    names = [form.unit_column, "", form.year_column, *(c.name for c in form.columns)]
+    ws.append(titles)
+    ws.append(names)
+    for code, name in zip(form.codes, form.names, strict=True):
+        ws.append([code, name, form.year])
+    last = FIRST_ROW + len(form.codes) - 1
+    bold, grey = Font(bold=True), Font(italic=True, color="808080", size=9)
+    shade = PatternFill("solid", fgColor="DDEBF7")
+    for cell in ws[1]:
+        cell.font, cell.fill = bold, shade
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for cell in ws[2]:
+        cell.font = grey
+    for row in ws.iter_rows(min_row=FIRST_ROW, max_row=last, max_col=1):
+        row[0].number_format = "@"  # text: "06652" keeps its zero
+    first_measure = 4
+    for i, column in enumerate(form.columns):
+        letter = get_column_letter(first_measure + i)
+        for row in ws.iter_rows(min_row=FIRST_ROW, max_row=last, min_col=first_measure + i,
+                                max_col=first_measure + i):
+            row[0].protection = Protection(locked=False)
+        ws.add_data_validation(_validation(column.kind, lang, f"{letter}{FIRST_ROW}:"
+                                           f"{letter}{last}"))
+        ws.column_dimensions[letter].width = 18
+    for letter, width in (("A", 12), ("B", 34), ("C", 8)):
+        ws.column_dimensions[letter].width = width
+    ws.row_dimensions[1].height = 90
+    ws.freeze_panes = f"D{FIRST_ROW}"
+    ws.protection.sheet = True  # no password: it guards against mistakes, not people
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+
+
+def _validation(kind: Kind, lang: str, cells: str) -> Any:
+    """Excel's check of what a measure's cells take."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from qnkpi.i18n import gettext
+
+    what = gettext(WHAT_TO_ENTER[kind], lang)
+    message = gettext("Enter {what}, or leave the cell empty.", lang).format(what=what)
+    if kind == "flag":
+        rule = DataValidation(type="list", formula1='"0,1"', allow_blank=True)
+    else:
+        rule = DataValidation(type=kind, operator="greaterThanOrEqual", formula1="0",
+                              allow_blank=True)
+    rule.error, rule.errorTitle = message, gettext("Invalid value", lang)
+    rule.prompt, rule.showErrorMessage, rule.showInputMessage = message, True, True
+    rule.add(cells)
+    return rule
+
+
+def _fill_instructions(ws: Any, form: Form, spec: Spec, lang: str, data_sheet: str) -> None:
+    """How to fill in the form, and what each column takes."""
+    from openpyxl.styles import Alignment, Font
+
+    from qnkpi.i18n import gettext
+
+    def line(*cells: object, bold: bool = False) -> None:
+        ws.append(list(cells))
+        for cell in ws[ws.max_row]:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            if bold:
+                cell.font = Font(bold=True)
+
+    title = spec.programme.title.get(lang) if spec.programme.title else spec.programme.id
+    line(gettext("Data-collection form", lang), bold=True)
+    line(gettext("Programme", lang), title)
+    line(gettext("Year", lang), form.year)
+    line(gettext("Units", lang), gettext("{count} units report for {year}", lang).format(
+        count=len(form.codes), year=form.year))
+    line()
+    line(gettext("How to fill in this form", lang), bold=True)
+    for i, text in enumerate(INSTRUCTIONS, start=1):
+        line(i, gettext(text, lang).format(sheet=data_sheet))
+    line()
+    line(gettext("Column", lang), gettext("Figure", lang), gettext("Unit", lang),
+         gettext("What to enter", lang), bold=True)
+    for c in form.columns:
+        line(c.name, c.title, c.unit or "", gettext(WHAT_TO_ENTER[c.kind], lang))
+    line()
+    line(gettext("For the administrator: read the filled forms with a source of type "
+                 "xlsx, such as:", lang), bold=True)
+    for text in ("type: xlsx", "path: forms/*.xlsx", f"unit: {form.unit_column}",
+                 f"year: {form.year_column}"):
+        line(text)
+    for letter, width in (("A", 28), ("B", 70), ("C", 14), ("D", 30)):
+        ws.column_dimensions[letter].width = width

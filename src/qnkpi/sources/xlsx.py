@@ -1,0 +1,375 @@
+"""``xlsx``: Excel workbooks, such as the filled data-collection forms ``qnkpi template``
+writes; one workbook, or many at once (one per reporting unit).
+
+Keys, beside ``type: xlsx``:
+
+==============  ==============================================================================
+``path``        The workbook, or a glob pattern such as ``forms/*.xlsx`` for several at once
+                (Excel's ``~$`` lock files are skipped). Relative to the spec's folder.
+``unit``        The column of unit codes (as in ``csv``).
+``year``        The column of years (as in ``csv``).
+``sheet``       The sheet to read. Default: the first sheet.
+``header_row``  The row of column names. Default: the template's row of column names (the
+                first of the first 20 rows that names both the ``unit`` and the ``year``
+                column), else row 1.
+==============  ==============================================================================
+
+Each sheet holds one row per unit and year (``aggregate`` measures add up rows, as in
+``csv``). Cells read as ``csv`` reads text: an empty cell is missing, never zero; a number
+cell is its number; a text cell must read as a number written with ``.`` for decimals, so
+``52,3`` (a Vietnamese decimal comma) and ``1.200`` (a thousands dot) are errors that name
+the file, sheet and cell. A unit and year in two files is an error naming both. Formulas
+are read by their values as last calculated by Excel.
+"""
+
+from __future__ import annotations
+
+import glob
+import math
+import re
+import warnings
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+from pydantic import AfterValidator, Field, ValidationInfo
+
+from qnkpi.errors import DataError, did_you_mean
+from qnkpi.sources.base import (
+    FetchRequest,
+    FloatPanel,
+    TabularSource,
+    group,
+    scatter,
+    unit_rows,
+)
+
+__all__ = ["PathPattern", "XlsxSource"]
+
+IntArray = npt.NDArray[np.int64]
+Rows = Sequence[Sequence[Any]]
+
+#: How many rows from the top may hold the row of column names, when it is detected.
+HEADER_SEARCH = 20
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+_THOUSANDS_DOT = re.compile(r"[+-]?[1-9]\d{0,2}(\.\d{3})+")
+
+
+def _anchor(path: Path, info: ValidationInfo) -> Path:
+    """Relative to the spec's folder, like ``RelPath``; wildcards are kept as they are."""
+    base = (info.context or {}).get("base_dir")
+    if base is not None and not path.is_absolute():
+        return Path(base) / path
+    return path
+
+
+#: A file or a glob pattern (``forms/*.xlsx``) in a spec, relative to the spec's folder.
+#: Nothing is checked when the spec is read: the files are looked for when data are read.
+PathPattern = Annotated[Path, AfterValidator(_anchor)]
+
+
+class XlsxSource(TabularSource):
+    """Rows of a sheet of one or more Excel workbooks (``.xlsx``), one column per measure.
+
+    Keys: ``path`` (a workbook, or a glob pattern such as ``forms/*.xlsx``; relative to
+    the spec), ``unit`` and ``year`` (the columns of unit codes and years), ``sheet``
+    (default: the first sheet) and ``header_row`` (the row of column names; default: the
+    first row naming both the unit and the year column, as in the forms ``qnkpi template``
+    writes, else row 1). Empty cells are missing, never zero."""
+
+    type: Literal["xlsx"]
+    path: PathPattern
+    sheet: str | None = None
+    header_row: int | None = Field(default=None, ge=1)
+
+    def explain(self, request: FetchRequest) -> str:
+        cols = ", ".join(m.column or "*" for m in request.measures)
+        sheet = f"sheet '{self.sheet}'" if self.sheet else "first sheet"
+        return f"read {self.path} ({sheet}; columns {cols})"
+
+    def files(self, source: str) -> list[Path]:
+        """The workbooks ``path`` names: itself, or the files its pattern matches."""
+        text = str(self.path)
+        if not any(char in text for char in "*?["):
+            return [self.path]
+        found = sorted(Path(p) for p in glob.glob(text) if not Path(p).name.startswith("~$"))
+        if not found:
+            raise DataError(f"no file matches '{text}'; check 'path' (relative paths start "
+                            "at the spec file's folder)", source=source)
+        return found
+
+    def fetch(self, request: FetchRequest) -> dict[str, FloatPanel]:
+        needed = [self.unit, self.year, *(m.column for m in request.measures if m.column)]
+        parts = []
+        for path in self.files(request.source):
+            sheet = _Sheet.read(path, self.sheet, self.header_row or self._detect, request.source)
+            sheet.require(needed)
+            parts.append(_Part.of(sheet, self.unit, self.year, request))
+        out = _tables(parts, request)
+        for m in request.measures:
+            if m.aggregate is not None:
+                units = np.concatenate([p.units for p in parts])
+                years = np.concatenate([p.years for p in parts])
+                values = (None if m.column is None else
+                          np.concatenate([p.sheet.cells(m.column, m.aggregate) for p in parts]))
+                out[m.name] = group(units, years, values, m.aggregate, request)
+        return out
+
+    def _detect(self, rows: Rows) -> int:
+        """The first row naming both the unit and the year column, else row 1."""
+        for number, row in enumerate(rows[:HEADER_SEARCH], start=1):
+            names = {_text(cell) for cell in row}
+            if self.unit in names and self.year in names:
+                return number
+        return 1
+
+
+@dataclass(frozen=True, eq=False)
+class _Part:
+    """One sheet's rows, placed: each row's panel row and year."""
+
+    sheet: _Sheet
+    units: IntArray
+    years: IntArray
+
+    @classmethod
+    def of(cls, sheet: _Sheet, unit: str, year: str, request: FetchRequest) -> _Part:
+        cells = sheet.column(unit)
+        codes = [_code(cell) for cell in cells]
+        for i, cell in enumerate(cells):
+            if isinstance(cell, int | float) and codes[i] not in request.units:
+                raise sheet.fail(
+                    f"cell {sheet.ref(unit, i)} (column '{unit}'): unit code {codes[i]} is a "
+                    f"number, and no unit has that code{did_you_mean(codes[i], request.units)}"
+                    "; a code typed as a number loses its leading zeros: format the column "
+                    "as Text and type the code again")
+        rows = unit_rows(codes, request, file=sheet.path, row_numbers=sheet.numbers)
+        return cls(sheet, rows, sheet.years(year))
+
+
+def _tables(parts: list[_Part], request: FetchRequest) -> dict[str, FloatPanel]:
+    """The measures kept one row per unit and year, each sheet placed by ``scatter`` (so a
+    unit twice in one sheet is its error), then merged; a unit and year in two files is an
+    error naming both."""
+    tables = [m for m in request.measures if m.aggregate is None]
+    n_units, n_years = request.shape
+    out = {m.name: np.full((n_units, n_years), np.nan) for m in tables}
+    if not tables:
+        return out
+    owner = np.full(n_units * n_years, -1, dtype=np.int64)  # which part holds each cell
+    owner_row = np.zeros(n_units * n_years, dtype=np.int64)
+    for i, part in enumerate(parts):
+        sheet = part.sheet
+        values = {m.name: sheet.cells(m.column or m.name, None) for m in tables}
+        panels = scatter(part.units, part.years, values, request, file=sheet.path,
+                         row_numbers=sheet.numbers)
+        col = part.years - request.years[0]
+        inside = (col >= 0) & (col < n_years)
+        flat = part.units[inside] * n_years + col[inside]
+        numbers = sheet.numbers[inside]
+        clash = np.flatnonzero(owner[flat] >= 0)
+        if clash.size:
+            k = int(clash[0])
+            other = parts[int(owner[flat[k]])].sheet
+            raise _twice(request, int(flat[k]), (other.path, int(owner_row[flat[k]])),
+                         (sheet.path, int(numbers[k])))
+        owner[flat] = i
+        owner_row[flat] = numbers
+        mine = (owner == i).reshape(n_units, n_years)
+        for name, panel in panels.items():
+            out[name][mine] = panel[mine]
+    return out
+
+
+def _twice(request: FetchRequest, cell: int, first: tuple[Path, int],
+           second: tuple[Path, int]) -> DataError:
+    """A unit and year (``cell``, flat in the panel) in two files, at (file, row) each."""
+    n_years = request.shape[1]
+    code = list(request.units)[cell // n_years]
+    year = int(request.years[cell % n_years])
+    return DataError(
+        f"unit '{code}' has a row for {year} in two files: {first[0]} (row {first[1]}) and "
+        f"this one (row {second[1]}); keep one row per unit and year across the files: "
+        "remove one of them", file=second[0], row=second[1], source=request.source)
+
+
+@dataclass(frozen=True, eq=False)
+class _Sheet:
+    """A sheet's data rows (blank rows skipped), padded to the row of column names, with
+    each row's number as Excel shows it."""
+
+    path: Path
+    name: str
+    source: str
+    header: list[str]
+    header_row: int
+    rows: list[tuple[Any, ...]]
+    numbers: IntArray
+
+    @classmethod
+    def read(cls, path: Path, sheet: str | None, header_row: int | Callable[[Rows], int],
+             source: str) -> _Sheet:
+        """Read ``sheet`` (default: the first) of ``path``; ``header_row`` is a row number
+        or a function from the sheet's rows to one."""
+        name, raw = _load(path, sheet, source)
+        number = header_row if isinstance(header_row, int) else header_row(raw)
+        if number > len(raw):
+            raise DataError(f"sheet '{name}' has no row {number} to hold the column names; "
+                            "the sheet is empty or 'header_row' is wrong", file=path,
+                            source=source)
+        header = [_text(cell) for cell in raw[number - 1]]
+        rows, numbers = [], []
+        for n, row in enumerate(raw[number:], start=number + 1):
+            if any(_text(cell) for cell in row):
+                rows.append(tuple(row[: len(header)]) + (None,) * (len(header) - len(row)))
+                numbers.append(n)
+        return cls(path, name, source, header, number, rows,
+                   np.array(numbers, dtype=np.int64))
+
+    def fail(self, message: str, row: int | None = None) -> DataError:
+        """An error in this sheet: ``message`` follows the file and sheet's names."""
+        return DataError(f"sheet '{self.name}', {message}", file=self.path, row=row,
+                         source=self.source)
+
+    def require(self, names: list[str]) -> None:
+        """Every column in ``names`` is there, once."""
+        for name in names:
+            found = [i for i, h in enumerate(self.header) if h == name]
+            if not found:
+                have = ", ".join(h for h in self.header if h) or "nothing"
+                raise self.fail(
+                    f"row {self.header_row} (the column names): no column "
+                    f"'{name}'{did_you_mean(name, self.header)}; the row has: {have}. Fill "
+                    "in the form 'qnkpi template' writes for this spec (its second row names "
+                    "the columns), or add the column, or set 'header_row'")
+            if len(found) > 1:
+                letters = " and ".join(_letter(i) for i in found)
+                raise self.fail(f"row {self.header_row}: two columns are named '{name}' "
+                                 f"({letters}); rename or delete one")
+
+    def column(self, name: str) -> list[Any]:
+        index = self.header.index(name)
+        return [row[index] for row in self.rows]
+
+    def ref(self, column: str, i: int) -> str:
+        """The reference (``C7``) of data row ``i``'s cell in ``column``."""
+        return f"{_letter(self.header.index(column))}{self.numbers[i]}"
+
+    def years(self, column: str) -> IntArray:
+        out = np.empty(len(self.rows), dtype=np.int64)
+        for i, cell in enumerate(self.column(column)):
+            year = _year(cell)
+            if year is None:
+                raise self.fail(f"cell {self.ref(column, i)} (column '{column}'): "
+                                 f"'{_text(cell)}' is not a year; write years as four digits, "
+                                 "such as 2025")
+            out[i] = year
+        return out
+
+    def cells(self, column: str, aggregate: str | None) -> FloatPanel:
+        """Numbers (NaN where empty), or for ``aggregate: count`` which cells are filled."""
+        cells = self.column(column)
+        if aggregate == "count":
+            return np.array([1.0 if _text(c) else np.nan for c in cells], dtype=np.float64)
+        out = np.empty(len(cells), dtype=np.float64)
+        for i, cell in enumerate(cells):
+            try:
+                out[i] = _number(cell)
+            except ValueError as exc:
+                raise self.fail(f"cell {self.ref(column, i)} (column '{column}'): {exc}; "
+                                 "leave the cell empty if the value is missing") from None
+        return out
+
+
+def _load(path: Path, sheet: str | None, source: str) -> tuple[str, list[tuple[Any, ...]]]:
+    """The sheet's name and every row's values, from the top (row 1 first)."""
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    def fail(message: str) -> DataError:
+        return DataError(message, file=path, source=source)
+
+    try:
+        with warnings.catch_warnings():  # openpyxl warns of styles and extensions it drops
+            warnings.simplefilter("ignore", UserWarning)
+            book = load_workbook(path, read_only=True, data_only=True)
+    except FileNotFoundError:
+        raise fail("file not found; check 'path' (relative paths start at the spec file's "
+                   "folder)") from None
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise fail(f"not an Excel workbook (.xlsx) ({exc}); open it in Excel and save it as "
+                   "'Excel Workbook (*.xlsx)'") from None
+    try:
+        names = [str(n) for n in book.sheetnames]
+        if sheet is not None and sheet not in names:
+            raise fail(f"no sheet '{sheet}'{did_you_mean(sheet, names)}; the workbook has: "
+                       f"{', '.join(names)}")
+        ws = book[sheet] if sheet is not None else book.worksheets[0]
+        ws.reset_dimensions()  # some programs write a wrong size; read every row there is
+        rows = [tuple(row) for row in ws.iter_rows(values_only=True)]
+        return str(ws.title), rows
+    finally:
+        book.close()
+
+
+def _text(cell: Any) -> str:
+    """A cell as trimmed text ("" when empty)."""
+    return "" if cell is None else str(cell).strip()
+
+
+def _code(cell: Any) -> str:
+    """A unit code: text as it is; a whole number without its ``.0``."""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return _text(cell)
+
+
+def _year(cell: Any) -> int | None:
+    """A four-digit year from a number or text cell; None if the cell holds none."""
+    if isinstance(cell, bool):
+        return None
+    if isinstance(cell, float) and cell.is_integer():
+        cell = int(cell)
+    text = str(cell).strip() if isinstance(cell, int | str) else ""
+    return int(text) if len(text) == 4 and text.isdigit() else None
+
+
+def _number(cell: Any) -> float:
+    """A cell as a number, NaN when empty; ``ValueError`` saying why it is not one."""
+    if cell is None:
+        return math.nan
+    if isinstance(cell, int | float):  # bool too: TRUE is 1
+        return float(cell)
+    text = _text(cell)
+    if not text:
+        return math.nan
+    if not isinstance(cell, str):
+        raise ValueError(f"'{text}' is a date or time, not a number; format the cell as "
+                         "Number")
+    if "," in text:
+        raise ValueError(f"'{text}' is text, not a number: use '.' as the decimal point "
+                         "(52.3, not 52,3) and no thousands separator, or type the number "
+                         "into a cell formatted as Number (Excel then shows your computer's "
+                         "decimal separator)")
+    if _THOUSANDS_DOT.fullmatch(text):
+        raise ValueError(f"'{text}' is text that may mean {float(text):g} or, with a "
+                         f"Vietnamese thousands dot, {text.replace('.', '')}; type the number "
+                         "without thousands separators")
+    if not _NUMBER.fullmatch(text):
+        raise ValueError(f"'{text}' is not a number; write numbers with a '.' for decimals "
+                         "and no thousands separator")
+    return float(text)
+
+
+def _letter(index: int) -> str:
+    """A column's letters from its 0-based index: A, ..., Z, AA, ..."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(ord("A") + rem) + letters
+    return letters
