@@ -256,3 +256,26 @@ def test_min_coverage_1_needs_every_unit() -> None:
 def test_min_coverage_is_a_share(bad: float) -> None:
     with pytest.raises(qnkpi.SpecError, match="min_coverage"):
         _province(10, min_coverage=bad)
+
+
+def test_a_year_nobody_reported_has_no_coverage_whatever_the_kind() -> None:
+    """2024 has no data at all: a value kind and a share both say null, not 0 of 5."""
+    data = {"x": {"D1": {2023: 1.0}, "D2": {2023: 2.0}}}
+    every_year = [{"years": [2023, 2030], "op": ">=", "value": 0}]
+    indicators = {
+        "v": {"kind": "value", "measure": "x", "direction": "increase",
+              "targets": every_year},
+        "s": {"kind": "share_of_units", "of": "v", "level": "district",
+              "rule": {"op": ">=", "value": 2}, "direction": "increase",
+              "targets": every_year}}
+    spec = spec_from_dict(tiny_programme(data=data, districts=5, indicators=indicators),
+                          plugins=PLUGINS)
+    checks = {(c.indicator, c.year): c for c in qnkpi.evaluate(
+        spec, plugins=PLUGINS, year=2024).checks() if c.unit == "P"}
+    assert set(checks) == {("v", 2024), ("s", 2024)}
+    for check in checks.values():
+        assert check.status == "no_data"
+        assert (check.expected_units, check.reported_units, check.coverage) == (None,) * 3
+    in_2023 = {c.indicator: c for c in qnkpi.evaluate(spec, plugins=PLUGINS, year=2023)
+               .checks() if c.unit == "P"}
+    assert (in_2023["s"].expected_units, in_2023["s"].reported_units) == (5, 2)

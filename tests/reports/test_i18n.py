@@ -109,3 +109,13 @@ def test_the_table_in_vietnamese(capsys: pytest.CaptureFixture[str],
     assert "Đúng tiến độ" in out
     assert "✓ Đạt 180   ✗ Chưa đạt 22   · Chưa có số liệu 3" in out
     assert " met " not in out and "on track" not in out
+
+
+def test_the_goal_table_does_not_round_a_miss_onto_the_goal(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Documents on the system: 99.98% in 2024 against a goal of 100 (both tables)."""
+    monkeypatch.setenv("COLUMNS", "120")
+    assert main(["evaluate", str(SPEC), "--year", "2024", "--unit", "22"]) == 0
+    out = capsys.readouterr().out
+    block = out[out.index("documents_on_system_pct"):]
+    assert "99.98% ✗" in block and "→ 99.98% (2024)" in block.split("\n\n")[1]

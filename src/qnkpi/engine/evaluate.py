@@ -212,6 +212,11 @@ def _covered(ind: IndicatorKind, panel: IndicatorPanel, ctx: KindContext) -> Ind
             return panel
         has = np.logical_and.reduce([~np.isnan(ctx.measures[m]) for m in read])
         expected, reported = ctx.tree.coverage(has)
+    # a year in which no unit reported has no coverage to speak of (2030, before its
+    # data): null, as for the kinds the tree counts, whichever kind counted it
+    silent: npt.NDArray[np.bool_] = ~np.any(np.nan_to_num(reported) > 0, axis=0, keepdims=True)
+    expected = np.where(silent, np.nan, expected)
+    reported = np.where(silent, np.nan, reported)
     value = np.where(_short(ind, expected, reported), np.nan, panel.value)
     return IndicatorPanel(value, panel.numerator, panel.denominator, expected, reported)
 

@@ -14,14 +14,14 @@ import numpy as np
 
 from qnkpi.assess.base import ASSESSMENT_STATUSES
 from qnkpi.engine.compare import OPS
-from qnkpi.i18n import assessment_word, format_number, gettext
+from qnkpi.i18n import assessment_word, decimals_for, format_number, gettext
 from qnkpi.i18n import format_value as _format
 
 if TYPE_CHECKING:
     from qnkpi.engine.result import IndicatorResult, Result
     from qnkpi.spec.models import IndicatorSpec
 
-__all__ = ["TableReporter", "bound", "coverage_mark", "format_value", "shown_value",
+__all__ = ["TableReporter", "apart", "bound", "coverage_mark", "format_value", "shown_value",
            "threshold_text"]
 
 _MARK = {1: ("✓", "green"), 2: ("✗", "red"), 3: ("·", "yellow")}
@@ -69,6 +69,20 @@ def shown_value(res: IndicatorResult, row: int, col: int, lang: str = "en") -> s
         while decimals < 6 and round(value, decimals) == round(limit, decimals):
             decimals += 1
             text = format_value(value, res.spec, decimals, lang=lang)
+    return text
+
+
+def apart(value: float, other: float, ind: IndicatorSpec, lang: str = "en") -> str:
+    """``value`` as read, with as many more decimals (up to 6) as it takes not to look
+    like ``other`` when it is not: 99.98 beside a goal of 100 reads ``99.98%``, not
+    ``100.0%``."""
+    text = format_value(value, ind, lang=lang)
+    if math.isnan(value) or value == other:
+        return text
+    decimals = ind.decimals if ind.decimals is not None else decimals_for(value, ind)
+    while decimals < 6 and round(value, decimals) == round(other, decimals):
+        decimals += 1
+        text = format_value(value, ind, decimals, lang=lang)
     return text
 
 
@@ -183,7 +197,7 @@ class TableReporter:
         target = res.spec.targets[group[0].goal_target]
 
         def fmt(value: float) -> str:
-            return format_value(float(value), res.spec, lang=lang)
+            return apart(float(value), float(x.goal), res.spec, lang)
 
         star = " *" if target.aspirational else ""
         goal = f"{target.op} {bound(x.goal, lang)}"
