@@ -147,7 +147,7 @@ def test_plugins_lists_the_built_ins(capsys: pytest.CaptureFixture[str]) -> None
         assert f"{plugin}  (built in)\n" in out
     assert "    source types: csv, inline, sqlite, xlsx\n" in out
     assert "    indicator kinds: ratio, share_of_units, sum, value\n" in out
-    assert "    reporters: csv, csv-assessments, html, json, markdown, table\n" in out
+    assert "    reporters: csv, csv-assessments, html, json, markdown, table, xlsx\n" in out
     assert "    specs: quang-ninh\n" in out
 
 
@@ -160,7 +160,7 @@ def test_plugins_as_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert described["qnkpi.default_plugins.kinds"]["registers"] == {
         "indicator kinds": ["ratio", "share_of_units", "sum", "value"]}
     assert described["qnkpi.default_plugins.reporters"]["registers"] == {
-        "reporters": ["csv", "csv-assessments", "html", "json", "markdown", "table"]}
+        "reporters": ["csv", "csv-assessments", "html", "json", "markdown", "table", "xlsx"]}
     assert all(described[name]["origin"] == "built in" for name in described
                if name.startswith("qnkpi.default_plugins."))
 
@@ -173,13 +173,14 @@ def test_demo_writes_every_report(tmp_path: Path, capsys: pytest.CaptureFixture[
     table_report = out_dir / "quang-ninh-table.txt"
     assert sorted(p.name for p in out_dir.iterdir()) == [
         "quang-ninh-csv-assessments.csv", "quang-ninh-csv.csv", "quang-ninh-html.html",
-        json_report.name, "quang-ninh-markdown.md", table_report.name]
+        json_report.name, "quang-ninh-markdown.md", table_report.name, "quang-ninh-xlsx.xlsx"]
     result = _json(json_report.read_text(encoding="utf-8"))
     assert result["qnkpi"] == "result/1" and result["as_of"] == 2025
     assert "Quảng Ninh" in table_report.read_text(encoding="utf-8")
     assert out.endswith(f"Reports in {out_dir}: quang-ninh-table.txt, quang-ninh-json.json, "
                         "quang-ninh-csv.csv, quang-ninh-csv-assessments.csv, "
-                        "quang-ninh-markdown.md, quang-ninh-html.html\n")
+                        "quang-ninh-markdown.md, quang-ninh-html.html, "
+                        "quang-ninh-xlsx.xlsx\n")
 
 
 def test_demo_of_an_unknown_bundled_spec(tmp_path: Path,
@@ -246,7 +247,7 @@ def test_an_unknown_format(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = _run(capsys, "evaluate", str(SPEC), "--format", "jsn")
     assert (code, out) == (2, "")
     assert err == ("qnkpi: error: unknown format 'jsn'; did you mean 'json'?; formats: "
-                   "table, json, csv, csv-assessments, markdown, html\n")
+                   "table, json, csv, csv-assessments, markdown, html, xlsx\n")
 
 
 def test_an_unknown_format_is_reported_before_reading_the_spec(

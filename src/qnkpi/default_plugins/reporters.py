@@ -1,6 +1,7 @@
 """Built-in report formats: ``table`` (the terminal), ``json`` (the contract), ``csv`` and
 ``csv-assessments`` (for spreadsheets and scripts), ``markdown`` (to paste into a
-document), ``html`` (a self-contained page to open in a browser)."""
+document), ``html`` (a self-contained page to open in a browser), ``xlsx`` (an Excel
+workbook laid out as a Vietnamese report annex)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ def register_reporters(register: Callable[..., None]) -> None:
     from qnkpi.reporters.json import JsonReporter
     from qnkpi.reporters.markdown import MarkdownReporter
     from qnkpi.reporters.table import TableReporter
+    from qnkpi.reporters.xlsx import XlsxReporter
 
     register("table", TableReporter())
     register("json", JsonReporter())
@@ -23,3 +25,4 @@ def register_reporters(register: Callable[..., None]) -> None:
     register("csv-assessments", CsvAssessmentsReporter())
     register("markdown", MarkdownReporter())
     register("html", HtmlReporter())
+    register("xlsx", XlsxReporter())
