@@ -112,6 +112,7 @@ class _Styles:
     header_fill: Any
     border: Any
     wrap: Any
+    top: Any
     centre: Any
     fills: dict[str, Any] = field(default_factory=dict)
 
@@ -124,6 +125,7 @@ class _Styles:
             bold=Font(bold=True), header_fill=PatternFill("solid", fgColor=_HEADER_FILL),
             border=Border(left=thin, right=thin, top=thin, bottom=thin),
             wrap=Alignment(wrap_text=True, vertical="top"),
+            top=Alignment(vertical="top"),
             centre=Alignment(horizontal="center", vertical="center", wrap_text=True),
             fills={key: PatternFill("solid", fgColor=colour)
                    for key, colour in _FILLS.items()})
@@ -136,6 +138,10 @@ def _write_columns(ws: Any, cols: Sequence[_Col], header_row: int, first_row: in
     from openpyxl.utils import get_column_letter
 
     n = max((len(c.values) for c in cols), default=0)
+    lines = [1] * n  # per row: the most lines a wrapped cell needs
+    head_lines = max((_lines(c.header, c.width) for c in cols), default=1)
+    if head_lines > 1:
+        ws.row_dimensions[header_row].height = _LINE_HEIGHT * head_lines + 3
     for j, col in enumerate(cols, start=1):
         head = _put(ws, header_row, j, col.header)
         head.font, head.fill, head.alignment = st.bold, st.header_fill, st.centre
@@ -154,9 +160,28 @@ def _write_columns(ws: Any, cols: Sequence[_Col], header_row: int, first_row: in
                 cell.fill = st.fills[fill]
             if col.wrap:
                 cell.alignment = st.wrap
+                lines[i] = max(lines[i], _lines(value, col.width))
+            else:  # beside wrapped text, a number sits on the first line, not the last
+                cell.alignment = st.top
             if borders:
                 cell.border = st.border
+    for i, count in enumerate(lines):
+        if count > 1:  # neither Excel nor LibreOffice grows a row to fit on opening
+            ws.row_dimensions[first_row + i].height = _LINE_HEIGHT * count + 3
     return first_row + n - 1
+
+
+#: Points per line of wrapped text at the default font size (11 pt).
+_LINE_HEIGHT = 15
+
+
+def _lines(value: Any, width: float) -> int:
+    """How many lines ``value`` wraps to in a column ``width`` characters wide (an
+    estimate: Excel's width unit is about one average character)."""
+    if value is None:
+        return 1
+    per_line = max(int(width) - 1, 1)
+    return sum(max(1, math.ceil(len(part) / per_line)) for part in str(value).split("\n"))
 
 
 def _add_table(ws: Any, name: str, cols: Sequence[_Col], last_row: int) -> None:
