@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from qnkpi.assess.base import AssessmentInputs, AssessmentMethod, MethodOutput
     from qnkpi.engine.assess import Assessment
-    from qnkpi.engine.evaluate import evaluate
+    from qnkpi.engine.evaluate import evaluate, explain
     from qnkpi.engine.result import Check, IndicatorResult, Result
     from qnkpi.errors import DataError, PluginError, Problem, QnkpiError, SpecError
     from qnkpi.kinds.base import IndicatorKind, IndicatorPanel, Input, KindContext
@@ -55,6 +55,7 @@ __all__ = [
     "TabularSource",
     "__version__",
     "evaluate",
+    "explain",
     "get_plugin_manager",
     "get_plugins",
     "hookimpl",
@@ -69,6 +70,7 @@ _WHERE = {
     "AssessmentMethod": "qnkpi.assess.base",
     "MethodOutput": "qnkpi.assess.base",
     "evaluate": "qnkpi.engine.evaluate",
+    "explain": "qnkpi.engine.evaluate",
     "Check": "qnkpi.engine.result",
     "IndicatorResult": "qnkpi.engine.result",
     "Result": "qnkpi.engine.result",

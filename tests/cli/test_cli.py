@@ -7,7 +7,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 
@@ -298,3 +298,38 @@ def test_the_installed_command_exits_2_with_a_message(tmp_path: Path) -> None:
     assert run.stdout == ""
     assert f"{spec}:{line}:5: unknown key 'directon'; did you mean 'direction'?" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_explain_prints_each_sources_plan_and_reads_nothing(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = _copy_example(tmp_path)
+    (spec.parent / "data" / "unit-reports.csv").unlink()  # nothing is read
+    code, out, err = _run(capsys, "evaluate", str(spec), "--explain")
+    assert (code, err) == (0, "")
+    assert out.startswith("-- source 'activities' (csv)\nread ")
+    assert "-- source 'reports' (csv)\nread " in out and "unit-reports.csv (wide;" in out
+
+
+def test_explain_from_python_names_a_failing_plugin() -> None:
+    from qnkpi.testing import plugins_with, spec_from_dict, tiny_programme
+
+    class Broken(qnkpi.TabularSource):
+        type: Literal["broken"]
+
+        def explain(self, request: qnkpi.FetchRequest) -> str:
+            raise RuntimeError("no plan")
+
+    class Plugin:
+        __name__ = "acme-broken"
+
+        @qnkpi.hookimpl
+        def register_source_types(self, register: Any) -> None:
+            register(Broken)
+
+    plugins = plugins_with(Plugin())
+    doc = tiny_programme(measures={"x": {"source": "b"}})
+    doc["sources"] = {"b": {"type": "broken", "unit": "u", "year": "y"}}
+    spec = spec_from_dict(doc, plugins=plugins)
+    with pytest.raises(qnkpi.PluginError, match=r"acme-broken.*could not explain its work: "
+                       r"RuntimeError: no plan"):
+        qnkpi.explain(spec, plugins=plugins)

@@ -24,6 +24,9 @@ def add_parser(sub: Any) -> None:
     p.add_argument("-o", "--output", metavar="PATH", help="write the report here "
                    "(default: standard output)")
     p.add_argument("--lang", choices=("vi", "en"), default="en", help="report language")
+    p.add_argument("--explain", action="store_true",
+                   help="print what each source would run (its SQL, the files it reads) "
+                   "and stop, without reading any data")
     p.add_argument("--fail-on", action="append", metavar="STATUS", default=[],
                    help="exit 1 if a check or assessment has this status: not_met, no_data, "
                    "insufficient_data, or at_risk / off_track / regressing (each meaning that "
@@ -67,6 +70,12 @@ def run(args: argparse.Namespace) -> int:
     spec = load_spec(args.spec, plugins=plugins)
     for warning in spec.warnings:
         print(warning, file=sys.stderr)
+    if args.explain:
+        from qnkpi.engine.evaluate import explain
+
+        for name, plan in explain(spec, plugins=plugins).items():
+            print(f"-- source '{name}' ({spec.sources[name].type})\n{plan}\n")
+        return 0
     result = evaluate(spec, year=args.year, units=args.unit, restate_to=args.restate_to,
                       plugins=plugins)
     for note in result.warnings:

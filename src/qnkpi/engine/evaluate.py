@@ -22,7 +22,7 @@ from qnkpi.spec.checks import indicator_order
 from qnkpi.spec.models import IndicatorSpec
 from qnkpi.spec.spec import Spec
 
-__all__ = ["evaluate", "fetch_requests", "year_axis"]
+__all__ = ["evaluate", "explain", "fetch_requests", "year_axis"]
 
 
 def year_axis(spec: Spec) -> list[int]:
@@ -41,6 +41,27 @@ def fetch_requests(spec: Spec, tree: OrgTree) -> dict[str, FetchRequest]:
         by_source[m.source].append(MeasureRequest(name, column, m.aggregate))
     return {source: FetchRequest(source, tuple(measures), tree.index, tree.years)
             for source, measures in by_source.items()}
+
+
+def explain(spec: Spec, *, plugins: Plugins | None = None) -> dict[str, str]:
+    """What each source would do to fetch the spec's measures (a query, a file to read),
+    without doing it: source name -> its plan, in the order sources are read. A plugin
+    whose ``explain`` fails is a :class:`~qnkpi.errors.PluginError` naming it."""
+    plugins = plugins or spec.plugins or default_plugins()
+    tree = OrgTree.from_spec(spec.org_units, year_axis(spec))
+    out = {}
+    for name, request in fetch_requests(spec, tree).items():
+        source = spec.sources[name]
+        assert isinstance(source, Source)
+        try:
+            out[name] = source.explain(request)
+        except QnkpiError:
+            raise
+        except Exception as exc:
+            plugin = _owner(plugins, "register_source_types", source.type)
+            raise PluginError(plugin, f"source '{name}' (type '{source.type}') could not "
+                              f"explain its work: {type(exc).__name__}: {exc}") from exc
+    return out
 
 
 def evaluate(spec: Spec, *, year: int | None = None, units: Sequence[str] | None = None,
