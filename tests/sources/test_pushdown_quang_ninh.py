@@ -113,7 +113,53 @@ def _sqlite(tmp_path: Path, measures: list[str]) -> dict[str, dict[str, Any]]:
                    "unit": "unit_code", "year": "year"} for name in ("reports", "activities")}
 
 
+@pytest.fixture(scope="module")
+def postgres_url() -> Iterator[str]:
+    """A real PostgreSQL server (from the qnkpi-sql plugin's test helper)."""
+    testing = pytest.importorskip("qnkpi_sql.testing", reason="pip install -e plugins/qnkpi-sql")
+    try:
+        with testing.postgresql() as url:
+            yield url
+    except testing.PostgresNotFound as exc:
+        pytest.skip(str(exc))
+
+
+def _columns(header: list[str]) -> str:
+    return ", ".join(f'"{h}" {"text" if h in TEXT else "bigint"}' for h in header)
+
+
+def _postgres(tmp_path: Path, url: str) -> dict[str, dict[str, Any]]:
+    import sqlalchemy
+
+    engine = sqlalchemy.create_engine(url)
+    try:
+        with engine.begin() as conn:
+            raw = conn.connection.driver_connection
+            assert raw is not None
+            for table, file in (("reports", "report-records.csv"),
+                                ("activities", "activities.csv")):
+                with (tmp_path / file).open(encoding="utf-8", newline="") as f:
+                    header = next(csv.reader(f))
+                    f.seek(0)
+                    conn.exec_driver_sql(f'DROP TABLE IF EXISTS "qn_{table}"')
+                    conn.exec_driver_sql(f'CREATE TABLE "qn_{table}" ({_columns(header)})')
+                    with raw.cursor().copy(f'COPY "qn_{table}" FROM STDIN '
+                                           "WITH (FORMAT csv, HEADER true)") as copy:
+                        copy.write(f.read())
+    finally:
+        engine.dispose()
+    return {name: {"type": "sql", "url": url, "table": f"qn_{name}", "unit": "unit_code",
+                   "year": "year"} for name in ("reports", "activities")}
+
+
 BACKENDS: dict[str, Backend] = {"csv": _csv, "sqlite": _sqlite}
+
+
+def test_the_same_verdicts_from_postgresql(tmp_path: Path, postgres_url: str,
+                                           as_bundled: list[tuple[Any, ...]]) -> None:
+    measures, _, _ = _records(tmp_path)
+    spec = _spec(tmp_path, _postgres(tmp_path, postgres_url), measures)
+    assert list(_verdicts(qnkpi.evaluate(spec))) == as_bundled
 
 
 @pytest.fixture(scope="module")
