@@ -1,7 +1,7 @@
 """The Quảng Ninh spec gives the same verdicts whatever holds its data: the bundled CSV
 files as they are, or record-level rows generated from them and aggregated by qnkpi
-(csv), by SQLite, by DuckDB, by PostgreSQL or by Spark (the last three from the
-first-party plugins in ``plugins/``).
+(csv), by SQLite, by DuckDB (from Parquet), by PostgreSQL or by Spark (the last three
+from the first-party plugins in ``plugins/``).
 
 The records: every (unit, year) report row is split into three partial reports whose
 numbers add up to it (empty cells stay empty in every part), and the 0/1 flags are
@@ -152,7 +152,27 @@ def _postgres(tmp_path: Path, url: str) -> dict[str, dict[str, Any]]:
                    "year": "year"} for name in ("reports", "activities")}
 
 
-BACKENDS: dict[str, Backend] = {"csv": _csv, "sqlite": _sqlite}
+def _parquet(tmp_path: Path) -> None:
+    """The two CSV files as Parquet (written by DuckDB; codes kept as text)."""
+    duckdb = pytest.importorskip("duckdb", reason="pip install -e plugins/qnkpi-duckdb")
+    with duckdb.connect() as conn:
+        for file in ("report-records", "activities"):
+            conn.execute(
+                "COPY (SELECT * FROM read_csv(?, header = true, types = {'unit_code': "
+                "'VARCHAR'})) TO '" + str(tmp_path / f"{file}.parquet") + "' (FORMAT parquet)",
+                [str(tmp_path / f"{file}.csv")])
+
+
+def _duckdb(tmp_path: Path, measures: list[str]) -> dict[str, dict[str, Any]]:
+    pytest.importorskip("qnkpi_duckdb", reason="pip install -e plugins/qnkpi-duckdb")
+    _parquet(tmp_path)
+    return {"reports": {"type": "duckdb", "path": "report-records.parquet",
+                        "unit": "unit_code", "year": "year"},
+            "activities": {"type": "duckdb", "path": "activities.parquet",
+                           "unit": "unit_code", "year": "year"}}
+
+
+BACKENDS: dict[str, Backend] = {"csv": _csv, "sqlite": _sqlite, "duckdb": _duckdb}
 
 
 def test_the_same_verdicts_from_postgresql(tmp_path: Path, postgres_url: str,
