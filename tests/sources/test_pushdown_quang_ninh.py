@@ -172,7 +172,19 @@ def _duckdb(tmp_path: Path, measures: list[str]) -> dict[str, dict[str, Any]]:
                            "unit": "unit_code", "year": "year"}}
 
 
-BACKENDS: dict[str, Backend] = {"csv": _csv, "sqlite": _sqlite, "duckdb": _duckdb}
+def _spark(tmp_path: Path, measures: list[str]) -> dict[str, dict[str, Any]]:
+    pytest.importorskip("qnkpi_spark", reason="pip install -e plugins/qnkpi-spark")
+    if shutil.which("java") is None:
+        pytest.skip("Spark needs Java 17 or later")
+    _parquet(tmp_path)
+    return {"reports": {"type": "spark", "path": "report-records.parquet",
+                        "unit": "unit_code", "year": "year"},
+            "activities": {"type": "spark", "path": "activities.csv",
+                           "unit": "unit_code", "year": "year"}}
+
+
+BACKENDS: dict[str, Backend] = {"csv": _csv, "sqlite": _sqlite, "duckdb": _duckdb,
+                                "spark": _spark}
 
 
 def test_the_same_verdicts_from_postgresql(tmp_path: Path, postgres_url: str,
