@@ -24,6 +24,8 @@ def add_parser(sub: Any) -> None:
     p.add_argument("-o", "--output", metavar="PATH", help="write the report here "
                    "(default: standard output)")
     p.add_argument("--lang", choices=("vi", "en"), default="en", help="report language")
+    p.add_argument("-q", "--quiet", action="store_true",
+                   help="no progress bar (it is drawn only on a terminal anyway)")
     p.add_argument("--explain", action="store_true",
                    help="print what each source would run (its SQL, the files it reads) "
                    "and stop, without reading any data")
@@ -60,6 +62,7 @@ def fail_on_statuses(values: list[str]) -> set[str]:
 
 def run(args: argparse.Namespace) -> int:
     from qnkpi.cli._output import reporter_for, write_report
+    from qnkpi.cli._progress import progress_bar
     from qnkpi.engine.evaluate import evaluate
     from qnkpi.plugin.manager import default_plugins
     from qnkpi.spec.loader import load_spec
@@ -76,8 +79,9 @@ def run(args: argparse.Namespace) -> int:
         for name, plan in explain(spec, plugins=plugins).items():
             print(f"-- source '{name}' ({spec.sources[name].type})\n{plan}\n")
         return 0
-    result = evaluate(spec, year=args.year, units=args.unit, restate_to=args.restate_to,
-                      plugins=plugins)
+    with progress_bar(args.quiet) as progress:
+        result = evaluate(spec, year=args.year, units=args.unit,
+                          restate_to=args.restate_to, plugins=plugins, progress=progress)
     for note in result.warnings:
         print(f"qnkpi: warning: {note}", file=sys.stderr)
     write_report(result, plugins, args.format, args.output, args.lang)

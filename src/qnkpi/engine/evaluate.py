@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -22,7 +22,15 @@ from qnkpi.spec.checks import indicator_order
 from qnkpi.spec.models import IndicatorSpec
 from qnkpi.spec.spec import Spec
 
-__all__ = ["evaluate", "explain", "fetch_requests", "year_axis"]
+__all__ = ["Progress", "evaluate", "explain", "fetch_requests", "year_axis"]
+
+#: Called as work advances: ``progress(stage, done, total)``, ``stage`` one of
+#: ``"sources"``, ``"indicators"``, ``"assessments"`` (``qnkpi evaluate`` draws a bar).
+Progress = Callable[[str, int, int], None]
+
+
+def _quiet(stage: str, done: int, total: int) -> None:
+    """No progress to show."""
 
 
 def year_axis(spec: Spec) -> list[int]:
@@ -65,7 +73,8 @@ def explain(spec: Spec, *, plugins: Plugins | None = None) -> dict[str, str]:
 
 
 def evaluate(spec: Spec, *, year: int | None = None, units: Sequence[str] | None = None,
-             restate_to: int | None = None, plugins: Plugins | None = None) -> Result:
+             restate_to: int | None = None, plugins: Plugins | None = None,
+             progress: Progress | None = None) -> Result:
     """Evaluate every indicator of ``spec`` at every unit and year.
 
     ``year`` restricts the checks to that year (and is the "as of" year); by default
@@ -73,8 +82,10 @@ def evaluate(spec: Spec, *, year: int | None = None, units: Sequence[str] | None
     restricts the checks to those unit codes. ``restate_to`` evaluates the years before it
     on that year's tree, their data carried there through the units' lineage (see
     :mod:`qnkpi.engine.restate`); results say ``basis: restated``. ``plugins`` defaults
-    to the registry the spec was loaded with. Raises :class:`~qnkpi.errors.QnkpiError`
-    subclasses for bad input, naming the file, row or plugin.
+    to the registry the spec was loaded with. ``progress`` is called as sources are
+    read, indicators computed and goals assessed (see :data:`Progress`). Raises
+    :class:`~qnkpi.errors.QnkpiError` subclasses for bad input, naming the file, row or
+    plugin.
     """
     plugins = plugins or spec.plugins or default_plugins()
     period = spec.programme.period
@@ -88,7 +99,8 @@ def evaluate(spec: Spec, *, year: int | None = None, units: Sequence[str] | None
         raise QnkpiError(f"--restate-to {restate_to}: not a year of the programme "
                          f"({period.start}-{period.end})")
 
-    measures = _fetch(spec, tree, plugins)
+    progress = progress or _quiet
+    measures = _fetch(spec, tree, plugins, progress)
     warnings = _outside_life(tree, measures)
     for panel in measures.values():
         panel[~tree.valid] = np.nan  # left out: they neither roll up nor set "as of"
@@ -103,10 +115,13 @@ def evaluate(spec: Spec, *, year: int | None = None, units: Sequence[str] | None
 
     panels: dict[str, IndicatorPanel] = {}
     ctx = KindContext(tree, measures, spec.measures, panels)
-    for name in indicator_order(spec):
+    order = indicator_order(spec)
+    for done, name in enumerate(order):
+        progress("indicators", done, len(order))
         ind = spec.indicators[name]
         assert isinstance(ind, IndicatorKind)
         panels[name] = _compute(name, ind, ctx, plugins)
+    progress("indicators", len(order), len(order))
 
     any_data = np.zeros(tree.shape[1], bool)
     for panel in measures.values():
@@ -139,9 +154,12 @@ def evaluate(spec: Spec, *, year: int | None = None, units: Sequence[str] | None
                                         status.astype(np.int8))
     if problems:
         raise SpecError(problems)
-    assessments = [a for name, ind in spec.indicators.items()
-                   for a in assess_indicator(spec, name, ind, panels[name], tree, as_of,
-                                             plugins, unit_rows)]
+    assessments = []
+    for done, (name, ind) in enumerate(spec.indicators.items()):
+        progress("assessments", done, len(spec.indicators))
+        assessments += assess_indicator(spec, name, ind, panels[name], tree, as_of, plugins,
+                                        unit_rows)
+    progress("assessments", len(spec.indicators), len(spec.indicators))
     return Result(spec=spec, tree=tree, as_of=as_of, indicators=results, measures=measures,
                   assessments=assessments, restated_to=restate_to, warnings=warnings)
 
@@ -177,10 +195,13 @@ def _owner(plugins: Plugins, hook: str, name: str) -> str:
     return reg.plugin if reg is not None else "?"
 
 
-def _fetch(spec: Spec, tree: OrgTree, plugins: Plugins) -> dict[str, FloatPanel]:
+def _fetch(spec: Spec, tree: OrgTree, plugins: Plugins,
+           progress: Progress) -> dict[str, FloatPanel]:
     out: dict[str, FloatPanel] = {}
     failed: list[QnkpiError] = []  # every source is read, so one run names every bad one
-    for source_name, request in fetch_requests(spec, tree).items():
+    requests = fetch_requests(spec, tree)
+    for done, (source_name, request) in enumerate(requests.items()):
+        progress("sources", done, len(requests))
         source = spec.sources[source_name]
         assert isinstance(source, Source)
         try:
@@ -199,6 +220,7 @@ def _fetch(spec: Spec, tree: OrgTree, plugins: Plugins) -> dict[str, FloatPanel]
                 raise PluginError(plugin, f"source type '{source.type}' returned no "
                                   f"{tree.shape} panel for measure '{m.name}'")
             out[m.name] = np.asarray(panel, dtype=np.float64)
+    progress("sources", len(requests), len(requests))
     if len(failed) == 1:
         raise failed[0]
     if failed:
