@@ -32,6 +32,9 @@ CHECK_COLUMNS = (
     "status_text", "target", "interpolated", "goal", "aspirational", "assumed_year",
     "note", "basis", "expected_units", "reported_units", "coverage")
 
+#: The yes/no columns, written ``true``/``false`` as in the JSON.
+_FLAGS = ("interpolated", "goal", "aspirational", "assumed_year")
+
 #: The columns of ``csv-assessments``, in order.
 ASSESSMENT_COLUMNS = (
     "indicator", "title", "unit", "unit_name", "level", "goal_year", "goal", "op",
@@ -66,7 +69,7 @@ class CsvReporter:
             writer.writerows(self._rows(result, name, lang))
 
     @staticmethod
-    def _rows(result: Result, name: str, lang: str) -> Iterator[list[Any]]:
+    def _rows(result: Result, name: str, lang: str) -> Iterator[tuple[Any, ...]]:
         res, tree = result.indicators[name], result.tree
         columns = result.check_columns(name)
         if not columns["year"]:
@@ -80,12 +83,15 @@ class CsvReporter:
             lo.append(threshold[0] if pair else threshold)
             hi.append(threshold[1] if pair else None)
         columns["threshold"], columns["threshold_max"] = lo, hi
+        words = {key: status_word(key, lang) for key in ("met", "exceeded", "not_met",
+                                                         "no_data")}
         columns["status_text"] = [
-            status_word(verdict(s, op, m if m is not None else 0.0), lang)
+            words[verdict(s, op, m if m is not None else 0.0)]
             for s, op, m in zip(columns["status"], columns["op"], columns["margin"],
                                 strict=True)]
-        for values in zip(*(columns[c] for c in CHECK_COLUMNS), strict=True):
-            yield [_cell(v) for v in values]
+        for flag in _FLAGS:  # the csv module writes None as "", floats by repr
+            columns[flag] = ["true" if v else "false" for v in columns[flag]]
+        yield from zip(*(columns[c] for c in CHECK_COLUMNS), strict=True)
 
 
 class CsvAssessmentsReporter:
