@@ -1,0 +1,33 @@
+"""The benchmark scripts run, and their two sides agree, at a small scale (their full
+scale is for measuring, see docs/performance.md)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, *args], capture_output=True, text=True,
+                          timeout=300, check=False)
+
+
+def test_pushdown_agrees_with_the_hand_written_query(tmp_path: Path) -> None:
+    pytest.importorskip("qnkpi_duckdb", reason="pip install -e plugins/qnkpi-duckdb")
+    done = _run(str(BENCH / "pushdown.py"), "--rows", "50000", "--communes", "300",
+                "--provinces", "6", "--repeat", "1", "--workdir", str(tmp_path))
+    # 0: goal met, 1: missed (fixed costs dominate at this size); 2 would be a disagreement
+    assert done.returncode in (0, 1), done.stdout + done.stderr
+    assert "outputs agree" in done.stdout
+    assert "ratio qnkpi/hand" in done.stdout
+
+
+def test_startup_meets_its_goals() -> None:
+    done = _run(str(BENCH / "startup.py"), "--repeat", "3")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "heavy libraries loaded by import qnkpi: none" in done.stdout
