@@ -31,3 +31,11 @@ def test_startup_meets_its_goals() -> None:
     done = _run(str(BENCH / "startup.py"), "--repeat", "3")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "heavy libraries loaded by import qnkpi: none" in done.stdout
+
+
+def test_engine_agrees_with_the_pandas_script(tmp_path: Path) -> None:
+    pytest.importorskip("pandas", reason="pip install pandas (in the test extras)")
+    done = _run(str(BENCH / "engine.py"), "--units", "300", "--repeat", "1",
+                "--workdir", str(tmp_path))
+    assert done.returncode in (0, 1), done.stdout + done.stderr
+    assert "outputs agree" in done.stdout and "ratio qnkpi/pandas" in done.stdout
