@@ -32,11 +32,11 @@ import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
-from pydantic import AfterValidator, Field, ValidationInfo
+from pydantic import Field
 
 from qnkpi.errors import DataError, did_you_mean
 from qnkpi.sources.base import (
@@ -47,8 +47,9 @@ from qnkpi.sources.base import (
     scatter,
     unit_rows,
 )
+from qnkpi.spec.models import RelPath
 
-__all__ = ["PathPattern", "XlsxSource"]
+__all__ = ["XlsxSource"]
 
 IntArray = npt.NDArray[np.int64]
 Rows = Sequence[Sequence[Any]]
@@ -57,19 +58,6 @@ Rows = Sequence[Sequence[Any]]
 HEADER_SEARCH = 20
 _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 _THOUSANDS_DOT = re.compile(r"[+-]?[1-9]\d{0,2}(\.\d{3})+")
-
-
-def _anchor(path: Path, info: ValidationInfo) -> Path:
-    """Relative to the spec's folder, like ``RelPath``; wildcards are kept as they are."""
-    base = (info.context or {}).get("base_dir")
-    if base is not None and not path.is_absolute():
-        return Path(base) / path
-    return path
-
-
-#: A file or a glob pattern (``forms/*.xlsx``) in a spec, relative to the spec's folder.
-#: Nothing is checked when the spec is read: the files are looked for when data are read.
-PathPattern = Annotated[Path, AfterValidator(_anchor)]
 
 
 class XlsxSource(TabularSource):
@@ -82,7 +70,7 @@ class XlsxSource(TabularSource):
     writes, else row 1). Empty cells are missing, never zero."""
 
     type: Literal["xlsx"]
-    path: PathPattern
+    path: RelPath  # a file or a glob pattern; looked for when data are read
     sheet: str | None = None
     header_row: int | None = Field(default=None, ge=1)
 

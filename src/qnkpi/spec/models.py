@@ -66,7 +66,8 @@ def _resolve(path: Path, info: ValidationInfo) -> Path:
     return path
 
 
-#: A path in a spec; relative paths resolve against the spec file's directory.
+#: A path in a spec; relative paths resolve against the spec file's directory. Nothing is
+#: checked here, so it may be a glob pattern (``forms/*.xlsx``) a source expands itself.
 RelPath = Annotated[Path, AfterValidator(_resolve)]
 
 

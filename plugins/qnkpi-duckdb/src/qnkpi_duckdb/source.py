@@ -25,11 +25,11 @@ import glob
 import re
 import unicodedata
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
-from pydantic import AfterValidator, ValidationInfo, model_validator
+from pydantic import model_validator
 from qnkpi.errors import DataError, did_you_mean
 from qnkpi.sources.base import (
     FetchRequest,
@@ -40,6 +40,7 @@ from qnkpi.sources.base import (
     unit_rows,
 )
 from qnkpi.sources.sqlite import quote
+from qnkpi.spec.models import RelPath
 
 if TYPE_CHECKING:
     import duckdb
@@ -63,19 +64,6 @@ _CSV_CELL = re.compile(r'CSV Error on Line: (\d+).*?Error when converting column
 _CSV_FILE = re.compile(r"^\s*file = (.+)$", re.MULTILINE)
 
 
-def _anchor(path: Path, info: ValidationInfo) -> Path:
-    """Relative to the spec's folder, like ``RelPath``; wildcards are kept as they are."""
-    base = (info.context or {}).get("base_dir")
-    if base is not None and not path.is_absolute():
-        return Path(base) / path
-    return path
-
-
-#: A file or a glob pattern in a spec, relative to the spec's folder; looked for when
-#: data are read, not when the spec is read.
-PathPattern = Annotated[Path, AfterValidator(_anchor)]
-
-
 class Statement(NamedTuple):
     """One SQL statement :meth:`DuckdbSource.fetch` runs, with its bound parameters."""
 
@@ -91,7 +79,7 @@ class DuckdbSource(TabularSource):
     year in one ``GROUP BY`` query per source."""
 
     type: Literal["duckdb"]
-    path: PathPattern
+    path: RelPath  # a file, a glob pattern or a database; looked for when data are read
     format: Format | None = None
     table: str | None = None
     query: str | None = None
