@@ -157,12 +157,18 @@ class Result:
                 for values in zip(*columns.values(), strict=True):
                     yield dict(zip(keys, values, strict=True))
 
+    def assessments_of(self, indicator: str) -> list[Assessment]:
+        """The assessments of ``indicator``, one per method, if its goal applies to any
+        unit; else an empty list."""
+        group = [a for a in self.assessments if a.indicator == indicator]
+        return group if group and len(group[0].inputs.rows) else []
+
     def assessment_rows(self, indicator: str | None = None) -> Iterator[dict[str, Any]]:
         """Every assessment as in the JSON result: by indicator, then unit, then method."""
         tree = self.tree
         names = tree.latest_names()
         for name in self.indicators:
-            group = [a for a in self.assessments if a.indicator == name]
+            group = self.assessments_of(name)
             if not group or (indicator is not None and name != indicator):
                 continue
             ind = self.indicators[name].spec

@@ -276,7 +276,7 @@ def _card(result: Result, name: str, per: dict[str, int], lang: str) -> Card:
     """The card of indicator ``name``; ``per`` counts its checks by status."""
     res = result.indicators[name]
     ind = res.spec
-    group = [a for a in result.assessments if a.indicator == name and len(a.inputs.rows)]
+    group = result.assessments_of(name)
     top = _top_row(result)
     progress = _progress(result, group, lang)
     top_progress = None

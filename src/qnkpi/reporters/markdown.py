@@ -45,8 +45,7 @@ class MarkdownReporter:
         self._head(out, result, lang)
         names = result.tree.latest_names(lang)
         for name, res in result.indicators.items():
-            assessed = any(a.indicator == name and len(a.inputs.rows)
-                           for a in result.assessments)
+            assessed = bool(result.assessments_of(name))
             if not res.status.any() and not assessed:
                 continue
             title = res.spec.title.get(lang) if res.spec.title else name
@@ -119,8 +118,8 @@ class MarkdownReporter:
     @staticmethod
     def _goal(out: list[str], result: Result, name: str, names: list[str],
               lang: str) -> None:
-        group = [a for a in result.assessments if a.indicator == name]
-        if not group or not len(group[0].inputs.rows):
+        group = result.assessments_of(name)
+        if not group:
             return
         res = result.indicators[name]
         x = group[0].inputs

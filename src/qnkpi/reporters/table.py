@@ -122,8 +122,7 @@ class TableReporter:
         tree = result.tree
         names = tree.latest_names(lang)
         for name, res in result.indicators.items():
-            assessed = any(a.indicator == name and len(a.inputs.rows)
-                           for a in result.assessments)
+            assessed = bool(result.assessments_of(name))
             if not res.status.any() and not assessed:
                 continue
             title = res.spec.title.get(lang) if res.spec.title else name
@@ -189,8 +188,8 @@ class TableReporter:
         from rich.table import Table
         from rich.text import Text
 
-        group = [a for a in result.assessments if a.indicator == name]
-        if not group or not len(group[0].inputs.rows):
+        group = result.assessments_of(name)
+        if not group:
             return
         res = result.indicators[name]
         x = group[0].inputs

@@ -551,7 +551,7 @@ def _goal(row: _AnnexRow, res: IndicatorResult, lang: str) -> None:
 def _progress_text(result: Result, name: str, top: int, lang: str) -> str:
     """The top unit's status toward the goal (``linear_path``, else the first method);
     where only the units below are assessed, how many have each status."""
-    group = [a for a in result.assessments if a.indicator == name and len(a.inputs.rows)]
+    group = result.assessments_of(name)
     if not group:
         return ""
     main = next((a for a in group if a.method == "linear_path"), group[0])
