@@ -38,7 +38,6 @@ import os
 import platform
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -46,6 +45,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from _common import status_counts, timed  # benchmarks/ is on the path of a script run from it
 
 HERE = Path(__file__).resolve().parent
 FIRST_YEAR, LAST_YEAR = 2023, 2030
@@ -281,16 +282,6 @@ def generate(workdir: Path, units: int) -> None:
 # -- timing ----------------------------------------------------------------------------------
 
 
-def timed(command: list[str], cwd: Path) -> float:
-    """Wall time of ``command``, which must succeed."""
-    started = time.perf_counter()
-    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
-    elapsed = time.perf_counter() - started
-    if done.returncode != 0:
-        sys.exit(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr}")
-    return elapsed
-
-
 Parts = dict[str, float]
 
 
@@ -368,12 +359,7 @@ def compare(ours: Path, theirs: Path) -> list[str]:
 
 
 def summary(path: Path) -> str:
-    checks = read_checks(path)
-    counts: dict[str, int] = {}
-    for status, _, _ in checks.values():
-        counts[status] = counts.get(status, 0) + 1
-    return f"{len(checks):,} checks (" + ", ".join(
-        f"{s} {n:,}" for s, n in sorted(counts.items())) + ")"
+    return status_counts(status for status, _, _ in read_checks(path).values())
 
 
 # -- main ------------------------------------------------------------------------------------

@@ -34,12 +34,13 @@ import os
 import platform
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from _common import status_counts, timed  # benchmarks/ is on the path of a script run from it
 
 FIRST_YEAR, LAST_YEAR = 2023, 2030
 COUNTRY = "VN"
@@ -250,16 +251,6 @@ duckdb.execute("""{sql}""")
 # -- running -------------------------------------------------------------------------------
 
 
-def timed(command: list[str], cwd: Path) -> float:
-    """Wall time of ``command``, which must succeed."""
-    started = time.perf_counter()
-    done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
-    elapsed = time.perf_counter() - started
-    if done.returncode != 0:
-        sys.exit(f"{' '.join(command)} failed ({done.returncode}):\n{done.stderr}")
-    return elapsed
-
-
 def read_checks(path: Path) -> dict[tuple[str, str, int], tuple[str, list[float | None]]]:
     """(indicator, unit, year) -> (status, [value, numerator, denominator])."""
     def number(cell: str) -> float | None:
@@ -290,12 +281,7 @@ def compare(ours: Path, hand: Path) -> list[str]:
 
 
 def summary(path: Path) -> str:
-    checks = read_checks(path)
-    counts: dict[str, int] = {}
-    for status, _ in checks.values():
-        counts[status] = counts.get(status, 0) + 1
-    return f"{len(checks):,} checks (" + ", ".join(
-        f"{s} {n:,}" for s, n in sorted(counts.items())) + ")"
+    return status_counts(status for status, _ in read_checks(path).values())
 
 
 def stats(times: list[float]) -> str:
