@@ -12,7 +12,7 @@ import qnkpi
 from qnkpi.spec.spec import Spec
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+PAGES = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 FOLDERS = [ROOT / "specs" / "quang-ninh", *sorted((ROOT / "docs" / "examples").iterdir())]
 
 
@@ -66,7 +66,7 @@ def test_example_folders_evaluate(folder: Path) -> None:
     assert result.summary()["checks"] > 0
 
 
-@pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
+@pytest.mark.parametrize("page", PAGES, ids=[str(p.relative_to(ROOT)) for p in PAGES])
 def test_relative_links_point_at_files(page: Path) -> None:
     text = page.read_text(encoding="utf-8")
     for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text):
