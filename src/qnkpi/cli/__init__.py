@@ -6,11 +6,20 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from qnkpi.cli import demo, evaluate, org_units, plugins, schema, template, validate
+from qnkpi.cli import (
+    demo,
+    evaluate,
+    new_plugin,
+    org_units,
+    plugins,
+    schema,
+    template,
+    validate,
+)
 
 __all__ = ["main"]
 
-COMMANDS = (evaluate, validate, template, plugins, schema, org_units, demo)
+COMMANDS = (evaluate, validate, template, plugins, schema, org_units, demo, new_plugin)
 
 EXIT_OK, EXIT_FAIL_ON, EXIT_BAD_INPUT = 0, 1, 2
 
