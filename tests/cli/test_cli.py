@@ -13,6 +13,7 @@ import pytest
 
 import qnkpi
 from qnkpi.cli import main
+from qnkpi.plugin.manager import default_plugins
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "src" / "qnkpi" / "examples" / "quang-ninh"
 SPEC = EXAMPLE / "programme.yaml"
@@ -171,16 +172,20 @@ def test_demo_writes_every_report(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert code == 0
     json_report = out_dir / "quang-ninh-json.json"
     table_report = out_dir / "quang-ninh-table.txt"
-    assert sorted(p.name for p in out_dir.iterdir()) == [
-        "quang-ninh-csv-assessments.csv", "quang-ninh-csv.csv", "quang-ninh-html.html",
-        json_report.name, "quang-ninh-markdown.md", table_report.name, "quang-ninh-xlsx.xlsx"]
+    built_in = ["quang-ninh-table.txt", "quang-ninh-json.json", "quang-ninh-csv.csv",
+                "quang-ninh-csv-assessments.csv", "quang-ninh-markdown.md",
+                "quang-ninh-html.html", "quang-ninh-xlsx.xlsx"]
+    # installed plugins' reporters (the test command installs qnkpi-example) come after
+    plugins = default_plugins()
+    owners = plugins.registrations["register_reporters"]
+    installed = [f"quang-ninh-{name}{reporter.suffix}"
+                 for name, reporter in plugins.reporters.items()
+                 if owners[name].plugin != "qnkpi.default_plugins.reporters"]
+    assert sorted(p.name for p in out_dir.iterdir()) == sorted(built_in + installed)
     result = _json(json_report.read_text(encoding="utf-8"))
     assert result["qnkpi"] == "result/1" and result["as_of"] == 2025
     assert "Quảng Ninh" in table_report.read_text(encoding="utf-8")
-    assert out.endswith(f"Reports in {out_dir}: quang-ninh-table.txt, quang-ninh-json.json, "
-                        "quang-ninh-csv.csv, quang-ninh-csv-assessments.csv, "
-                        "quang-ninh-markdown.md, quang-ninh-html.html, "
-                        "quang-ninh-xlsx.xlsx\n")
+    assert out.endswith(f"Reports in {out_dir}: " + ", ".join(built_in + installed) + "\n")
 
 
 def test_demo_of_an_unknown_bundled_spec(tmp_path: Path,
@@ -246,8 +251,9 @@ def test_a_missing_spec_file(tmp_path: Path, capsys: pytest.CaptureFixture[str])
 def test_an_unknown_format(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = _run(capsys, "evaluate", str(SPEC), "--format", "jsn")
     assert (code, out) == (2, "")
-    assert err == ("qnkpi: error: unknown format 'jsn'; did you mean 'json'?; formats: "
-                   "table, json, csv, csv-assessments, markdown, html, xlsx\n")
+    formats = ", ".join(default_plugins().reporters)  # installed plugins' after the built-ins
+    assert formats.startswith("table, json, csv, csv-assessments, markdown, html, xlsx")
+    assert err == f"qnkpi: error: unknown format 'jsn'; did you mean 'json'?; formats: {formats}\n"
 
 
 def test_an_unknown_format_is_reported_before_reading_the_spec(
