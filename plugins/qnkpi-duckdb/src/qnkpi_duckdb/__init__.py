@@ -1,8 +1,8 @@
-"""qnkpi plugin: source type ``duckdb`` — CSV and Parquet files (or globs of them) and
-DuckDB databases, with record-level rows aggregated by DuckDB in one ``GROUP BY`` query.
+"""qnkpi plugin: source type `duckdb` — CSV and Parquet files (or globs of them) and
+DuckDB databases, with record-level rows aggregated by DuckDB in one `GROUP BY` query.
 
-Installed, it is found through the ``qnkpi`` entry point group; ``qnkpi plugins`` lists
-``duckdb``. DuckDB itself is imported only when data are read.
+Installed, it is found through the `qnkpi` entry point group; `qnkpi plugins` lists
+`duckdb`. DuckDB itself is imported only when data are read.
 """
 
 from __future__ import annotations
@@ -20,5 +20,5 @@ __version__ = "0.1.0"
 
 @hookimpl
 def register_source_types(register: Callable[[type[Any]], None]) -> None:
-    """Register the ``duckdb`` source type."""
+    """Register the `duckdb` source type."""
     register(DuckdbSource)

@@ -1,21 +1,19 @@
-"""``duckdb``: CSV and Parquet files (or globs of them) and DuckDB databases; DuckDB does
+"""`duckdb`: CSV and Parquet files (or globs of them) and DuckDB databases; DuckDB does
 the aggregation.
 
-Keys, beside ``type: duckdb``:
+Keys, beside `type: duckdb`:
 
-==========  ==================================================================================
-``path``    A ``.csv`` or ``.parquet`` file, a glob of them (``records/*.parquet``), or a
-            ``.duckdb`` database. Relative to the spec's folder.
-``format``  ``csv``, ``parquet`` or ``duckdb``. Default: from the suffix of ``path``.
-``table``   For a database: the table (or view) to read.
-``query``   For a database: a read-only query whose rows are read instead of a table.
-``unit``    The column of unit codes (read as text, trimmed).
-``year``    The column of years (read as integers).
-==========  ==================================================================================
+- `path`: A `.csv` or `.parquet` file, a glob of them (`records/*.parquet`), or a
+  `.duckdb` database. Relative to the spec's folder.
+- `format`: `csv`, `parquet` or `duckdb`. Default: from the suffix of `path`.
+- `table`: For a database: the table (or view) to read.
+- `query`: For a database: a read-only query whose rows are read instead of a table.
+- `unit`: The column of unit codes (read as text, trimmed).
+- `year`: The column of years (read as integers).
 
-For one fetch, all record-level measures of the source (those with ``aggregate``) are
-computed by one ``SELECT unit, year, AGG(...), ... GROUP BY unit, year`` query, and all
-table-shaped measures by one plain ``SELECT``. Identifiers are double-quoted; the file
+For one fetch, all record-level measures of the source (those with `aggregate`) are
+computed by one `SELECT unit, year, AGG(...), ... GROUP BY unit, year` query, and all
+table-shaped measures by one plain `SELECT`. Identifiers are double-quoted; the file
 pattern and the years are bound parameters. NULL is missing, never zero.
 """
 
@@ -65,7 +63,7 @@ _CSV_FILE = re.compile(r"^\s*file = (.+)$", re.MULTILINE)
 
 
 class Statement(NamedTuple):
-    """One SQL statement :meth:`DuckdbSource.fetch` runs, with its bound parameters."""
+    """One SQL statement `DuckdbSource.fetch` runs, with its bound parameters."""
 
     sql: str
     params: tuple[object, ...]
@@ -74,9 +72,9 @@ class Statement(NamedTuple):
 
 
 class DuckdbSource(TabularSource):
-    """Rows of CSV or Parquet files (``path`` may be a glob), or of a ``table`` or a
-    ``query`` in a DuckDB database; DuckDB aggregates record-level measures by unit and
-    year in one ``GROUP BY`` query per source."""
+    """Rows of CSV or Parquet files (`path` may be a glob), or of a `table` or a
+    `query` in a DuckDB database; DuckDB aggregates record-level measures by unit and
+    year in one `GROUP BY` query per source."""
 
     type: Literal["duckdb"]
     path: RelPath  # a file, a glob pattern or a database; looked for when data are read
@@ -100,7 +98,7 @@ class DuckdbSource(TabularSource):
 
     @property
     def kind(self) -> Format:
-        """What ``path`` holds: ``format`` if given, else what its suffix says."""
+        """What `path` holds: `format` if given, else what its suffix says."""
         if self.format is not None:
             return self.format
         name = self.path.name.lower()
@@ -129,8 +127,8 @@ class DuckdbSource(TabularSource):
                 f"CAST({quote(self.year)} AS INTEGER)")
 
     def statements(self, request: FetchRequest) -> list[Statement]:
-        """The SQL this source runs for ``request``: at most one plain ``SELECT`` for the
-        measures read as they are and one ``GROUP BY unit, year`` for all record-level
+        """The SQL this source runs for `request`: at most one plain `SELECT` for the
+        measures read as they are and one `GROUP BY unit, year` for all record-level
         measures. Unit codes are not filtered in SQL: an unknown code is an error."""
         unit, year = self._keys()
         keys = f'{unit} AS "_unit", {year} AS "_year"'  # aliases: result columns are unique
@@ -152,7 +150,7 @@ class DuckdbSource(TabularSource):
         return out
 
     def explain(self, request: FetchRequest) -> str:
-        """The SQL :meth:`fetch` would run, each statement with its bound values."""
+        """The SQL `fetch` would run, each statement with its bound values."""
         return "\n".join(f"{st.sql};  -- params {list(st.params)!r}"
                          for st in self.statements(request))
 

@@ -1,9 +1,9 @@
-"""qnkpi plugin: source type ``spark`` — Parquet and CSV files (local, HDFS, S3, or globs
+"""qnkpi plugin: source type `spark` — Parquet and CSV files (local, HDFS, S3, or globs
 of them) and tables of the Spark catalog, with record-level rows aggregated by Apache
-Spark in one ``groupBy(unit, year).agg(...)`` per source.
+Spark in one `groupBy(unit, year).agg(...)` per source.
 
-Installed, it is found through the ``qnkpi`` entry point group; ``qnkpi plugins`` lists
-``spark``. PySpark is imported, and the JVM started, only when data are read.
+Installed, it is found through the `qnkpi` entry point group; `qnkpi plugins` lists
+`spark`. PySpark is imported, and the JVM started, only when data are read.
 """
 
 from __future__ import annotations
@@ -20,5 +20,5 @@ __version__ = "0.1.0"
 
 @hookimpl
 def register_source_types(register: Callable[[type[Any]], None]) -> None:
-    """Register the ``spark`` source type."""
+    """Register the `spark` source type."""
     register(SparkSource)

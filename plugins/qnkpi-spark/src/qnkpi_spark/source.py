@@ -1,26 +1,24 @@
-"""``spark``: Parquet and CSV files (or globs of them, local or on HDFS/S3) and tables of
+"""`spark`: Parquet and CSV files (or globs of them, local or on HDFS/S3) and tables of
 the Spark catalog; Apache Spark does the aggregation.
 
-Keys, beside ``type: spark``:
+Keys, beside `type: spark`:
 
-===========  =================================================================================
-``path``     A Parquet or CSV file, a folder of them (as Spark writes them), or a glob
-             (``records/*.parquet``). Relative to the spec's folder unless it has a URI
-             scheme (``hdfs://``, ``s3a://``, ``abfss://``, ``file://``).
-``format``   ``parquet`` or ``csv``. Default: from the suffix of ``path``.
-``table``    Instead of ``path``: a table or view of the session's catalog (``db.table``).
-``master``   The Spark master: ``local[2]``, ``spark://host:7077``, ``yarn``, ... Default: the
-             running Spark application's if qnkpi runs inside one, else ``local[2]``.
-``options``  Extra Spark configuration, such as ``spark.executor.memory: 4g``.
-``unit``     The column of unit codes (read as text, trimmed).
-``year``     The column of years (read as integers).
-===========  =================================================================================
+- `path`: A Parquet or CSV file, a folder of them (as Spark writes them), or a glob
+  (`records/*.parquet`). Relative to the spec's folder unless it has a URI scheme
+  (`hdfs://`, `s3a://`, `abfss://`, `file://`).
+- `format`: `parquet` or `csv`. Default: from the suffix of `path`.
+- `table`: Instead of `path`: a table or view of the session's catalog (`db.table`).
+- `master`: The Spark master: `local[2]`, `spark://host:7077`, `yarn`, ... Default: the
+  running Spark application's if qnkpi runs inside one, else `local[2]`.
+- `options`: Extra Spark configuration, such as `spark.executor.memory: 4g`.
+- `unit`: The column of unit codes (read as text, trimmed).
+- `year`: The column of years (read as integers).
 
-For one fetch, all record-level measures of the source (those with ``aggregate``) are
-computed by one ``filter(year between first and last).groupBy(unit, year).agg(...)`` in
-Spark, and all table-shaped measures by one ``select``; only the aggregated rows come
+For one fetch, all record-level measures of the source (those with `aggregate`) are
+computed by one `filter(year between first and last).groupBy(unit, year).agg(...)` in
+Spark, and all table-shaped measures by one `select`; only the aggregated rows come
 back to Python. CSV files are read with a header and every column as text, so codes such
-as ``06652`` keep their leading zeros; null (an empty CSV cell) is missing, never zero.
+as `06652` keep their leading zeros; null (an empty CSV cell) is missing, never zero.
 """
 
 from __future__ import annotations
@@ -56,11 +54,11 @@ Format = Literal["parquet", "csv"]
 DEFAULT_MASTER = "local[2]"
 
 _SUFFIXES: dict[str, Format] = {".parquet": "parquet", ".pq": "parquet", ".csv": "csv"}
-#: A URI scheme (``hdfs:``, ``s3a:``, ``file:``); two letters at least, so ``C:`` is a drive.
+#: A URI scheme (`hdfs:`, `s3a:`, `file:`); two letters at least, so `C:` is a drive.
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:")
 _WILDCARDS = "*?[{"
 _FUNCTIONS = {"sum": "sum", "count": "count", "mean": "avg", "min": "min", "max": "max"}
-#: Spark configuration set when qnkpi starts Spark itself; ``options`` override them.
+#: Spark configuration set when qnkpi starts Spark itself; `options` override them.
 _QUIET = {
     "spark.ui.enabled": "false",
     "spark.ui.showConsoleProgress": "false",
@@ -71,7 +69,7 @@ _LOCAL = {"spark.sql.shuffle.partitions": "4", "spark.default.parallelism": "2"}
 
 
 def _anchor(path: str, info: ValidationInfo) -> str:
-    """Relative to the spec's folder, unless a URI (``hdfs://``) or already absolute."""
+    """Relative to the spec's folder, unless a URI (`hdfs://`) or already absolute."""
     base = (info.context or {}).get("base_dir")
     if base is not None and not _SCHEME.match(path) and not Path(path).is_absolute():
         return str(Path(base) / path)
@@ -89,7 +87,7 @@ def quote(identifier: str) -> str:
 
 
 class Statement(NamedTuple):
-    """One Spark query :meth:`SparkSource.fetch` runs, written as the equivalent SQL."""
+    """One Spark query `SparkSource.fetch` runs, written as the equivalent SQL."""
 
     sql: str
     measures: list[MeasureRequest]
@@ -97,9 +95,9 @@ class Statement(NamedTuple):
 
 
 class SparkSource(TabularSource):
-    """Rows of Parquet or CSV files (``path``, maybe a glob or an HDFS/S3 URI) or of a
-    catalog ``table``; Spark aggregates record-level measures by unit and year in one
-    ``groupBy(...).agg(...)`` per source, and only the aggregates come back."""
+    """Rows of Parquet or CSV files (`path`, maybe a glob or an HDFS/S3 URI) or of a
+    catalog `table`; Spark aggregates record-level measures by unit and year in one
+    `groupBy(...).agg(...)` per source, and only the aggregates come back."""
 
     type: Literal["spark"]
     path: PathOrUri | None = None
@@ -121,8 +119,8 @@ class SparkSource(TabularSource):
 
     @property
     def kind(self) -> Format | None:
-        """What ``path`` holds: ``format`` if given, else what its suffix says; None for a
-        ``table``."""
+        """What `path` holds: `format` if given, else what its suffix says; None for a
+        `table`."""
         if self.path is None:
             return None
         if self.format is not None:
@@ -138,7 +136,7 @@ class SparkSource(TabularSource):
 
     @property
     def is_local(self) -> bool:
-        """Whether ``path`` is on this machine's file system (no URI scheme, or file://)."""
+        """Whether `path` is on this machine's file system (no URI scheme, or file://)."""
         return self.path is not None and (not _SCHEME.match(self.path)
                                           or self.path.lower().startswith("file:"))
 
@@ -155,9 +153,9 @@ class SparkSource(TabularSource):
         return (f"trim(CAST({quote(self.unit)} AS STRING))", f"CAST({quote(self.year)} AS INT)")
 
     def statements(self, request: FetchRequest) -> list[Statement]:
-        """What :meth:`fetch` asks Spark for, as the Spark SQL its DataFrame operations
+        """What `fetch` asks Spark for, as the Spark SQL its DataFrame operations
         amount to: at most one plain select for the measures read as they are and one
-        ``GROUP BY unit, year`` for all record-level measures. Unit codes are not
+        `GROUP BY unit, year` for all record-level measures. Unit codes are not
         filtered: an unknown code is an error."""
         unit, year = self._keys_sql()
         first, last = int(request.years[0]), int(request.years[-1])
@@ -178,7 +176,7 @@ class SparkSource(TabularSource):
         return out
 
     def explain(self, request: FetchRequest) -> str:
-        """The Spark SQL equivalent of what :meth:`fetch` runs; Spark is not started."""
+        """The Spark SQL equivalent of what `fetch` runs; Spark is not started."""
         master = self.master or f"the running application's, else {DEFAULT_MASTER}"
         lines = [f"-- Spark (master: {master}); DataFrame operations equivalent to:"]
         lines += [f"{st.sql};" for st in self.statements(request)]
@@ -196,7 +194,7 @@ class SparkSource(TabularSource):
 
     def frames(self, spark: SparkSession,
                request: FetchRequest) -> list[tuple[Statement, DataFrame]]:
-        """The DataFrames :meth:`fetch` collects, one per :meth:`statements` entry.
+        """The DataFrames `fetch` collects, one per `statements` entry.
         Checks first that the columns exist."""
         from pyspark.sql import functions as F
 
@@ -244,7 +242,7 @@ class SparkSource(TabularSource):
 
     def _file(self) -> str | None:
         """The path to name in errors: local paths as files; URIs are named in messages
-        (as a file name, ``hdfs://nn/x`` would lose a slash)."""
+        (as a file name, `hdfs://nn/x` would lose a slash)."""
         return self.path if self.is_local else None
 
     def _where(self) -> str:
@@ -323,7 +321,7 @@ def _aggregate_sql(m: MeasureRequest) -> str:
 
 
 def _aggregate(m: MeasureRequest) -> Column:
-    """The Spark aggregate of ``m``, as :func:`_aggregate_sql` writes it."""
+    """The Spark aggregate of `m`, as `_aggregate_sql` writes it."""
     from pyspark.sql import functions as F
 
     if m.aggregate == "count":
@@ -366,10 +364,11 @@ def _text(value: Option) -> str:
 def spark_session(master: str | None, options: Mapping[str, Option], *,
                   source: str | None = None) -> SparkSession:
     """The SparkSession to read with: the running one if there is one (a process holds one
-    Spark application), else a new, quiet one on ``master`` (default ``local[2]``).
+    Spark application), else a new, quiet one on `master` (default `local[2]`).
 
-    A running session on another master than the one asked for is a :class:`DataError`;
-    ``options`` are applied to a running session where Spark allows it (SQL settings)."""
+    A running session on another master than the one asked for is a
+    [`DataError`][qnkpi.errors.DataError]; `options` are applied to a running session
+    where Spark allows it (SQL settings)."""
     from pyspark.sql import SparkSession
 
     active = SparkSession.getActiveSession()
@@ -404,7 +403,7 @@ def spark_session(master: str | None, options: Mapping[str, Option], *,
 
 def _quiet_loggers(spark: SparkSession) -> None:
     """Spark logs a Java stack trace as a warning when a path has no metadata folder;
-    a missing path is reported as a :class:`DataError` instead."""
+    a missing path is reported as a [`DataError`][qnkpi.errors.DataError] instead."""
     try:
         jvm = spark.sparkContext._jvm
         assert jvm is not None

@@ -1,14 +1,14 @@
-"""``sql``: a table or a query in any SQLAlchemy database (PostgreSQL first); the database
+"""`sql`: a table or a query in any SQLAlchemy database (PostgreSQL first); the database
 does the aggregation.
 
 For one fetch request the source runs at most two statements, built with SQLAlchemy
 Core so that identifiers are quoted by the database's own rules and values are bound:
 
-* the measures read as they are (no ``aggregate``): one plain ``SELECT unit, year, ...``;
-* every record-level measure (with ``aggregate``): one ``SELECT unit, year, agg(...), ...
-  GROUP BY unit, year``.
+* the measures read as they are (no `aggregate`): one plain `SELECT unit, year, ...`;
+* every record-level measure (with `aggregate`): one `SELECT unit, year, agg(...), ...
+  GROUP BY unit, year`.
 
-Both filter ``year BETWEEN :lo AND :hi``. The request always covers every unit, so no
+Both filter `year BETWEEN :lo AND :hi`. The request always covers every unit, so no
 list of unit codes is ever sent (nothing to split into chunks).
 """
 
@@ -49,7 +49,7 @@ _FUNCTIONS = {"sum": "sum", "count": "count", "mean": "avg", "min": "min", "max"
 
 
 class SqlStatement(NamedTuple):
-    """One statement :meth:`SqlSource.fetch` runs: an SQLAlchemy ``Select``, the
+    """One statement `SqlSource.fetch` runs: an SQLAlchemy `Select`, the
     measures its value columns hold (in order), and whether it groups records."""
 
     select: Select[Any]
@@ -58,8 +58,8 @@ class SqlStatement(NamedTuple):
 
 
 def expand_env(text: str, *, source: str | None = None) -> str:
-    """``text`` with every ``${NAME}`` replaced by the environment variable ``NAME``; an
-    unset variable is a :class:`DataError`. A bare ``$`` is left alone."""
+    """`text` with every `${NAME}` replaced by the environment variable `NAME`; an
+    unset variable is a [`DataError`][qnkpi.errors.DataError]. A bare `$` is left alone."""
 
     def value(match: re.Match[str]) -> str:
         name = match.group(1)
@@ -72,7 +72,7 @@ def expand_env(text: str, *, source: str | None = None) -> str:
 
 
 def mask_url(url: str) -> str:
-    """``url`` with its password (if any) replaced by ``***``; safe to show."""
+    """`url` with its password (if any) replaced by `***`; safe to show."""
     try:
         from sqlalchemy.engine import make_url
 
@@ -90,9 +90,9 @@ def _identifier(value: str, key: str) -> str:
 
 
 class SqlSource(TabularSource):
-    """Rows of a database ``table`` (``name`` or ``schema.name``) or of a read-only
-    ``query`` (a ``SELECT`` used as a subquery), reached through the SQLAlchemy ``url``.
-    ``${NAME}`` in ``url`` is replaced by the environment variable ``NAME`` (keep
+    """Rows of a database `table` (`name` or `schema.name`) or of a read-only
+    `query` (a `SELECT` used as a subquery), reached through the SQLAlchemy `url`.
+    `${NAME}` in `url` is replaced by the environment variable `NAME` (keep
     passwords out of specs); messages show the URL with its password masked."""
 
     type: Literal["sql"]
@@ -184,9 +184,9 @@ class SqlSource(TabularSource):
         return unit, year
 
     def statements(self, request: FetchRequest) -> list[SqlStatement]:
-        """The statements :meth:`fetch` runs for ``request``: at most one plain query for
-        the measures read as they are and one ``GROUP BY unit, year`` for all
-        record-level measures. Years are bound as ``lo`` and ``hi``."""
+        """The statements `fetch` runs for `request`: at most one plain query for
+        the measures read as they are and one `GROUP BY unit, year` for all
+        record-level measures. Years are bound as `lo` and `hi`."""
         import sqlalchemy as sa
 
         needed = [self.unit, self.year, *(m.column for m in request.measures if m.column)]
@@ -211,7 +211,7 @@ class SqlSource(TabularSource):
         return out
 
     def explain(self, request: FetchRequest) -> str:
-        """The SQL :meth:`fetch` would run, compiled for the URL's database, with its
+        """The SQL `fetch` would run, compiled for the URL's database, with its
         bound parameters; does not connect."""
         url = self._url(request.source)
         dialect = self._dialect(url, request.source)

@@ -1,17 +1,19 @@
 """A real, throw-away PostgreSQL server for tests.
 
-    from qnkpi_sql.testing import postgresql
+```python
+from qnkpi_sql.testing import postgresql
 
-    with postgresql() as url:   # an SQLAlchemy URL
-        ...
+with postgresql() as url:   # an SQLAlchemy URL
+    ...
+```
 
-If the environment variable ``QNKPI_TEST_POSTGRES_URL`` is set, :func:`postgresql`
+If the environment variable `QNKPI_TEST_POSTGRES_URL` is set, `postgresql`
 yields it as it is (a server you run, e.g. a CI service container). Otherwise it looks
-for the PostgreSQL server programs (``initdb``, ``pg_ctl``, ``postgres``) on ``PATH``, in
-``/usr/local/bin``, ``/usr/lib/postgresql/*/bin`` and ``/usr/local/pgsql/bin``, creates
+for the PostgreSQL server programs (`initdb`, `pg_ctl`, `postgres`) on `PATH`, in
+`/usr/local/bin`, `/usr/lib/postgresql/*/bin` and `/usr/local/pgsql/bin`, creates
 a cluster in a temporary folder, starts it on a free port listening only on a Unix
 socket in that folder, and stops and deletes it afterwards. PostgreSQL refuses to run as
-root: as root, the programs run as the ``postgres`` user (created if missing).
+root: as root, the programs run as the `postgres` user (created if missing).
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ __all__ = ["ENV_URL", "INSTALL_HINT", "PostgresNotFound", "find_postgres_bin", "
 #: The environment variable naming an existing server to use instead.
 ENV_URL = "QNKPI_TEST_POSTGRES_URL"
 
-#: How to get the programs :func:`postgresql` needs.
+#: How to get the programs `postgresql` needs.
 INSTALL_HINT = (
     "install the PostgreSQL server (Debian/Ubuntu: apt-get install postgresql; macOS: "
     "brew install postgresql; conda: conda install -c conda-forge postgresql) or set "
@@ -47,8 +49,8 @@ class PostgresNotFound(RuntimeError):
 
 
 def find_postgres_bin() -> Path:
-    """The folder holding ``initdb``, ``pg_ctl`` and ``postgres``, newest version first;
-    :class:`PostgresNotFound` (saying how to install them) if there is none."""
+    """The folder holding `initdb`, `pg_ctl` and `postgres`, newest version first;
+    `PostgresNotFound` (saying how to install them) if there is none."""
     candidates: list[Path] = []
     on_path = shutil.which("pg_ctl")
     if on_path:
@@ -99,9 +101,9 @@ def _run(prefix: Sequence[str], args: Sequence[str], what: str, log: Path | None
 @contextmanager
 def postgresql() -> Iterator[str]:
     """Yield the SQLAlchemy URL of a PostgreSQL server that lives as long as the block:
-    ``$QNKPI_TEST_POSTGRES_URL`` if set, else a fresh temporary cluster (superuser
-    ``postgres``, trust authentication, database ``postgres``). Raises
-    :class:`PostgresNotFound` if neither is available."""
+    `$QNKPI_TEST_POSTGRES_URL` if set, else a fresh temporary cluster (superuser
+    `postgres`, trust authentication, database `postgres`). Raises
+    `PostgresNotFound` if neither is available."""
     given = os.environ.get(ENV_URL)
     if given:
         yield given

@@ -1,7 +1,7 @@
-"""Reading the data files shipped in the ``vietnamadminunits`` wheel.
+"""Reading the data files shipped in the `vietnamadminunits` wheel.
 
-Only the data files are read (``data/dataset.db``, SQLite, and
-``data/converter_2025.json``): the package's own modules import shapely and geopy,
+Only the data files are read (`data/dataset.db`, SQLite, and
+`data/converter_2025.json`): the package's own modules import shapely and geopy,
 which a tree of units does not need. The package is located without importing it. The
 files are read once per process (about 60 ms); a province's units are built the first
 time they are asked for, and kept.
@@ -47,7 +47,7 @@ class District:
 @dataclass(frozen=True)
 class OldCommune:
     """A commune-level unit just before the reform. Five island districts had none: they
-    are listed as one commune with an empty ``code``, standing for the district itself."""
+    are listed as one commune with an empty `code`, standing for the district itself."""
 
     key: str  # "tinhquangninh_thanhphohalong_phuonghakhanh", the converter's key
     code: str  # "06649", or "" for a district without communes
@@ -90,7 +90,7 @@ class Dataset:
     _units: dict[str, Units] = field(default_factory=dict, repr=False)
 
     def units(self, key: str) -> Units:
-        """The units of the 2025 province ``key``."""
+        """The units of the 2025 province `key`."""
         if key not in self._units:
             self._units[key] = self._build(key)
         return self._units[key]
@@ -122,7 +122,7 @@ class Dataset:
 
 
 def data_dir() -> Path:
-    """The ``data`` folder of the installed ``vietnamadminunits``, found without importing it."""
+    """The `data` folder of the installed `vietnamadminunits`, found without importing it."""
     try:
         spec = importlib.util.find_spec(PACKAGE)
     except (ImportError, ValueError):

@@ -31,7 +31,7 @@ def nfc(text: str) -> str:
 
 
 def unaccent(text: str) -> str:
-    """``"Đặc khu Vân Đồn"`` -> ``"Dac khu Van Don"``."""
+    """`"Đặc khu Vân Đồn"` -> `"Dac khu Van Don"`."""
     decomposed = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -43,7 +43,7 @@ def fold(text: str) -> str:
 
 @dataclass(frozen=True)
 class UnitName:
-    """An official name split into its type word and the rest (``short``)."""
+    """An official name split into its type word and the rest (`short`)."""
 
     type: str  # "Thành phố", in the case it takes at the start of a name
     short: str  # "Hạ Long"
@@ -62,16 +62,16 @@ class UnitName:
 
     @property
     def name_en(self) -> str:
-        """``"Ha Long City"``; numbered units read ``"Ward 5"``, ``"District 1"``."""
+        """`"Ha Long City"`; numbered units read `"Ward 5"`, `"District 1"`."""
         if self.short.isdigit():
             return f"{self.type_en} {self.short_en}"
         return f"{self.short_en} {self.type_en}"
 
 
 def split_name(name: str, fallback_type: str | None = None) -> UnitName:
-    """Split ``name`` at its leading type word (any case: the data has "Thành Phố Bắc Kạn").
+    """Split `name` at its leading type word (any case: the data has "Thành Phố Bắc Kạn").
 
-    The type word in the name wins over ``fallback_type`` (the data's type column), which
+    The type word in the name wins over `fallback_type` (the data's type column), which
     is only used for a name without one.
     """
     name = " ".join(nfc(name).split())

@@ -1,10 +1,10 @@
-"""The ``vn-admin-units`` org-unit provider: a Vietnamese province before and after 2025.
+"""The `vn-admin-units` org-unit provider: a Vietnamese province before and after 2025.
 
 Before the reform of 1 July 2025 a province had district-level units (huyện, thị xã,
 thành phố, quận) with commune-level units under them; from that day it has commune-level
 units only (phường, xã, đặc khu), directly under the province. The tree this provider
 returns holds both: the districts end the day before the reform, the new communes begin
-on it, and the lineage between them carries count-based weights (see :func:`_shares`).
+on it, and the lineage between them carries count-based weights (see `_shares`).
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ __all__ = ["DEFAULT_REFORM_DAY", "LEVELS", "VnAdminUnits"]
 
 #: The day the district level was abolished and the new commune-level units began.
 DEFAULT_REFORM_DAY = dt.date(2025, 7, 1)
-#: Every level the tree may have, top first (``commune_before`` with ``communes_before``).
+#: Every level the tree may have, top first (`commune_before` with `communes_before`).
 LEVELS = ("province", "district", "commune_before", "commune")
-#: Codes of the pre-reform communes with ``communes_before``: the GSO reused old commune
+#: Codes of the pre-reform communes with `communes_before`: the GSO reused old commune
 #: codes for new units (old Hà Phong 06652 is new Hà Tu 06652), so the old ones differ.
 DEFAULT_OLD_COMMUNE_CODE = "{code}-old"
 #: Decimals kept in weights; one weight per predecessor absorbs the rounding.
@@ -55,7 +55,7 @@ class Options:
 
 
 class VnAdminUnits:
-    """``provide(options)``: the org units of one province; see the plugin's README."""
+    """`provide(options)`: the org units of one province; see the plugin's README."""
 
     def provide(self, options: Mapping[str, Any]) -> dict[str, Any]:
         data = dataset()
@@ -154,8 +154,8 @@ def _templates(options: Mapping[str, Any], key: str, levels: list[str],
 
 
 def find_province(data: Dataset, value: Any) -> Province:
-    """The 2025 province ``value`` names: a GSO code (``"22"``, ``22``) or a name
-    (``"Quảng Ninh"``, ``"Tỉnh Quảng Ninh"``; case and diacritics do not matter). A former
+    """The 2025 province `value` names: a GSO code (`"22"`, `22`) or a name
+    (`"Quảng Ninh"`, `"Tỉnh Quảng Ninh"`; case and diacritics do not matter). A former
     province merged into another in 2025 is refused, with the name of the new one."""
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise QnkpiError(f"option 'province' is a GSO code or a name, not {value!r}")
@@ -229,7 +229,7 @@ def _catalogue(data: Dataset) -> str:
 
 
 def build_tree(data: Dataset, opts: Options) -> dict[str, Any]:
-    """The org-units mapping of ``opts.province``: levels and units, as an org-units file."""
+    """The org-units mapping of `opts.province`: levels and units, as an org-units file."""
     province = opts.province
     before = (opts.reform_day - dt.timedelta(days=1)).isoformat()
     since = opts.reform_day.isoformat()
@@ -304,7 +304,7 @@ def _unique_codes(units: list[dict[str, Any]], opts: Options) -> None:
 
 def _shares(shares: dict[str, Fraction], prefer: str | None,
             new_code: Mapping[str, str]) -> dict[str, float]:
-    """Exact shares (adding up to 1) as weights of :data:`DECIMALS` decimals that still add
+    """Exact shares (adding up to 1) as weights of `DECIMALS` decimals that still add
     up to 1: the largest share (the default new unit of a split commune on a tie, then
     the lowest code) takes the rounding."""
     scale = 10**DECIMALS
@@ -318,8 +318,8 @@ def _shares(shares: dict[str, Fraction], prefer: str | None,
 
 def _names(opts: Options, level: str, name: UnitName | None, gso: str,
            top: bool = False) -> dict[str, str]:
-    """``name`` and ``name_en`` of a unit: the official name and its English rendering,
-    or the level's templates. A level with a ``names`` template and no ``names_en`` one
+    """`name` and `name_en` of a unit: the official name and its English rendering,
+    or the level's templates. A level with a `names` template and no `names_en` one
     gets no English name (the default one would no longer translate it)."""
     assert name is not None
     fields = {"name": name.name, "short": name.short, "type": name.type.lower(),
