@@ -1,4 +1,4 @@
-"""``python -m qnkpi``: the same as the ``qnkpi`` command."""
+"""`python -m qnkpi`: the same as the `qnkpi` command."""
 
 from qnkpi.cli import run
 

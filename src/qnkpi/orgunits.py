@@ -1,9 +1,9 @@
 """The organisation as arrays: units x years, with each year's tree and roll-up.
 
-Every unit record of the spec gets a row; every year of the evaluation gets a column.
-``valid[u, y]`` says whether unit ``u`` belongs to year ``y``'s tree (valid on the
-reference day of that year) and ``parent[u, y]`` is its parent's row in that year, or -1.
-Roll-ups walk the levels bottom-up with ``numpy.bincount`` over whole panels: no Python
+Every unit code of the spec gets a row; every year of the evaluation gets a column.
+`valid[u, y]` says whether unit `u` belongs to year `y`'s tree (valid on the
+reference day of that year) and `parent[u, y]` is its parent's row in that year, or -1.
+Roll-ups walk the levels bottom-up with `numpy.bincount` over whole panels: no Python
 loop over units or cells.
 """
 
@@ -24,34 +24,62 @@ __all__ = ["OrgTree", "Rollup"]
 FloatPanel = npt.NDArray[np.float64]
 BoolPanel = npt.NDArray[np.bool_]
 Rollup = Literal["sum", "mean", "min", "max", "none"]
+"""How a unit without a value gets one from its children: the `sum`, `mean`, `min` or
+`max` of theirs, or `none` (it stays missing)."""
 
 
 @dataclass(frozen=True, eq=False)
 class OrgTree:
-    """Units (rows) over years (columns). Build it with :meth:`from_spec`.
+    """The organisation as arrays: units (rows) over years (columns).
 
-    A row is a unit code. One code may have several records in the spec, one per period
-    of its life (a town that became a city, with the same code and territory):
-    ``record[u, y]`` is the record in force in year ``y``, or -1 outside the unit's life.
+    Build it with [`from_spec`][qnkpi.orgunits.OrgTree.from_spec]. A row is a unit code,
+    in the order of the org units. One code may have several records in the spec, one per
+    period of its life (a town that became a city, with the same code and territory).
+    Panels of shape `(units, years)` (N x Y) hold one value per row and year. Roll-ups
+    walk the levels bottom-up with numpy over whole panels: no Python loop over units or
+    cells.
+
+    Attributes:
+        codes: Each row's unit code.
+        names: Each row's latest name.
+        levels: The level names, top first.
+        level_of: `[N]` each row's index into `levels`.
+        years: `[Y]` the years of the columns.
+        valid: `[N, Y]` whether the unit belongs to that year's tree (it is valid on that
+            year's reference day).
+        parent: `[N, Y]` the parent's row that year, or -1 for none.
+        index: Unit code -> row.
+        records: The spec's unit records.
+        record: `[N, Y]` the index into `records` of the record in force that year, or -1
+            outside the unit's life.
+        latest: Each row's latest record (an index into `records`).
+        ref_days: `[Y]` each year's reference day, as `datetime.date.toordinal()`.
     """
 
     codes: tuple[str, ...]
-    names: tuple[str, ...]  # the latest record's name, per row
+    names: tuple[str, ...]
     levels: tuple[str, ...]
-    level_of: npt.NDArray[np.int16]  # [N] index into ``levels``
-    years: npt.NDArray[np.int64]  # [Y]
-    valid: BoolPanel  # [N, Y]
-    parent: npt.NDArray[np.int64]  # [N, Y], -1 for none
+    level_of: npt.NDArray[np.int16]
+    years: npt.NDArray[np.int64]
+    valid: BoolPanel
+    parent: npt.NDArray[np.int64]
     index: dict[str, int]
     records: tuple[UnitSpec, ...] = ()
     record: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros((0, 0), np.int64))
-    latest: tuple[int, ...] = ()  # per row, its latest record (index into ``records``)
-    #: [Y] each year's reference day as a proleptic ordinal (``date.toordinal()``)
+    latest: tuple[int, ...] = ()
     ref_days: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, np.int64))
 
     @classmethod
     def from_spec(cls, spec: OrgUnitsSpec, years: Sequence[int]) -> OrgTree:
-        """Arrange ``spec``'s units over ``years`` (validated by the spec checks)."""
+        """Arrange the units of an org-units spec over some years.
+
+        Args:
+            spec: The org units, already checked (as a loaded spec's are).
+            years: The years of the columns, consecutive.
+
+        Returns:
+            The tree: one row per unit code, one column per year.
+        """
         units = spec.units
         years_arr = np.asarray(years, dtype=np.int64)
         month, day = (int(part) for part in spec.reference_day.split("-"))
@@ -93,9 +121,20 @@ class OrgTree:
 
     def unit_names(self, rows: npt.NDArray[np.int64], cols: npt.NDArray[np.int64],
                    lang: str = "vi") -> list[str]:
-        """The name in force for each (row, year column) pair: a unit renamed in the
-        middle of the programme reads under its name of that year. ``lang="en"`` takes
-        ``name_en`` where the record has one."""
+        """The name in force for each (row, column) pair.
+
+        A unit renamed in the middle of the programme reads under its name of that year;
+        outside its life, under its latest name.
+
+        Args:
+            rows: Rows of the tree.
+            cols: Columns (year positions), one per row.
+            lang: `"vi"` for the official names; `"en"` for `name_en` where the record
+                has one.
+
+        Returns:
+            One name per pair.
+        """
         table = np.array([_name(unit, lang) for unit in self.records] + [""], dtype=object)
         latest = np.array(self.latest_names(lang), dtype=object)
         rec = self.record[rows, cols] if self.records else np.full(len(rows), -1)
@@ -103,33 +142,53 @@ class OrgTree:
         return list(np.where(rec >= 0, table[rec], latest[rows]))
 
     def latest_names(self, lang: str = "vi") -> list[str]:
-        """Each row's latest name (``name_en`` with ``lang="en"`` where there is one)."""
+        """Each row's latest name.
+
+        Args:
+            lang: `"vi"` for the official names; `"en"` for `name_en` where the record
+                has one.
+
+        Returns:
+            One name per row.
+        """
         if not self.records:
             return list(self.names)
         return [_name(self.records[i], lang) for i in self.latest]
 
     @property
     def shape(self) -> tuple[int, int]:
-        """(units, years)."""
+        """The shape of every panel: `(units, years)`."""
         n, n_years = self.valid.shape
         return n, n_years
 
     def empty(self) -> FloatPanel:
-        """A units x years panel of NaN (missing)."""
+        """A new units x years panel of NaN (missing everywhere)."""
         return np.full(self.shape, np.nan)
 
     def level_mask(self, levels: str | Sequence[str]) -> BoolPanel:
-        """[N, Y]: units of the given level(s) that belong to each year's tree."""
+        """Flag the units of some levels, in each year's tree.
+
+        Args:
+            levels: A level name, or several.
+
+        Returns:
+            `[N, Y]` boolean: the units of those levels that belong to each year's tree.
+
+        Raises:
+            ValueError: A name is not a level of the tree.
+        """
         names = [levels] if isinstance(levels, str) else list(levels)
         wanted = np.isin(self.level_of, [self.levels.index(name) for name in names])
         return self.valid & wanted[:, None]
 
     def top_mask(self) -> BoolPanel:
-        """[N, Y]: units with no parent in each year's tree (usually the one top unit)."""
+        """`[N, Y]` boolean: the units with no parent in each year's tree (usually the one
+        top unit)."""
         return self.valid & (self.parent < 0)
 
     def leaf_mask(self) -> BoolPanel:
-        """[N, Y]: units of each year's tree that have no children that year."""
+        """`[N, Y]` boolean: the units of each year's tree that have no children that
+        year."""
         n, n_years = self.shape
         has_child = np.zeros(n * n_years, dtype=bool)
         ok = self.parent >= 0
@@ -137,11 +196,19 @@ class OrgTree:
         return self.valid & ~has_child.reshape(n, n_years)
 
     def rollup(self, values: FloatPanel, how: Rollup = "sum") -> FloatPanel:
-        """Fill every unit from the bottom up: its own value where it has one, else the
-        ``how`` of its children's values (missing where no child has a value).
+        """Fill every unit from the bottom up, in each year's tree.
 
-        Units outside a year's tree are missing in that year. ``how="none"`` keeps only
-        the values units reported themselves.
+        A unit keeps its own value where it has one; else it gets the `how` of its
+        children's values (after they were filled themselves), or stays missing where no
+        child has a value. Units outside a year's tree are missing in that year.
+
+        Args:
+            values: `[N, Y]` values as reported, NaN where missing.
+            how: `sum`, `mean`, `min` or `max` of the children's values; `none` keeps
+                only the values units reported themselves.
+
+        Returns:
+            A new `[N, Y]` panel.
         """
         out = np.where(self.valid, values, np.nan)
         if how == "none":
@@ -178,8 +245,7 @@ class OrgTree:
         return out
 
     def coverage(self, has: BoolPanel) -> tuple[FloatPanel, FloatPanel]:
-        """(expected, reported) at every unit and year whose value is an aggregate, NaN
-        elsewhere. ``has`` flags the units that reported themselves.
+        """Count, at each aggregate, the units expected to report and those that did.
 
         In each year the reporting level is the lowest level where any unit reported; the
         units expected to report are those of that level, and the leaves of the year's
@@ -187,6 +253,13 @@ class OrgTree:
         aggregate is a unit above the reporting level, with children and no value of its
         own; it expects the expected units of its subtree. A unit expected to report
         that did not is missing, not an aggregate: it has no coverage.
+
+        Args:
+            has: `[N, Y]` boolean: the units that reported themselves.
+
+        Returns:
+            `(expected, reported)`: two `[N, Y]` panels of counts at every unit and year
+                whose value is an aggregate, NaN elsewhere.
         """
         has = has & self.valid
         level = np.where(has, self.level_of[:, None], -1).max(axis=0)  # [Y]
@@ -199,7 +272,14 @@ class OrgTree:
         return (np.where(aggregate, expected, np.nan), np.where(aggregate, reported, np.nan))
 
     def subtree_count(self, flags: BoolPanel) -> FloatPanel:
-        """[N, Y]: how many units in each unit's subtree (itself included) are flagged."""
+        """Count flagged units in each unit's subtree, in each year's tree.
+
+        Args:
+            flags: `[N, Y]` boolean.
+
+        Returns:
+            `[N, Y]`: how many units of each unit's subtree (itself included) are flagged.
+        """
         n, n_years = self.shape
         out = (flags & self.valid).astype(np.float64)
         for level in range(len(self.levels) - 1, 0, -1):

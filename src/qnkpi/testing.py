@@ -1,9 +1,19 @@
-"""Helpers for testing qnkpi and qnkpi plugins: a tiny programme, specs from Python data,
-and a registry with exactly the plugins you name.
+"""Helpers for testing code that uses qnkpi, and qnkpi plugins: a tiny programme, specs
+from Python data, and a registry with exactly the plugins you name.
 
-    from qnkpi.testing import spec_from_dict, tiny_programme, plugins_with
+```python
+import qnkpi
+from qnkpi.testing import plugins_with, spec_from_dict, tiny_programme
 
-    spec = spec_from_dict(tiny_programme(indicators={...}), plugins=plugins_with(MyPlugin()))
+programme = tiny_programme(
+    data={"reached": {"D1": {2023: 30}}, "youth": {"D1": {2023: 50}}},
+    indicators={"reached_pct": {
+        "kind": "ratio", "numerator": "reached", "denominator": "youth",
+        "factor": 100, "unit": "percent", "direction": "increase",
+        "targets": [{"year": 2023, "op": ">=", "value": 50}]}})
+spec = spec_from_dict(programme, plugins=plugins_with(my_plugin))
+result = qnkpi.evaluate(spec)
+```
 """
 
 from __future__ import annotations
@@ -20,14 +30,36 @@ __all__ = ["plugins_with", "spec_from_dict", "tiny_org_units", "tiny_programme"]
 
 
 def plugins_with(*plugins: object) -> Plugins:
-    """A registry with the built-ins and ``plugins``, and no installed plugin."""
+    """Build a registry with the built-ins and the given plugins, and no installed plugin.
+
+    The files of `QNKPI_PLUGINS_DIR` are still loaded: unset it in tests that must not
+    see them.
+
+    Args:
+        *plugins: Plugin objects: modules, or objects with `@hookimpl` methods.
+
+    Returns:
+        A fresh registry.
+
+    Raises:
+        qnkpi.errors.PluginError: A plugin registered something invalid; it names the
+            plugin.
+    """
     from qnkpi.plugin.manager import get_plugins
 
     return get_plugins(autoload=False, plugins=plugins)
 
 
 def tiny_org_units(districts: int = 3) -> dict[str, Any]:
-    """A province "P" with ``districts`` districts "D1", "D2", ..."""
+    """An org-units mapping: a province `"P"` with districts `"D1"`, `"D2"`...
+
+    Args:
+        districts: How many districts.
+
+    Returns:
+        The mapping an org-units file holds: levels `province` and `district`, and the
+            units (named `"Province"`, `"District 1"`...).
+    """
     units = [{"code": "P", "name": "Province", "level": "province"}]
     units += [{"code": f"D{i}", "name": f"District {i}", "level": "district", "parent": "P"}
               for i in range(1, districts + 1)]
@@ -38,9 +70,26 @@ def tiny_programme(*, measures: dict[str, Any] | None = None,
                    indicators: dict[str, Any] | None = None,
                    data: dict[str, dict[str, dict[int, float | None]]] | None = None,
                    districts: int = 3, start: int = 2023, end: int = 2030) -> dict[str, Any]:
-    """A complete spec as Python data: an ``inline`` source named ``data`` holding
-    ``data`` (measure -> unit code -> year -> value), one measure per key of ``data``
-    unless ``measures`` is given, and ``indicators``."""
+    """A complete spec as Python data, for [`spec_from_dict`][qnkpi.testing.spec_from_dict].
+
+    Programme `tiny` over `start`-`end`, the org units of
+    [`tiny_org_units`][qnkpi.testing.tiny_org_units], an `inline` source named `data`
+    holding `data`, and the measures and indicators given. Change the dict as you like
+    before loading it.
+
+    Args:
+        measures: The `measures` section. Default: one measure per key of `data`, read
+            from the `data` source.
+        indicators: The `indicators` section. Default: none.
+        data: Measure -> unit code -> year -> value (`None` for missing), written into
+            the `inline` source (copied).
+        districts: How many districts the org units have.
+        start: The programme's first year.
+        end: The programme's last year.
+
+    Returns:
+        The spec as a dict.
+    """
     data = data or {}
     return {
         "qnkpi": 1,
@@ -56,7 +105,25 @@ def tiny_programme(*, measures: dict[str, Any] | None = None,
 
 def spec_from_dict(data: dict[str, Any], *, base_dir: str | Path = ".",
                    plugins: Plugins | None = None) -> Spec:
-    """Load a spec given as Python data, exactly as if it were read from YAML."""
+    """Load a spec given as Python data, exactly as if it were read from YAML.
+
+    The data go through the same checks, with the same messages, as a spec file.
+
+    Args:
+        data: The spec, as YAML would read it (such as
+            [`tiny_programme`][qnkpi.testing.tiny_programme]'s result).
+        base_dir: The folder relative paths in the spec resolve against. Problems name
+            the file `<dict>` in it.
+        plugins: The registry the spec may use. Default:
+            [`plugins_with()`][qnkpi.testing.plugins_with], so installed plugins do not
+            leak into tests.
+
+    Returns:
+        The checked spec.
+
+    Raises:
+        qnkpi.errors.SpecError: Listing every problem found.
+    """
     import yaml
 
     from qnkpi.spec.loader import parse_spec

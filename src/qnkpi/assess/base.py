@@ -2,7 +2,7 @@
 whole arrays of units at once.
 
 The engine works out, per indicator and unit, the baseline, the current value and the
-goal (see :mod:`qnkpi.engine.assess`), decides ``achieved`` and ``insufficient_data``
+goal (see `qnkpi.engine.assess`), decides `achieved` and `insufficient_data`
 itself, and asks each method only for a *ratio* of progress (1 = exactly on course) and
 a *projection* to the goal year. Statuses follow from the ratio and the programme's
 cut-offs, the same for every method.
@@ -20,36 +20,63 @@ __all__ = ["ASSESSMENT_STATUSES", "AssessmentInputs", "AssessmentMethod", "Metho
 
 FloatArray = npt.NDArray[np.float64]
 
-#: Status codes of assessments; 0 means "not assessed".
 ASSESSMENT_STATUSES: tuple[str, ...] = (
     "", "achieved", "on_track", "at_risk", "off_track", "regressing", "insufficient_data")
+"""The names of assessment status codes, by code: 1 `achieved`, 2 `on_track`, 3
+`at_risk`, 4 `off_track`, 5 `regressing`, 6 `insufficient_data`; 0 (`""`) means not
+assessed. [`Assessment.status`][qnkpi.engine.assess.Assessment] holds these codes."""
 
 
 @dataclass(frozen=True, eq=False)
 class AssessmentInputs:
-    """One indicator's assessed units, as arrays of equal length (one entry per unit).
+    """One indicator's assessed units, as arrays with one entry per unit.
 
-    Years are floats so that missing ones can be NaN. ``values`` is the indicator's whole
-    panel for methods that want more than two points (rows ``rows``, columns ``years``).
+    What an [`AssessmentMethod`][qnkpi.assess.base.AssessmentMethod] is given. Years
+    are floats so that missing ones can be NaN.
+
+    Attributes:
+        indicator: The indicator's name, for messages.
+        rows: The assessed units' rows in the panels (and in `values`' source panel).
+        baseline_year: Each unit's baseline year: its first year with a value up to the
+            evaluation year, or the indicator's declared `baseline` when the goal is on
+            the top unit; NaN where there is none.
+        baseline: Each unit's baseline value; NaN where there is none.
+        current_year: Each unit's latest year with a value up to the evaluation year;
+            NaN where there is none.
+        current: Each unit's value in its current year; NaN where there is none.
+        goal_year: The goal target's last year.
+        goal: The goal value (for `between`, the bound the indicator moves toward).
+        direction: `+1` when the indicator should increase, `-1` when it should
+            decrease.
+        years: The years of `values`' columns.
+        values: The indicator's panel at the assessed units (units x years), for methods
+            that want more than two points.
     """
 
     indicator: str
-    rows: npt.NDArray[np.intp]  # the units' rows in the panels
+    rows: npt.NDArray[np.intp]
     baseline_year: FloatArray
     baseline: FloatArray
     current_year: FloatArray
     current: FloatArray
     goal_year: int
     goal: float
-    direction: int  # +1 increase, -1 decrease
+    direction: int
     years: npt.NDArray[np.int64]
-    values: FloatArray  # [units, years]
+    values: FloatArray
 
 
 @dataclass(frozen=True, eq=False)
 class MethodOutput:
-    """What a method returns: ``ratio`` (NaN where it cannot judge, with the ``reason``
-    at the same position) and the value it ``projected`` for the goal year."""
+    """What an assessment method returns: arrays with one entry per assessed unit.
+
+    Attributes:
+        ratio: The ratio of progress: 1 means exactly on course, more is ahead, less is
+            behind, below 0 is moving away from the goal. NaN where the method cannot
+            judge.
+        projected: The value the method projects for the goal year (NaN where none).
+        reason: Where `ratio` is NaN, why (shown to readers); `None` elsewhere.
+    """
 
     ratio: FloatArray
     projected: FloatArray
@@ -58,11 +85,30 @@ class MethodOutput:
 
 @runtime_checkable
 class AssessmentMethod(Protocol):
-    """An assessment method: register an instance with ``register(name, method)`` from a
-    ``register_assessment_methods`` hook."""
+    """An assessment method: how progress toward an indicator's goal is measured.
+
+    A typing protocol: any object with this `assess` method is one. Register an instance
+    with `register(name, method)` from a
+    [`register_assessment_methods`][qnkpi.plugin.hookspecs.register_assessment_methods]
+    hook; specs name it in `assessment: {methods: [...]}`. qnkpi chooses the baseline,
+    current value and goal, decides `achieved` and `insufficient_data`, and turns the
+    ratio into a status with the spec's cut-offs, so a method only measures progress.
+    """
 
     def assess(self, inputs: AssessmentInputs) -> MethodOutput:
-        """Ratio and projection for every unit of ``inputs``, vectorised."""
+        """Measure the progress of every unit of `inputs`, on whole arrays at once.
+
+        Args:
+            inputs: The baseline, current value and goal of every assessed unit.
+
+        Returns:
+            A ratio, a projection and a reason per unit, in the order of `inputs.rows`.
+
+        Raises:
+            QnkpiError: For a problem the user can fix. Any other exception, or an output
+                of the wrong length, becomes a [`PluginError`][qnkpi.errors.PluginError]
+                naming the plugin.
+        """
         ...
 
 

@@ -1,4 +1,4 @@
-"""The built-in assessment methods: ``linear_path`` and ``cagr_ratio``."""
+"""The built-in assessment methods: `linear_path` and `cagr_ratio`."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ class LinearPath:
     """
 
     def assess(self, inputs: AssessmentInputs) -> MethodOutput:
+        """Ratio of the change so far to the change the straight path expected."""
         b, c, goal = inputs.baseline, inputs.current, inputs.goal
         by, cy, gy = inputs.baseline_year, inputs.current_year, float(inputs.goal_year)
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -53,6 +54,7 @@ class CagrRatio:
     """
 
     def assess(self, inputs: AssessmentInputs) -> MethodOutput:
+        """Ratio of the observed annual growth to the required annual growth."""
         b, c, goal = inputs.baseline, inputs.current, inputs.goal
         by, cy, gy = inputs.baseline_year, inputs.current_year, float(inputs.goal_year)
         not_positive = (b <= 0) | (c <= 0)

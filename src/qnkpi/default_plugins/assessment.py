@@ -1,4 +1,4 @@
-"""Built-in assessment methods: ``linear_path`` and ``cagr_ratio``."""
+"""Built-in assessment methods: `linear_path` and `cagr_ratio`."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from qnkpi.plugin.markers import hookimpl
 
 @hookimpl
 def register_assessment_methods(register: Callable[..., None]) -> None:
+    """Register the built-in assessment methods."""
     from qnkpi.assess.methods import CagrRatio, LinearPath
 
     register("linear_path", LinearPath())

@@ -1,4 +1,4 @@
-"""Built-in indicator kinds: ``value``, ``ratio``, ``share_of_units``, ``sum``."""
+"""Built-in indicator kinds: `value`, `ratio`, `share_of_units`, `sum`."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from qnkpi.plugin.markers import hookimpl
 
 @hookimpl
 def register_indicator_kinds(register: Callable[[type[Any]], None]) -> None:
+    """Register the built-in indicator kinds."""
     from qnkpi.kinds.ratio import RatioIndicator
     from qnkpi.kinds.share_of_units import ShareOfUnitsIndicator
     from qnkpi.kinds.sum import SumIndicator

@@ -1,6 +1,6 @@
-"""Built-in report formats: ``table`` (the terminal), ``json`` (the contract), ``csv`` and
-``csv-assessments`` (for spreadsheets and scripts), ``markdown`` (to paste into a
-document), ``html`` (a self-contained page to open in a browser), ``xlsx`` (an Excel
+"""Built-in report formats: `table` (the terminal), `json` (the contract), `csv` and
+`csv-assessments` (for spreadsheets and scripts), `markdown` (to paste into a
+document), `html` (a self-contained page to open in a browser), `xlsx` (an Excel
 workbook laid out as a Vietnamese report annex)."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from qnkpi.plugin.markers import hookimpl
 
 @hookimpl
 def register_reporters(register: Callable[..., None]) -> None:
+    """Register the built-in report formats."""
     from qnkpi.reporters.csv import CsvAssessmentsReporter, CsvReporter
     from qnkpi.reporters.html import HtmlReporter
     from qnkpi.reporters.json import JsonReporter

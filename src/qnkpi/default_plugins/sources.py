@@ -1,4 +1,4 @@
-"""Built-in source types: ``inline``, ``csv``, ``sqlite``, ``xlsx``."""
+"""Built-in source types: `inline`, `csv`, `sqlite`, `xlsx`."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from qnkpi.plugin.markers import hookimpl
 
 @hookimpl
 def register_source_types(register: Callable[[type[Any]], None]) -> None:
+    """Register the built-in source types."""
     from qnkpi.sources.csv import CsvSource
     from qnkpi.sources.inline import InlineSource
     from qnkpi.sources.sqlite import SqliteSource

@@ -28,22 +28,43 @@ ACHIEVED, ON_TRACK, AT_RISK, OFF_TRACK, REGRESSING, INSUFFICIENT = 1, 2, 3, 4, 5
 
 @dataclass(frozen=True, eq=False)
 class Assessment:
-    """One indicator judged by one method, for every assessed unit (arrays of equal
-    length; ``status`` codes index :data:`qnkpi.assess.ASSESSMENT_STATUSES`)."""
+    """One indicator assessed by one method, at every unit its goal applies to.
+
+    The arrays have one entry per assessed unit, in the order of `inputs.rows`.
+    [`Result.assessment_rows`][qnkpi.engine.result.Result.assessment_rows] gives them
+    as rows.
+
+    Attributes:
+        indicator: The indicator's name.
+        method: The assessment method's name.
+        goal_target: The index of the goal in the indicator's `targets`.
+        inputs: What the method was given: the units' rows, baselines, current values
+            and the goal.
+        status: Status codes, names in
+            [`ASSESSMENT_STATUSES`][qnkpi.assess.base.ASSESSMENT_STATUSES]: 1 achieved,
+            2 on track, 3 at risk, 4 off track, 5 regressing, 6 insufficient data.
+        ratio: The method's ratio of progress (1 = exactly on course); NaN where there
+            is none.
+        projected: The value projected for the goal year; NaN where there is none.
+        required_annual_change: The change per year still needed to reach the goal by
+            the goal year (0 where it is achieved); NaN where there is none.
+        reason: Why each unit without a ratio has none (`insufficient_data`, or a method
+            that could not judge); `None` elsewhere.
+    """
 
     indicator: str
     method: str
-    goal_target: int  # index into the indicator's targets
+    goal_target: int
     inputs: AssessmentInputs
     status: npt.NDArray[np.int8]
     ratio: FloatArray
     projected: FloatArray
     required_annual_change: FloatArray
-    reason: npt.NDArray[np.object_]  # str or None per unit
+    reason: npt.NDArray[np.object_]
 
 
 def goal_of(ind: IndicatorSpec) -> int | None:
-    """The index of the goal target: the one marked ``goal: true``, else the latest
+    """The index of the goal target: the one marked `goal: true`, else the latest
     stated target (by its last year; the later one in the list on a tie)."""
     if not ind.targets:
         return None
@@ -54,7 +75,7 @@ def goal_of(ind: IndicatorSpec) -> int | None:
 
 
 def methods_for(spec: Spec, ind: IndicatorSpec) -> tuple[tuple[str, ...], Cutoffs]:
-    """The methods and cut-offs that apply to ``ind``: its own, else the programme's."""
+    """The methods and cut-offs that apply to `ind`: its own, else the programme's."""
     own, prog = ind.assessment, spec.programme.assessment
     methods = (own.methods if own and own.methods is not None else prog.methods)
     cutoffs = (own.cutoffs if own and own.cutoffs is not None else prog.cutoffs)
@@ -70,7 +91,7 @@ def _goal_value(target: Target, direction: int) -> float:
 
 def _points(values: FloatArray, years: npt.NDArray[np.int64],
             as_of: int) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
-    """First and latest (year, value) with data up to ``as_of``, per row; NaN if none."""
+    """First and latest (year, value) with data up to `as_of`, per row; NaN if none."""
     present = ~np.isnan(values) & (years <= as_of)[None, :]
     has = present.any(axis=1)
     rows = np.arange(len(values))
@@ -84,8 +105,8 @@ def _points(values: FloatArray, years: npt.NDArray[np.int64],
 def assess_indicator(spec: Spec, name: str, ind: IndicatorSpec, panel: IndicatorPanel,
                      tree: OrgTree, as_of: int, plugins: Plugins,
                      units: npt.NDArray[np.bool_] | None = None) -> list[Assessment]:
-    """Every method's assessment of ``ind`` at the units its goal applies to (and that
-    ``units``, a mask over the tree's rows, keeps)."""
+    """Every method's assessment of `ind` at the units its goal applies to (and that
+    `units`, a mask over the tree's rows, keeps)."""
     goal_index = goal_of(ind)
     if goal_index is None:
         return []

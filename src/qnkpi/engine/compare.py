@@ -7,17 +7,18 @@ import numpy.typing as npt
 
 __all__ = ["OPS", "STATUSES", "compare", "margin", "op_code"]
 
-#: Operator codes as stored in threshold panels; 0 means "no target here".
 OPS: tuple[str, ...] = ("", ">", ">=", "<", "<=", "==", "between")
-#: Status codes as stored in status panels; 0 means "no check here".
+"""Operators by the code threshold panels store; code 0 means "no target here"."""
+
 STATUSES: tuple[str, ...] = ("", "met", "not_met", "no_data")
+"""Check statuses by the code status panels store; code 0 means "no check here"."""
 
 FloatPanel = npt.NDArray[np.float64]
 
 
 def compare(value: FloatPanel, op: npt.NDArray[np.int8], lo: FloatPanel,
             hi: FloatPanel) -> npt.NDArray[np.bool_]:
-    """Where ``value`` passes the threshold. NaN never passes; "> 50" fails on 50.0."""
+    """Where `value` passes the threshold. NaN never passes; "> 50" fails on 50.0."""
     with np.errstate(invalid="ignore"):
         passed: npt.NDArray[np.bool_] = (
             ((op == 1) & (value > lo))
@@ -32,8 +33,8 @@ def compare(value: FloatPanel, op: npt.NDArray[np.int8], lo: FloatPanel,
 
 def margin(value: FloatPanel, op: npt.NDArray[np.int8], lo: FloatPanel,
            hi: FloatPanel) -> FloatPanel:
-    """How far ``value`` clears the threshold: positive on the passing side, 0 on the
-    boundary, negative on the failing side (for ``==``, minus the distance)."""
+    """How far `value` clears the threshold: positive on the passing side, 0 on the
+    boundary, negative on the failing side (for `==`, minus the distance)."""
     with np.errstate(invalid="ignore", over="ignore"):
         above = value - lo
         return np.select(
@@ -44,5 +45,5 @@ def margin(value: FloatPanel, op: npt.NDArray[np.int8], lo: FloatPanel,
 
 
 def op_code(op: str) -> int:
-    """The code of ``op`` in :data:`OPS`."""
+    """The code of `op` in [`OPS`][qnkpi.engine.compare.OPS]."""
     return OPS.index(op)

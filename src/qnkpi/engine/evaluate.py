@@ -24,9 +24,12 @@ from qnkpi.spec.spec import Spec
 
 __all__ = ["Progress", "evaluate", "explain", "fetch_requests", "year_axis"]
 
-#: Called as work advances: ``progress(stage, done, total)``, ``stage`` one of
-#: ``"sources"``, ``"indicators"``, ``"assessments"`` (``qnkpi evaluate`` draws a bar).
 Progress = Callable[[str, int, int], None]
+"""The type of the `progress` callback of [`evaluate`][qnkpi.engine.evaluate.evaluate].
+
+It is called as `progress(stage, done, total)` as work advances: `stage` is `"sources"`,
+`"indicators"` or `"assessments"`, in that order, and each stage ends with a call where
+`done == total`. `qnkpi evaluate` draws its progress bar with it."""
 
 
 def _quiet(stage: str, done: int, total: int) -> None:
@@ -34,7 +37,8 @@ def _quiet(stage: str, done: int, total: int) -> None:
 
 
 def year_axis(spec: Spec) -> list[int]:
-    """The years panels span: the programme's period, reaching back to any baseline."""
+    """The years the panels span: the programme's period, reaching back to the earliest
+    declared baseline."""
     period = spec.programme.period
     first = min([period.start, *(ind.baseline.year for ind in spec.indicators.values()
                                  if ind.baseline is not None)])
@@ -52,9 +56,26 @@ def fetch_requests(spec: Spec, tree: OrgTree) -> dict[str, FetchRequest]:
 
 
 def explain(spec: Spec, *, plugins: Plugins | None = None) -> dict[str, str]:
-    """What each source would do to fetch the spec's measures (a query, a file to read),
-    without doing it: source name -> its plan, in the order sources are read. A plugin
-    whose ``explain`` fails is a :class:`~qnkpi.errors.PluginError` naming it."""
+    """Say what each source would do to fetch the spec's measures, without doing it.
+
+    Each source type says it through its
+    [`explain`][qnkpi.sources.base.Source.explain] method: the SQL a database source
+    would run, with its bound values; the file a CSV source would read.
+    `qnkpi evaluate SPEC --explain` prints it.
+
+    Args:
+        spec: A loaded spec.
+        plugins: The registry used to name the plugin responsible when a source fails.
+            Default: the registry the spec was loaded with.
+
+    Returns:
+        Source name -> its plan, in the order sources are read. Sources no measure reads
+            are left out.
+
+    Raises:
+        PluginError: A source's `explain` raised something other than a
+            [`QnkpiError`][qnkpi.errors.QnkpiError]; it names the plugin.
+    """
     plugins = plugins or spec.plugins or default_plugins()
     tree = OrgTree.from_spec(spec.org_units, year_axis(spec))
     out = {}
@@ -75,17 +96,47 @@ def explain(spec: Spec, *, plugins: Plugins | None = None) -> dict[str, str]:
 def evaluate(spec: Spec, *, year: int | None = None, units: Sequence[str] | None = None,
              restate_to: int | None = None, plugins: Plugins | None = None,
              progress: Progress | None = None) -> Result:
-    """Evaluate every indicator of ``spec`` at every unit and year.
+    """Evaluate every indicator of `spec` at every unit and year, and check its targets.
 
-    ``year`` restricts the checks to that year (and is the "as of" year); by default
-    checks run from the programme's first year to the latest year with data. ``units``
-    restricts the checks to those unit codes. ``restate_to`` evaluates the years before it
-    on that year's tree, their data carried there through the units' lineage (see
-    :mod:`qnkpi.engine.restate`); results say ``basis: restated``. ``plugins`` defaults
-    to the registry the spec was loaded with. ``progress`` is called as sources are
-    read, indicators computed and goals assessed (see :data:`Progress`). Raises
-    :class:`~qnkpi.errors.QnkpiError` subclasses for bad input, naming the file, row or
-    plugin.
+    Sources are read once each, indicators computed on whole units x years panels and
+    rolled up the tree, targets resolved into thresholds and compared exactly, and each
+    indicator's goal assessed by its assessment methods.
+
+    Args:
+        spec: A loaded spec.
+        year: Check only this year, which must be inside the programme's period; it is
+            then the result's `as_of` year. Default: every year from the programme's
+            start to the latest year with data.
+        units: Check only these unit codes. Values are still computed from every unit.
+        restate_to: A year of the programme: evaluate the years before it on that year's
+            org tree, their data carried there through the units' lineage (what
+            `--restate-to` does). The result's `restated_to` and each check's `basis`
+            say so.
+        plugins: The registry used to name the plugin responsible when a source, kind or
+            assessment method fails. Default: the registry the spec was loaded with;
+            pass the same registry as to [`load_spec`][qnkpi.spec.loader.load_spec].
+        progress: Called as sources are read, indicators computed and goals assessed;
+            see [`Progress`][qnkpi.engine.evaluate.Progress].
+
+    Returns:
+        The result: panels of values, thresholds and statuses, with checks and
+            assessments as rows or JSON on demand.
+
+    Raises:
+        DataError: A source found data it cannot use; it names the source, file and row.
+        PluginError: A plugin's source, kind or assessment method failed; it names the
+            plugin.
+        SpecError: Two targets of an indicator apply to the same unit and year.
+        QnkpiError: A `year` or `restate_to` outside the programme's period, or an
+            unknown unit code in `units`.
+
+    Example:
+        ```python
+        import qnkpi
+
+        result = qnkpi.evaluate(qnkpi.load_spec("specs/quang-ninh/programme.yaml"))
+        print(result.as_of, result.summary()["met"], result.summary()["not_met"])
+        ```
     """
     plugins = plugins or spec.plugins or default_plugins()
     period = spec.programme.period
@@ -246,8 +297,8 @@ def _compute(name: str, ind: IndicatorKind, ctx: KindContext,
 
 
 def _covered(ind: IndicatorKind, panel: IndicatorPanel, ctx: KindContext) -> IndicatorPanel:
-    """The panel with its coverage counted, and the indicator's ``missing`` and
-    ``min_coverage`` rules applied: an aggregate short of them becomes missing."""
+    """The panel with its coverage counted, and the indicator's `missing` and
+    `min_coverage` rules applied: an aggregate short of them becomes missing."""
     expected, reported = panel.expected, panel.reported
     if expected is None or reported is None:
         read = [i.name for i in ind.inputs() if i.what == "measure"]
@@ -266,8 +317,8 @@ def _covered(ind: IndicatorKind, panel: IndicatorPanel, ctx: KindContext) -> Ind
 
 def _short(ind: IndicatorSpec, expected: FloatPanel | None,
            reported: FloatPanel | None) -> npt.NDArray[np.bool_]:
-    """Where an aggregate rests on fewer units than the indicator's ``missing`` and
-    ``min_coverage`` rules ask for (False where there is no aggregate)."""
+    """Where an aggregate rests on fewer units than the indicator's `missing` and
+    `min_coverage` rules ask for (False where there is no aggregate)."""
     least = 1.0 if ind.missing == "no_data" else ind.min_coverage
     if least is None or expected is None or reported is None:
         return np.zeros((1, 1), dtype=bool)  # broadcasts to any panel

@@ -2,21 +2,21 @@
 
 Units merge and split (Quảng Ninh's 13 district-level units became 54 commune-level
 units on 1 July 2025). To compare 2023 with 2026 on one footing, each earlier year's
-reported quantities are moved along the lineage (``predecessors``, with their weights)
+reported quantities are moved along the lineage (`predecessors`, with their weights)
 onto the units of the target year's tree; the earlier years are then evaluated on that
 tree. The data as reported are never changed: this is a second view, and every result
 says which view it comes from.
 
-The lineage is a list of edges ``predecessor -> successor`` with a weight, the share of
-the predecessor that went to the successor, and a day, the successor's ``valid_from``.
+The lineage is a list of edges `predecessor -> successor` with a weight, the share of
+the predecessor that went to the successor, and a day, the successor's `valid_from`.
 A year's data cross only the edges made after that year's reference day and on or before
 the target year's: a change after the target year, or one the year's tree already shows,
 does not move them. A unit that lives on keeps what it did not give away.
 
-Each measure's ``restate`` key says how it travels: ``split`` (the default for measures
-rolled up by ``sum``) splits and adds it by the weights; ``whole`` (the default for the
+Each measure's `restate` key says how it travels: `split` (the default for measures
+rolled up by `sum`) splits and adds it by the weights; `whole` (the default for the
 others) carries it only where a unit of the target tree comes, whole, from exactly one
-earlier unit; ``none`` leaves it missing in the restated years.
+earlier unit; `none` leaves it missing in the restated years.
 
 An edge without a weight is taken as 1 when it is the
 predecessor's only successor that day and the predecessor ended; otherwise its share is
@@ -49,9 +49,9 @@ MAX_STEPS = 32
 
 @dataclass(frozen=True, eq=False)
 class Lineage:
-    """Edges between the tree's rows: ``src[e] -> dst[e]`` with weight ``weight[e]``
-    (NaN where the spec gives none), made on ``day[e]`` (the successor record's
-    ``valid_from`` as an ordinal; -1 where it has none). ``goes_on[e]`` says whether the
+    """Edges between the tree's rows: `src[e] -> dst[e]` with weight `weight[e]`
+    (NaN where the spec gives none), made on `day[e]` (the successor record's
+    `valid_from` as an ordinal; -1 where it has none). `goes_on[e]` says whether the
     predecessor still exists on that day (it gave part of itself away and lives on)."""
 
     src: npt.NDArray[np.int64]
@@ -82,15 +82,15 @@ class Lineage:
 
     def active(self, ref_days: npt.NDArray[np.int64], to_day: int) -> BoolPanel:
         """[edges, years]: the edges a year's data cross on the way to the tree of
-        ``to_day``: those made after that year's reference day and on or before
-        ``to_day``. A change after the target year, or before the year, is not crossed."""
+        `to_day`: those made after that year's reference day and on or before
+        `to_day`. A change after the target year, or before the year, is not crossed."""
         return (ref_days[None, :] < self.day[:, None]) & (self.day[:, None] <= to_day)
 
 
 def _carry(values: FloatPanel, present: BoolPanel, lineage: Lineage,
            active: BoolPanel) -> tuple[FloatPanel, FloatPanel]:
-    """Move ``values`` (rows x restated years; NaN where a unit did not report;
-    ``present`` where it existed) across the ``active`` edges ([edges, years]), one
+    """Move `values` (rows x restated years; NaN where a unit did not report;
+    `present` where it existed) across the `active` edges ([edges, years]), one
     change day after another.
 
     On each day, a predecessor gives each successor its weight's share of what it holds
@@ -129,8 +129,8 @@ def _carry(values: FloatPanel, present: BoolPanel, lineage: Lineage,
 def restate(tree: OrgTree, measures: Mapping[str, FloatPanel],
             specs: Mapping[str, MeasureSpec], to_year: int,
             ) -> tuple[OrgTree, dict[str, FloatPanel], BoolPanel]:
-    """The tree and measures with every year before ``to_year`` restated onto
-    ``to_year``'s tree. Returns (tree, measures, restated), ``restated`` flagging the
+    """The tree and measures with every year before `to_year` restated onto
+    `to_year`'s tree. Returns (tree, measures, restated), `restated` flagging the
     year columns that were restated."""
     years = tree.years
     col = int(np.flatnonzero(years == to_year)[0])

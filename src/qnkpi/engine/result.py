@@ -1,4 +1,9 @@
-"""The result of an evaluation: columnar panels, with rows and JSON on demand."""
+"""The result of an evaluation: columnar panels, with rows and JSON on demand.
+
+[`Result`][qnkpi.engine.result.Result] holds one numpy array per indicator and
+quantity, units x years; [`Check`][qnkpi.engine.result.Check] rows, dicts and JSON are
+built only when asked for.
+"""
 
 from __future__ import annotations
 
@@ -21,15 +26,22 @@ from qnkpi.spec.spec import Spec
 
 __all__ = ["RESULT_FORMAT", "Check", "IndicatorResult", "Result"]
 
-#: Version of the JSON result format (``"qnkpi"`` key).
 RESULT_FORMAT = "result/1"
+"""The version of the JSON result format: the value of its `"qnkpi"` key."""
 
 
 @dataclass(frozen=True, eq=False)
 class IndicatorResult:
-    """One indicator's panels: values (with numerator and denominator where the kind has
-    them), thresholds, and ``status`` codes (see :data:`qnkpi.engine.compare.STATUSES`;
-    0 where nothing is checked)."""
+    """One indicator's panels: values, thresholds and statuses, units x years.
+
+    Attributes:
+        name: The indicator's name.
+        spec: Its spec: an instance of its kind (such as `RatioIndicator`).
+        panel: Its values after roll-up, with the numerator and denominator where the
+            kind has them, and coverage counts at aggregates.
+        thresholds: The threshold that applies at each unit and year.
+        status: int8 status codes: 0 no check, 1 met, 2 not met, 3 no data.
+    """
 
     name: str
     spec: IndicatorSpec
@@ -39,14 +51,48 @@ class IndicatorResult:
 
     @property
     def margin(self) -> npt.NDArray[np.float64]:
-        """How far each value clears its threshold (positive: on the passing side)."""
+        """How far each value clears its threshold, units x years.
+
+        Positive on the passing side, 0 on the boundary, negative on the failing side
+        (for `==`, minus the distance); NaN where there is no value or no threshold.
+        """
         t = self.thresholds
         return margin(self.panel.value, t.op, t.lo, t.hi)
 
 
 @dataclass(frozen=True)
 class Check:
-    """One (indicator, unit, year) judged against the threshold that applies there."""
+    """One (indicator, unit, year) judged against the threshold that applies there.
+
+    A frozen dataclass with exactly the fields of a check in the JSON result; missing
+    values are `None`.
+
+    Attributes:
+        indicator: The indicator's name.
+        unit: The unit's code.
+        unit_name: The unit's name in force that year.
+        level: The unit's level.
+        year: The year checked.
+        value: The indicator's value, or `None` when missing.
+        op: The comparison: `>`, `>=`, `<`, `<=`, `==` or `between`.
+        threshold: The threshold, or `[min, max]` for `between`.
+        margin: How far the value clears the threshold (positive on the passing side),
+            or `None` when there is no value.
+        numerator: The numerator, for kinds that divide; else `None`.
+        denominator: The denominator, for kinds that divide; else `None`.
+        status: `met`, `not_met` or `no_data`.
+        target: The index of the target in the indicator's `targets` (for an
+            interpolated threshold, the earlier target).
+        interpolated: Whether the threshold was interpolated between two stated targets.
+        goal: The target's `goal` flag.
+        aspirational: The target's `aspirational` flag.
+        assumed_year: The target's `assumed_year` flag.
+        note: The target's `note`.
+        basis: `as_reported`, or `restated` for a year restated onto a later tree.
+        expected_units: At an aggregate, how many units it is made of; else `None`.
+        reported_units: At an aggregate, how many of them reported; else `None`.
+        coverage: `reported_units / expected_units`, or `None`.
+    """
 
     indicator: str
     unit: str
@@ -72,17 +118,33 @@ class Check:
     coverage: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """The check as in the JSON result."""
+        """The check as an object of the JSON result's `checks`: field name -> value."""
         return asdict(self)
 
 
 @dataclass(frozen=True, eq=False)
 class Result:
-    """What :func:`qnkpi.evaluate` returns.
+    """What [`evaluate`][qnkpi.engine.evaluate.evaluate] returns.
 
-    Panels are units x years numpy arrays (``tree.codes`` name the rows, ``years`` the
-    columns); :meth:`checks` yields rows only when asked; :meth:`to_dict` and
-    :meth:`write_json` give the JSON contract.
+    Columnar: panels are units x years numpy arrays, whose rows are the units of `tree`
+    (`tree.codes`) and whose columns are `years`.
+    [`checks`][qnkpi.engine.result.Result.checks] yields rows only when asked;
+    [`to_dict`][qnkpi.engine.result.Result.to_dict] and
+    [`write_json`][qnkpi.engine.result.Result.write_json] give the JSON result.
+
+    Attributes:
+        spec: The spec evaluated.
+        tree: The organisation as arrays: which unit is which row.
+        as_of: The last year checked.
+        indicators: Indicator name -> its panels, in spec order.
+        measures: Measure name -> units x years array as the sources returned it (after
+            `absent: zero`), not rolled up.
+        assessments: One [`Assessment`][qnkpi.engine.assess.Assessment] per indicator
+            and method.
+        restated_to: The year whose tree earlier years were restated onto
+            (`evaluate(restate_to=...)`), or `None`: every result as reported.
+        warnings: Notes about the data that did not stop the evaluation, such as values
+            for a unit in a year it did not exist in, which are left out.
     """
 
     spec: Spec
@@ -91,27 +153,36 @@ class Result:
     indicators: dict[str, IndicatorResult]
     measures: dict[str, npt.NDArray[np.float64]]
     assessments: list[Assessment] = field(default_factory=list)
-    #: The year whose tree earlier years were restated onto (``evaluate(restate_to=)``),
-    #: or None: every result as reported.
     restated_to: int | None = None
-    #: Notes about the data that did not stop the evaluation (data outside a unit's life).
     warnings: tuple[str, ...] = ()
 
     @property
     def restated(self) -> npt.NDArray[np.bool_]:
-        """[years]: the year columns whose results are restated (not as reported)."""
+        """A boolean array over `years`: the columns whose results are restated (not as
+        reported). All false without `restated_to`."""
         if self.restated_to is None:
             return np.zeros(len(self.tree.years), dtype=bool)
         return self.tree.years < self.restated_to
 
     @property
     def years(self) -> npt.NDArray[np.int64]:
-        """The years the panels span (their columns)."""
+        """The years the panels span: their columns, from the programme's start (or the
+        earliest baseline year) to its end."""
         return self.tree.years
 
     def check_columns(self, indicator: str) -> dict[str, list[Any]]:
-        """One indicator's checks as columns (field name -> list), in the order of
-        :meth:`checks`: year, then unit. Built with numpy, one list per field."""
+        """One indicator's checks as columns, built with numpy: fast for many checks.
+
+        Args:
+            indicator: The indicator's name.
+
+        Returns:
+            [`Check`][qnkpi.engine.result.Check] field name -> list of values, in the
+                order of [`checks`][qnkpi.engine.result.Result.checks]: by year, then unit.
+
+        Raises:
+            KeyError: `indicator` is not an indicator of the spec.
+        """
         res, tree = self.indicators[indicator], self.tree
         t, p = res.thresholds, res.panel
         cols, rows = np.nonzero(res.status.T)
@@ -158,13 +229,29 @@ class Result:
                     yield dict(zip(keys, values, strict=True))
 
     def assessments_of(self, indicator: str) -> list[Assessment]:
-        """The assessments of ``indicator``, one per method, if its goal applies to any
-        unit; else an empty list."""
+        """The assessments of one indicator: what a report shows under its grid.
+
+        Args:
+            indicator: The indicator's name.
+
+        Returns:
+            One [`Assessment`][qnkpi.engine.assess.Assessment] per method, in the order
+                the spec names the methods; an empty list when the indicator has no goal or
+                its goal applies to no unit.
+        """
         group = [a for a in self.assessments if a.indicator == indicator]
         return group if group and len(group[0].inputs.rows) else []
 
     def assessment_rows(self, indicator: str | None = None) -> Iterator[dict[str, Any]]:
-        """Every assessment as in the JSON result: by indicator, then unit, then method."""
+        """Every assessment as an object of the JSON result's `assessments`.
+
+        Args:
+            indicator: Only this indicator's assessments. Default: every indicator's.
+
+        Yields:
+            One dict per (indicator, unit, method): by indicator in spec order, then
+                unit, then method.
+        """
         tree = self.tree
         names = tree.latest_names()
         for name in self.indicators:
@@ -201,12 +288,30 @@ class Result:
                     }
 
     def checks(self, indicator: str | None = None) -> Iterator[Check]:
-        """Every check, by indicator (in spec order), then year, then unit (tree order)."""
+        """Every check, as a [`Check`][qnkpi.engine.result.Check].
+
+        Args:
+            indicator: Only this indicator's checks. Default: every indicator's.
+
+        Yields:
+            Checks by indicator (in spec order), then year, then unit (in tree order).
+        """
         for row in self._check_dicts(indicator):
             yield Check(**row)
 
     def count(self, statuses: Iterable[str]) -> int:
-        """How many checks and assessments have one of ``statuses``."""
+        """Count the checks and assessments that have one of some statuses.
+
+        What `qnkpi evaluate --fail-on` uses.
+
+        Args:
+            statuses: Check statuses (`met`, `not_met`, `no_data`) and assessment
+                statuses (`achieved`, `on_track`, `at_risk`, `off_track`, `regressing`,
+                `insufficient_data`), such as `{"not_met", "regressing"}`.
+
+        Returns:
+            How many checks and assessments have one of `statuses`.
+        """
         wanted = set(statuses)
         codes = [i for i, s in enumerate(STATUSES) if s and s in wanted]
         total = sum(int(np.isin(r.status, codes).sum()) for r in self.indicators.values())
@@ -214,7 +319,14 @@ class Result:
         return total + sum(int(np.isin(a.status, codes).sum()) for a in self.assessments)
 
     def summary(self) -> dict[str, Any]:
-        """Counts of checks by status, overall and per indicator."""
+        """Counts of checks and assessments by status.
+
+        Returns:
+            A dict with `checks` (how many), `met`, `not_met` and `no_data` (how many of
+                each), `indicators` (indicator name -> the same counts per status) and
+                `assessments` (`total` and a count per assessment status). It is the
+                `summary` of the JSON result.
+        """
         per = {}
         for name, res in self.indicators.items():
             counts = np.bincount(res.status.ravel(), minlength=len(STATUSES))
@@ -243,7 +355,13 @@ class Result:
         }
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON result (format :data:`RESULT_FORMAT`); missing values are ``None``."""
+        """The JSON result as a dict.
+
+        Returns:
+            A dict of format [`RESULT_FORMAT`][qnkpi.engine.result.RESULT_FORMAT]: the
+                programme, `as_of`, `restated_to`, `checks`, `assessments` and `summary`.
+                Missing values are `None`, never NaN.
+        """
         return {
             **self._head(),
             "checks": list(self._check_dicts()),
@@ -252,8 +370,15 @@ class Result:
         }
 
     def write_json(self, stream: IO[str]) -> None:
-        """Write :meth:`to_dict` as JSON (UTF-8 text, never NaN), one check per line:
-        readable, and written by the C encoder however many checks there are."""
+        """Write the JSON result, as [`to_dict`][qnkpi.engine.result.Result.to_dict]
+        gives it, one check and one assessment per line.
+
+        Readable, and fast however many checks there are. Non-ASCII text is written as
+        it is, and missing values as `null`, never NaN.
+
+        Args:
+            stream: A text stream; open files with `encoding="utf-8"`.
+        """
 
         def dump(value: Any, indent: int | None = None) -> str:
             return json.dumps(value, ensure_ascii=False, allow_nan=False, indent=indent)

@@ -23,8 +23,19 @@ FloatPanel = npt.NDArray[np.float64]
 
 @dataclass(frozen=True, eq=False)
 class Thresholds:
-    """[units x years] panels: operator code (0 = no target), bounds, and which target
-    (index into the indicator's ``targets``; for interpolated cells the earlier one)."""
+    """The threshold that applies at each unit and year, as units x years panels.
+
+    Attributes:
+        op: int8 operator codes: 0 no target, 1 `>`, 2 `>=`, 3 `<`, 4 `<=`, 5 `==`,
+            6 `between`.
+        lo: The lower bound (the threshold itself, except for `between`); NaN where there
+            is no target.
+        hi: The upper bound (equal to `lo`, except for `between`); NaN where there is no
+            target.
+        target: The index of the target in the indicator's `targets` (for an
+            interpolated cell, the earlier target); -1 where there is none.
+        interpolated: Whether the threshold was interpolated between two stated targets.
+    """
 
     op: npt.NDArray[np.int8]
     lo: FloatPanel
@@ -34,7 +45,7 @@ class Thresholds:
 
 
 def target_scope(tree: OrgTree, target: Target) -> npt.NDArray[np.bool_]:
-    """[N, Y]: the units a target applies to in each year's tree."""
+    """`[N, Y]`: the units a target applies to in each year's tree."""
     if target.level is not None:
         return tree.level_mask(target.level)
     if target.units is not None:
@@ -45,8 +56,11 @@ def target_scope(tree: OrgTree, target: Target) -> npt.NDArray[np.bool_]:
 
 
 def resolve_targets(spec: Spec, name: str, ind: IndicatorSpec, tree: OrgTree) -> Thresholds:
-    """The thresholds of indicator ``name``; two targets on one (unit, year) are a
-    :class:`SpecError` at the second one."""
+    """The thresholds of indicator `name`.
+
+    Raises:
+        SpecError: Two targets apply to one (unit, year); the problem is at the second.
+    """
     shape = tree.shape
     out = Thresholds(np.zeros(shape, np.int8), np.full(shape, np.nan), np.full(shape, np.nan),
                      np.full(shape, -1, np.int16), np.zeros(shape, bool))

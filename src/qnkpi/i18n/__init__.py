@@ -1,11 +1,11 @@
 """Reports in the reader's language: message catalogues and number formats.
 
 Messages are written in English in the code and translated through gettext catalogues,
-one folder per language (``vi/*.po``), one file per part of qnkpi, so a translator edits
+one folder per language (`vi/*.po`), one file per part of qnkpi, so a translator edits
 text files and never code. Numbers are formatted by Babel with the locale's separators:
-``100.839`` and ``52,3%`` in Vietnamese, ``100,839`` and ``52.3%`` in English.
+`100.839` and `52,3%` in Vietnamese, `100,839` and `52.3%` in English.
 
-Babel is imported on first use, so ``import qnkpi`` stays light.
+Babel is imported on first use, so `import qnkpi` stays light.
 """
 
 from __future__ import annotations
@@ -22,15 +22,15 @@ if TYPE_CHECKING:
 __all__ = ["LANGS", "assessment_word", "decimals_for", "format_number", "format_value",
            "gettext", "status_word", "verdict"]
 
-#: The report languages: Vietnamese and English.
 LANGS = ("vi", "en")
+"""The report languages: Vietnamese and English."""
 _LOCALES = {"vi": "vi_VN", "en": "en_US"}
 _HERE = Path(__file__).parent
 
 
 @functools.cache
 def _catalogue(lang: str) -> dict[str, str]:
-    """Every translated message of ``lang``: all ``.po`` files in its folder."""
+    """Every translated message of `lang`: all `.po` files in its folder."""
     folder = _HERE / lang
     if not folder.is_dir():
         return {}
@@ -46,7 +46,15 @@ def _catalogue(lang: str) -> dict[str, str]:
 
 
 def gettext(message: str, lang: str) -> str:
-    """``message`` (English) in ``lang``; the English text where there is no translation."""
+    """Translate a message of qnkpi's reports.
+
+    Args:
+        message: The message, in English, exactly as in the catalogues.
+        lang: `"vi"` or `"en"`.
+
+    Returns:
+        `message` in `lang`; the English text where there is no translation.
+    """
     if lang == "en":
         return message
     return _catalogue(lang).get(message, message)
@@ -66,8 +74,21 @@ def _pattern(decimals: int) -> str:
 
 
 def format_number(value: float, lang: str, decimals: int = 0) -> str:
-    """``value`` with ``decimals`` decimals and the separators of ``lang``'s locale
-    (``1.234,5`` in Vietnamese); ``–`` for a missing value."""
+    """Format a number with the separators of a language's locale.
+
+    The value is rounded half away from zero, as people round (60.45 reads 60.5).
+
+    Args:
+        value: The number; `None` or NaN is missing.
+        lang: `"vi"` (`1.234,5`) or `"en"` (`1,234.5`).
+        decimals: How many decimals to show.
+
+    Returns:
+        The formatted number, or `–` for a missing value.
+
+    Raises:
+        qnkpi.errors.QnkpiError: `lang` is not a report language.
+    """
     if value is None or math.isnan(value):
         return "–"
     from babel.numbers import format_decimal
@@ -81,8 +102,16 @@ def format_number(value: float, lang: str, decimals: int = 0) -> str:
 
 
 def decimals_for(value: float, ind: IndicatorSpec) -> int:
-    """How many decimals a value of ``ind`` is read with: the indicator's ``decimals``,
-    else 1 for percentages, 0 for whole numbers, 2 otherwise."""
+    """How many decimals a value of an indicator is shown with.
+
+    Args:
+        value: The value.
+        ind: The indicator.
+
+    Returns:
+        The indicator's `decimals` if it sets them; else 1 for percentages, 0 for whole
+            numbers, 2 otherwise.
+    """
     if ind.decimals is not None:
         return ind.decimals
     if ind.unit == "percent":
@@ -92,8 +121,21 @@ def decimals_for(value: float, ind: IndicatorSpec) -> int:
 
 def format_value(value: float, ind: IndicatorSpec, lang: str,
                  decimals: int | None = None) -> str:
-    """A value of ``ind`` rounded for reading (comparisons are never rounded), in
-    ``lang``'s number format, with ``%`` for percentages: ``52,3%``."""
+    """Format a value of an indicator for reading, such as `52,3%`.
+
+    Only what readers see is rounded; comparisons never are.
+
+    Args:
+        value: The value; `None` or NaN is missing.
+        ind: The indicator, whose `unit` and `decimals` apply.
+        lang: `"vi"` or `"en"`, for the number format.
+        decimals: How many decimals to show. Default: as
+            [`decimals_for`][qnkpi.i18n.decimals_for] says.
+
+    Returns:
+        The value in `lang`'s number format, with `%` for percentages; `–` for a
+            missing value.
+    """
     if value is None or math.isnan(value):
         return "–"
     if decimals is None:
@@ -110,20 +152,52 @@ _ASSESSMENT_WORDS = {"achieved": "achieved", "on_track": "on track", "at_risk": 
 
 
 def verdict(status: str, op: str, margin: float) -> str:
-    """The status a report shows for a check: ``exceeded`` for a ``met`` check of an
-    at-least or at-most target (``>=``, ``<=``) passed with room to spare, where a
-    Vietnamese annex writes "Vượt"; otherwise the status itself."""
+    """The status a report shows for a check.
+
+    Args:
+        status: The check's status: `met`, `not_met` or `no_data`.
+        op: The check's comparison operator.
+        margin: The check's margin.
+
+    Returns:
+        `exceeded` for a `met` check of an at-least or at-most target (`>=`, `<=`)
+            passed with room to spare, where a Vietnamese annex writes "Vượt"; otherwise
+            `status` itself.
+    """
     if status == "met" and op in (">=", "<=") and margin > 0:
         return "exceeded"
     return status
 
 
 def status_word(status: str, lang: str) -> str:
-    """A check status as a reader says it: ``Đạt``, ``Chưa đạt``, ``Chưa có số liệu``
-    (``exceeded``, ``Vượt``, for a met target passed with room to spare)."""
+    """A check status as a reader says it.
+
+    Args:
+        status: `met`, `exceeded` (see [`verdict`][qnkpi.i18n.verdict]), `not_met` or
+            `no_data`.
+        lang: `"vi"` or `"en"`.
+
+    Returns:
+        The words: in Vietnamese `Đạt`, `Vượt`, `Chưa đạt`, `Chưa có số liệu`.
+
+    Raises:
+        KeyError: `status` is not a check status.
+    """
     return gettext(_STATUS_WORDS[status], lang)
 
 
 def assessment_word(status: str, lang: str) -> str:
-    """An assessment status as a reader says it: ``Đúng tiến độ``, ``Chậm tiến độ`` ..."""
+    """An assessment status as a reader says it.
+
+    Args:
+        status: An assessment status: `achieved`, `on_track`, `at_risk`, `off_track`,
+            `regressing` or `insufficient_data`.
+        lang: `"vi"` or `"en"`.
+
+    Returns:
+        The words, such as `Đúng tiến độ` (on track) in Vietnamese.
+
+    Raises:
+        KeyError: `status` is not an assessment status.
+    """
     return gettext(_ASSESSMENT_WORDS[status], lang)

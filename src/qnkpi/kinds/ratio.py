@@ -1,4 +1,4 @@
-"""``ratio``: numerator / denominator x factor, as a ratio of sums at every level."""
+"""`ratio`: numerator / denominator x factor, as a ratio of sums at every level."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from qnkpi.spec.models import Name
 
 
 class RatioIndicator(IndicatorKind):
-    """``numerator / denominator x factor``.
+    """`numerator / denominator x factor`.
 
     Above the units that report, numerator and denominator are each summed over the
     same children (those that reported both) before dividing: a ratio of sums, never a
@@ -24,12 +24,14 @@ class RatioIndicator(IndicatorKind):
     factor: float = 1.0
 
     def inputs(self) -> list[Input]:
+        """The numerator and denominator measures."""
         return [
             Input(("numerator",), "measure", self.numerator),
             Input(("denominator",), "measure", self.denominator),
         ]
 
     def compute(self, ctx: KindContext) -> IndicatorPanel:
+        """Sum numerator and denominator over the units that reported both, then divide."""
         num, den = ctx.measure(self.numerator), ctx.measure(self.denominator)
         pair = ~np.isnan(num) & ~np.isnan(den)
         num = ctx.tree.rollup(np.where(pair, num, np.nan), "sum")

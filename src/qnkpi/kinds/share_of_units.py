@@ -1,4 +1,4 @@
-"""``share_of_units``: the share of units at a level that meet a per-unit rule."""
+"""`share_of_units`: the share of units at a level that meet a per-unit rule."""
 
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ from qnkpi.spec.models import Name, Rule
 
 
 class ShareOfUnitsIndicator(IndicatorKind):
-    """At each unit, the percentage of the units of ``level`` in its subtree (itself
-    included when its level is listed) whose ``of`` indicator meets ``rule``.
+    """At each unit, the percentage of the units of `level` in its subtree (itself
+    included when its level is listed) whose `of` indicator meets `rule`.
 
     The expected units come from that year's tree, not from the data: a unit that did
-    not report counts as not meeting the rule (``missing: not_met``, the default) or is
-    left out of numerator and denominator (``missing: skip``). Where none of the expected
+    not report counts as not meeting the rule (`missing: not_met`, the default) or is
+    left out of numerator and denominator (`missing: skip`). Where none of the expected
     units reported, the share is missing (no data), never 0%.
     """
 
@@ -30,12 +30,15 @@ class ShareOfUnitsIndicator(IndicatorKind):
 
     @property
     def level_names(self) -> tuple[str, ...]:
+        """The level names of `level`, as a tuple."""
         return (self.level,) if isinstance(self.level, str) else self.level
 
     def inputs(self) -> list[Input]:
+        """The `of` indicator."""
         return [Input(("of",), "indicator", self.of)]
 
     def compute(self, ctx: KindContext) -> IndicatorPanel:
+        """Count the units of `level` meeting `rule` in each subtree, over those expected."""
         tree = ctx.tree
         per_unit = ctx.indicators[self.of].value
         expected = tree.level_mask(self.level_names)

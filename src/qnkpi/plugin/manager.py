@@ -1,10 +1,10 @@
 """Building the plugin manager, and the typed registry over its hooks.
 
 Order, as pytest and tox do it: a fresh manager with the hookspecs; block what
-``QNKPI_DISABLE_PLUGINS`` names; load entry points of group ``qnkpi`` (unless
-``QNKPI_DISABLE_PLUGIN_AUTOLOAD`` is set); load ``*.py`` files from
-``QNKPI_PLUGINS_DIR``; register the built-ins; ``check_pending()``.
-Nothing here runs at ``import qnkpi``.
+`QNKPI_DISABLE_PLUGINS` names; load entry points of group `qnkpi` (unless
+`QNKPI_DISABLE_PLUGIN_AUTOLOAD` is set); load `*.py` files from
+`QNKPI_PLUGINS_DIR`; register the built-ins; `check_pending()`.
+Nothing here runs at `import qnkpi`.
 """
 
 from __future__ import annotations
@@ -39,11 +39,14 @@ __all__ = [
 ]
 
 ENV_AUTOLOAD = "QNKPI_DISABLE_PLUGIN_AUTOLOAD"
+"""Set (to anything but `0`, `false` or `no`), installed plugins are not loaded."""
 ENV_DISABLE = "QNKPI_DISABLE_PLUGINS"
+"""Comma-separated names of plugins not to load (built-ins included)."""
 ENV_PLUGINS_DIR = "QNKPI_PLUGINS_DIR"
+"""A folder whose `*.py` files are loaded as plugins, in name order."""
 ENV_TRACE = "QNKPI_TRACE_PLUGINS"
+"""Set, each hook call is printed to standard error as it happens."""
 
-#: The built-in parts, registered exactly as a third party's plugin would be.
 BUILTIN_PLUGINS: tuple[str, ...] = (
     "qnkpi.default_plugins.sources",
     "qnkpi.default_plugins.kinds",
@@ -51,6 +54,7 @@ BUILTIN_PLUGINS: tuple[str, ...] = (
     "qnkpi.default_plugins.reporters",
     "qnkpi.default_plugins.specs",
 )
+"""The modules of the built-in parts, registered exactly as a third party's plugin."""
 
 HOOKS: tuple[str, ...] = (
     "register_source_types",
@@ -67,19 +71,44 @@ def _flag(name: str) -> bool:
 
 
 class PluginManager(pluggy.PluginManager):
-    """pluggy's manager, remembering where each plugin came from."""
+    """pluggy's plugin manager for project `qnkpi`, remembering where each plugin came
+    from.
+
+    Attributes:
+        origins: Plugin name -> where it came from: `"distribution version"` for an
+            installed plugin, the file for one of the plugins folder (`qnkpi plugins`
+            shows it).
+    """
 
     def __init__(self) -> None:
         super().__init__(PROJECT)
-        #: plugin name -> "distribution version" or file, for ``qnkpi plugins``
         self.origins: dict[str, str] = {}
 
 
 def get_plugin_manager(*, autoload: bool | None = None,
                        plugins: tuple[object, ...] = ()) -> PluginManager:
-    """A fresh plugin manager with the built-ins and, unless ``autoload`` is False (or
-    ``QNKPI_DISABLE_PLUGIN_AUTOLOAD`` is set and ``autoload`` is None), every installed
-    plugin. ``plugins`` are extra plugin objects (modules or instances) to register."""
+    """Build a fresh pluggy plugin manager with qnkpi's hooks and plugins.
+
+    In order: add the hook specifications; block the names in `QNKPI_DISABLE_PLUGINS`;
+    load the installed plugins (entry points of group `qnkpi`) if `autoload`; load the
+    `*.py` files of `QNKPI_PLUGINS_DIR`; register the built-ins, then `plugins`; and
+    check that every hook implementation names a qnkpi hook. Wrap the manager in
+    [`Plugins`][qnkpi.plugin.manager.Plugins] to call the hooks and read what they
+    registered, or use [`get_plugins`][qnkpi.plugin.manager.get_plugins].
+
+    Args:
+        autoload: Whether to load installed plugins. Default (`None`): yes, unless
+            `QNKPI_DISABLE_PLUGIN_AUTOLOAD` is set.
+        plugins: Extra plugin objects (modules, or objects with `@hookimpl` methods) to
+            register, each named after its `__name__` (or its class).
+
+    Returns:
+        The manager, with nothing called yet.
+
+    Raises:
+        PluginError: A plugin failed to import or register, the plugins folder is not a
+            folder, or a plugin implements a hook qnkpi does not have.
+    """
     pm = PluginManager()
     pm.add_hookspecs(hookspecs)
     for name in filter(None, (n.strip() for n in os.environ.get(ENV_DISABLE, "").split(","))):
@@ -163,7 +192,17 @@ def _register(pm: pluggy.PluginManager, plugin: object, name: str) -> None:
 
 @dataclass(frozen=True)
 class Registration:
-    """One thing a plugin registered."""
+    """One thing a plugin registered: one call of a hook's `register`.
+
+    Attributes:
+        hook: The hook's name, such as `register_reporters`.
+        name: The name it was registered under (a source type's `type`, a kind's `kind`,
+            or the name given to `register`).
+        obj: What was registered: a class, a reporter, a method, a provider, or a spec's
+            path.
+        plugin: The name of the plugin that registered it.
+        extra: Further arguments given to `register` (a bundled spec's description).
+    """
 
     hook: str
     name: str
@@ -176,12 +215,27 @@ class Registration:
 class Plugins:
     """A typed registry over a plugin manager: what every plugin registered.
 
-    Built once from the manager's hooks, each implementation called on its own so that
-    every registration (and every error) is attributed to its plugin. Implementations are
+    Creating it calls every hook, each plugin's implementation on its own, so that every
+    registration (and every error) is attributed to its plugin. Implementations are
     called in pluggy's order: the last registered first (so plugins given in Python, then
-    the built-ins, then the plugins directory, then entry points), ``tryfirst`` and
-    ``trylast`` respected. A name registered twice is an error naming both plugins; when
-    one of them is a built-in, the error is the other's.
+    the built-ins, then the plugins folder, then installed plugins), `tryfirst` and
+    `trylast` respected. A name registered twice for one hook is an error naming both
+    plugins; when one of them is a built-in, the error is the other's.
+
+    Args:
+        pm: The plugin manager, from
+            [`get_plugin_manager`][qnkpi.plugin.manager.get_plugin_manager]. Leave
+            `registrations` out: it is filled when the registry is created.
+
+    Attributes:
+        pm: The plugin manager.
+        registrations: Hook name -> registered name -> its
+            [`Registration`][qnkpi.plugin.manager.Registration], recording which plugin
+            registered what.
+
+    Raises:
+        PluginError: A hook implementation raised, or registered something invalid or a
+            name already taken; it names the plugin.
     """
 
     pm: PluginManager
@@ -211,37 +265,47 @@ class Plugins:
 
     @property
     def source_types(self) -> dict[str, type[Any]]:
-        """Source type name -> its :class:`~qnkpi.sources.Source` subclass."""
+        """Source type name -> its [`Source`][qnkpi.sources.base.Source] subclass."""
         return self._objects("register_source_types")
 
     @property
     def indicator_kinds(self) -> dict[str, type[Any]]:
-        """Indicator kind name -> its :class:`~qnkpi.kinds.IndicatorKind` subclass."""
+        """Indicator kind name -> its [`IndicatorKind`][qnkpi.kinds.base.IndicatorKind]
+        subclass."""
         return self._objects("register_indicator_kinds")
 
     @property
     def assessment_methods(self) -> dict[str, Any]:
-        """Assessment method name -> method."""
+        """Assessment method name -> the
+        [`AssessmentMethod`][qnkpi.assess.base.AssessmentMethod]."""
         return self._objects("register_assessment_methods")
 
     @property
     def reporters(self) -> dict[str, Any]:
-        """Report format name -> :class:`~qnkpi.reporters.Reporter`."""
+        """Report format name -> its [`Reporter`][qnkpi.reporters.base.Reporter]."""
         return self._objects("register_reporters")
 
     @property
     def org_unit_providers(self) -> dict[str, Any]:
-        """Org-unit provider name -> provider (``provide(options) -> mapping``)."""
+        """Org-unit provider name -> the provider (an object with
+        `provide(options) -> mapping`)."""
         return self._objects("register_org_unit_providers")
 
     @property
     def specs(self) -> dict[str, Registration]:
-        """Bundled spec name -> registration (``obj`` is the path, ``extra`` the
-        description)."""
+        """Bundled spec name -> its [`Registration`][qnkpi.plugin.manager.Registration],
+        whose `obj` is the spec file's path and `extra` holds its description."""
         return dict(self.registrations["register_specs"])
 
     def describe(self) -> Iterator[tuple[str, str, dict[str, list[str]]]]:
-        """(plugin name, where it comes from, {hook: [names]}) for every plugin."""
+        """Describe every plugin: what `qnkpi plugins` prints.
+
+        Yields:
+            `(plugin name, where it comes from, {hook name: [registered names]})` for
+                every plugin, in registration order; hooks it registered nothing for are
+                left out. Where it comes from is the distribution and version, the file, or
+                `"built in"`.
+        """
         for name, plugin in self.pm.list_name_plugin():
             if plugin is None:
                 continue
@@ -253,7 +317,7 @@ class Plugins:
 
 
 class _Registrar:
-    """The ``register`` callable handed to one plugin's implementation of one hook."""
+    """The `register` callable handed to one plugin's implementation of one hook."""
 
     def __init__(self, hook: str, plugin: str, found: dict[str, Registration]) -> None:
         self.hook, self.plugin, self.found = hook, plugin, found
@@ -308,12 +372,39 @@ class _Registrar:
 
 
 def get_plugins(*, autoload: bool | None = None, plugins: tuple[object, ...] = ()) -> Plugins:
-    """A fresh :class:`Plugins` registry (see :func:`get_plugin_manager`)."""
+    """Build a fresh registry: the built-ins and the plugins found or given.
+
+    Args:
+        autoload: Whether to load installed plugins. Default (`None`): yes, unless
+            `QNKPI_DISABLE_PLUGIN_AUTOLOAD` is set. The files of `QNKPI_PLUGINS_DIR` are
+            loaded either way.
+        plugins: Extra plugin objects (modules, or objects with `@hookimpl` methods) to
+            register.
+
+    Returns:
+        The registry, every hook already called. See
+            [`get_plugin_manager`][qnkpi.plugin.manager.get_plugin_manager] for the order
+            plugins are loaded in.
+
+    Raises:
+        PluginError: A plugin failed to load or registered something invalid; it names
+            the plugin.
+
+    Example:
+        ```python
+        import qnkpi
+
+        plugins = qnkpi.get_plugins(autoload=False)  # built-ins, no installed plugin
+        print(sorted(plugins.source_types))
+        spec = qnkpi.load_spec("specs/quang-ninh/programme.yaml", plugins=plugins)
+        ```
+    """
     return Plugins(get_plugin_manager(autoload=autoload, plugins=plugins))
 
 
 def default_plugins() -> Plugins:
-    """The registry used when an API call is given none; built on first use."""
+    """The registry used when an API call is given none: the built-ins and every
+    installed plugin, built on first use and kept for the process."""
     global _DEFAULT
     if _DEFAULT is None:
         _DEFAULT = get_plugins()

@@ -1,4 +1,4 @@
-"""What a reporter is: an object that writes a :class:`~qnkpi.engine.result.Result`."""
+"""What a reporter is: an object that writes a [`Result`][qnkpi.engine.result.Result]."""
 
 from __future__ import annotations
 
@@ -12,11 +12,31 @@ __all__ = ["Reporter"]
 
 @runtime_checkable
 class Reporter(Protocol):
-    """A report format. ``binary`` reporters get a bytes stream, others a text stream
-    (UTF-8). ``suffix`` is the file suffix ``qnkpi demo`` uses."""
+    """A report format: what `qnkpi evaluate --format NAME` writes.
+
+    A typing protocol: any object with these attributes and method is one. Register an
+    instance with `register(name, reporter)` from a
+    [`register_reporters`][qnkpi.plugin.hookspecs.register_reporters] hook.
+
+    Attributes:
+        suffix: The file suffix of its reports, such as `".md"` (`qnkpi demo` names its
+            files with it).
+        binary: `True` if it writes bytes (it then needs `-o FILE` on the command
+            line); `False` if it writes text.
+    """
 
     suffix: str
     binary: bool
 
     def write(self, result: Result, stream: IO[Any], *, lang: str = "en") -> None:
-        """Write the report of ``result`` to ``stream`` in language ``lang``."""
+        """Write the report of a result.
+
+        Read rows with `result.checks()`, or the result's arrays for speed.
+
+        Args:
+            result: The evaluation's result.
+            stream: A bytes stream for a binary reporter; else a text stream (standard
+                output, or a UTF-8 file written atomically).
+            lang: The report's language: `"vi"` or `"en"` (`--lang`). Texts such as
+                titles have `.get(lang)`.
+        """

@@ -1,12 +1,12 @@
-"""``csv`` and ``csv-assessments``: one row per check, and one row per assessment.
+"""`csv` and `csv-assessments`: one row per check, and one row per assessment.
 
 For spreadsheets and scripts. The columns are the fields of the JSON result, with the
 same names in every language, so a script reads a Vietnamese file as it reads an English
-one; ``--lang`` adds what a reader needs beside them: the indicator's ``title``, the unit's
-name and a ``status_text`` in that language (``Đạt``, ``Vượt``, ``Chưa đạt``). Numbers
+one; `--lang` adds what a reader needs beside them: the indicator's `title`, the unit's
+name and a `status_text` in that language (`Đạt`, `Vượt`, `Chưa đạt`). Numbers
 are written unrounded with a dot for decimals, as in the JSON: a number formatted for
-Vietnamese eyes (``52,3``) would be read back wrong by half the tools that open a CSV
-file. The ``xlsx`` report is the one for reading; this one is for computing. Missing
+Vietnamese eyes (`52,3`) would be read back wrong by half the tools that open a CSV
+file. The `xlsx` report is the one for reading; this one is for computing. Missing
 values are empty cells, never zero.
 """
 
@@ -25,17 +25,17 @@ if TYPE_CHECKING:
 
 __all__ = ["CHECK_COLUMNS", "CsvAssessmentsReporter", "CsvReporter"]
 
-#: The columns of ``csv``, in order.
+#: The columns of `csv`, in order.
 CHECK_COLUMNS = (
     "indicator", "title", "unit", "unit_name", "level", "year", "value", "op",
     "threshold", "threshold_max", "margin", "numerator", "denominator", "status",
     "status_text", "target", "interpolated", "goal", "aspirational", "assumed_year",
     "note", "basis", "expected_units", "reported_units", "coverage")
 
-#: The yes/no columns, written ``true``/``false`` as in the JSON.
+#: The yes/no columns, written `true`/`false` as in the JSON.
 _FLAGS = ("interpolated", "goal", "aspirational", "assumed_year")
 
-#: The columns of ``csv-assessments``, in order.
+#: The columns of `csv-assessments`, in order.
 ASSESSMENT_COLUMNS = (
     "indicator", "title", "unit", "unit_name", "level", "goal_year", "goal", "op",
     "aspirational", "method", "status", "status_text", "ratio", "baseline_year",
@@ -44,7 +44,7 @@ ASSESSMENT_COLUMNS = (
 
 
 def _cell(value: Any) -> Any:
-    """A value as a CSV cell: empty for missing, ``true``/``false`` as in the JSON."""
+    """A value as a CSV cell: empty for missing, `true`/`false` as in the JSON."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -57,12 +57,13 @@ def _writer(stream: IO[Any]) -> Any:
 
 
 class CsvReporter:
-    """One row per check (the columns in :data:`CHECK_COLUMNS`)."""
+    """One row per check (the columns in `CHECK_COLUMNS`)."""
 
     suffix = ".csv"
     binary = False
 
     def write(self, result: Result, stream: IO[Any], *, lang: str = "en") -> None:
+        """Write one row per check."""
         writer = _writer(stream)
         writer.writerow(CHECK_COLUMNS)
         for name in result.indicators:
@@ -95,13 +96,14 @@ class CsvReporter:
 
 
 class CsvAssessmentsReporter:
-    """One row per assessment (the columns in :data:`ASSESSMENT_COLUMNS`): the second
-    file beside ``csv``."""
+    """One row per assessment (the columns in `ASSESSMENT_COLUMNS`): the second
+    file beside `csv`."""
 
     suffix = ".csv"
     binary = False
 
     def write(self, result: Result, stream: IO[Any], *, lang: str = "en") -> None:
+        """Write one row per assessment."""
         writer = _writer(stream)
         writer.writerow(ASSESSMENT_COLUMNS)
         names = result.tree.latest_names(lang)

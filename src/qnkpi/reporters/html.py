@@ -1,4 +1,4 @@
-"""``html``: one self-contained page a reader opens in a browser, offline.
+"""`html`: one self-contained page a reader opens in a browser, offline.
 
 A summary of the programme (counts of checks and assessments by status, an overview of
 every indicator), then a card per indicator: a trend chart drawn as inline SVG (the top
@@ -7,7 +7,7 @@ unit x year grid of verdicts, how each unit stands toward the goal, and where ea
 comes from. No script, no external stylesheet or font, no network fetch: the file can be
 sent by e-mail and opened anywhere.
 
-The markup lives in Jinja2 templates (``templates/``) rendered with autoescaping, so every
+The markup lives in Jinja2 templates (`templates/`) rendered with autoescaping, so every
 text from the spec and the data is escaped. This module only prepares what the templates
 show: strings in the reader's language and chart coordinates (plain numbers).
 """
@@ -58,7 +58,7 @@ _W, _H, _LEFT, _RIGHT, _TOP, _BOTTOM = 600, 250, 60, 20, 14, 30
 
 @dataclass(frozen=True)
 class Count:
-    """A status and how many have it, as shown: ``Đạt 180``."""
+    """A status and how many have it, as shown: `Đạt 180`."""
 
     word: str
     count: str
@@ -76,7 +76,7 @@ class Status:
 
 @dataclass(frozen=True)
 class Cell:
-    """One (unit, year) of a grid; ``css`` is ``none`` where nothing is checked."""
+    """One (unit, year) of a grid; `css` is `none` where nothing is checked."""
 
     css: str
     value: str = ""
@@ -87,7 +87,7 @@ class Cell:
 
 @dataclass(frozen=True)
 class GridRow:
-    """A unit's row of a grid; ``depth`` is its level (0 = top)."""
+    """A unit's row of a grid; `depth` is its level (0 = top)."""
 
     name: str
     depth: int
@@ -96,7 +96,7 @@ class GridRow:
 
 @dataclass(frozen=True)
 class Grid:
-    """The unit x year grid of one indicator; ``heads`` holds each column's threshold
+    """The unit x year grid of one indicator; `heads` holds each column's threshold
     when one applies to the whole column (else it is in each cell)."""
 
     years: list[int]
@@ -151,7 +151,7 @@ class Chart:
 @dataclass(frozen=True)
 class Progress:
     """How one unit stands toward the goal: per method, a status; the projection of
-    ``linear_path`` (or the first method)."""
+    `linear_path` (or the first method)."""
 
     unit: str
     span: str
@@ -219,13 +219,13 @@ class Page:
 
 class HtmlReporter:
     """The verdicts as one self-contained HTML page (inline CSS and SVG, no script), in
-    ``lang``."""
+    `lang`."""
 
     suffix = ".html"
     binary = False
 
     def write(self, result: Result, stream: IO[Any], *, lang: str = "en") -> None:
-        """Write the page of ``result`` to the text ``stream``."""
+        """Write the page of `result` to the text `stream`."""
         template = _environment().get_template("report.html.j2")
         page = build_page(result, lang)
         stream.write(template.render(page=page, _=functools.partial(gettext, lang=lang)))
@@ -241,7 +241,7 @@ def _environment() -> jinja2.Environment:
 
 
 def build_page(result: Result, lang: str) -> Page:
-    """What the page shows of ``result``, in ``lang`` (plain data, no markup)."""
+    """What the page shows of `result`, in `lang` (plain data, no markup)."""
     prog = result.spec.programme
     s = result.summary()
 
@@ -273,7 +273,7 @@ def _top_row(result: Result) -> int:
 
 
 def _card(result: Result, name: str, per: dict[str, int], lang: str) -> Card:
-    """The card of indicator ``name``; ``per`` counts its checks by status."""
+    """The card of indicator `name`; `per` counts its checks by status."""
     res = result.indicators[name]
     ind = res.spec
     group = result.assessments_of(name)
@@ -303,7 +303,7 @@ def _card(result: Result, name: str, per: dict[str, int], lang: str) -> Card:
 
 def _goal_text(res: IndicatorResult, group: list[Assessment], lang: str,
                short: bool = False) -> str:
-    """``Toward the goal >= 90 in 2030`` (``short``: ``>= 90 (2030)``); ``*`` marks an
+    """`Toward the goal >= 90 in 2030` (`short`: `>= 90 (2030)`); `*` marks an
     aspirational goal."""
     from qnkpi.engine.assess import goal_of
 
@@ -371,7 +371,7 @@ def _grid(result: Result, res: IndicatorResult, lang: str) -> Grid:
 
 
 def _coverage(res: IndicatorResult, rows: Any, cols: Any) -> list[list[str]]:
-    """``[53/54]`` where an aggregate lacks some of its units' reports, else ``""``."""
+    """`[53/54]` where an aggregate lacks some of its units' reports, else `""`."""
     p = res.panel
     shape = (len(rows), len(cols))
     if p.expected is None or p.reported is None:
@@ -416,13 +416,13 @@ def _progress(result: Result, group: list[Assessment], lang: str) -> list[Progre
 
 
 def _pick(words: dict[str, tuple[str, str]], a: Assessment, k: int) -> tuple[str, str, str]:
-    """(status word, method, css class) of unit ``k`` in assessment ``a``."""
+    """(status word, method, css class) of unit `k` in assessment `a`."""
     word, css = words[ASSESSMENT_STATUSES[a.status[k]]]
     return word, a.method, css
 
 
 def _progress_counts(group: list[Assessment], lang: str) -> list[Count]:
-    """The units by status of the first method (``linear_path`` where there is one)."""
+    """The units by status of the first method (`linear_path` where there is one)."""
     if not group:
         return []
     main = next((a for a in group if a.method == "linear_path"), group[0])
@@ -459,7 +459,7 @@ def _targets(result: Result, res: IndicatorResult, lang: str) -> list[TargetRow]
 def _chart(result: Result, res: IndicatorResult, group: list[Assessment], top: int,
            lang: str) -> Chart | None:
     """The top unit's trend: values, yearly thresholds, the goal and the projection of
-    ``linear_path`` to the goal year; None when there is nothing to draw."""
+    `linear_path` to the goal year; None when there is nothing to draw."""
     ind = res.spec
     years: list[int] = result.years.tolist()
     values = res.panel.value[top]
@@ -535,7 +535,7 @@ def _goal_point(res: IndicatorResult, group: list[Assessment], top: int,
                 lang: str) -> tuple[tuple[int, float, str] | None,
                                    tuple[float, float, float, float] | None]:
     """The goal (year, value, rule) where it applies to the top unit, and the projection
-    (current year, current, goal year, projected) of ``linear_path`` there."""
+    (current year, current, goal year, projected) of `linear_path` there."""
     from qnkpi.engine.assess import goal_of
 
     index = group[0].goal_target if group else goal_of(res.spec)
@@ -565,7 +565,7 @@ def _goal_point(res: IndicatorResult, group: list[Assessment], top: int,
 
 
 def _scale(lo: float, hi: float, unit: str) -> tuple[float, float, float]:
-    """A y range holding ``lo``..``hi`` (and zero) on round ticks: (bottom, top, step)."""
+    """A y range holding `lo`..`hi` (and zero) on round ticks: (bottom, top, step)."""
     lo, hi = min(lo, 0.0), max(hi, 0.0)
     if unit == "percent" and hi <= 100 and lo >= 0:
         hi = 100.0

@@ -1,4 +1,4 @@
-"""``json``: the result contract (format ``result/1``)."""
+"""`json`: the result contract (format `result/1`)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,12 @@ __all__ = ["JsonReporter"]
 
 
 class JsonReporter:
-    """Writes :meth:`Result.to_dict` as indented JSON; ``null`` for missing values."""
+    """Writes [`Result.to_dict`][qnkpi.engine.result.Result.to_dict] as indented JSON;
+    `null` for missing values."""
 
     suffix = ".json"
     binary = False
 
     def write(self, result: Result, stream: IO[Any], *, lang: str = "en") -> None:
+        """Write the JSON result."""
         result.write_json(stream)

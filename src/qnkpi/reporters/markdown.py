@@ -1,11 +1,11 @@
-"""``markdown``: a report a person pastes into a document (GitHub, GitLab, Pandoc, Word
+"""`markdown`: a report a person pastes into a document (GitHub, GitLab, Pandoc, Word
 through Pandoc).
 
 A heading per indicator with its unit x year grid as a Markdown table (the value, a mark
 and the status word in the reader's language), the row of targets, the goal and how each
 unit stands toward it, and where each target comes from (notes, assumed years,
-aspirational targets). Text from the spec and the data is escaped, so a title with ``|``
-or ``*`` in it stays text.
+aspirational targets). Text from the spec and the data is escaped, so a title with `|`
+or `*` in it stays text.
 """
 
 from __future__ import annotations
@@ -30,17 +30,18 @@ _SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 
 
 def escape(text: str) -> str:
-    """``text`` as literal Markdown: special characters backslashed, one line."""
+    """`text` as literal Markdown: special characters backslashed, one line."""
     return _SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
 
 
 class MarkdownReporter:
-    """The verdicts as a Markdown document, in ``lang``."""
+    """The verdicts as a Markdown document, in `lang`."""
 
     suffix = ".md"
     binary = False
 
     def write(self, result: Result, stream: IO[Any], *, lang: str = "en") -> None:
+        """Write the report as Markdown."""
         out: list[str] = []
         self._head(out, result, lang)
         names = result.tree.latest_names(lang)

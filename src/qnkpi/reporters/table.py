@@ -1,4 +1,4 @@
-"""``table``: the verdicts on a terminal, one grid of units x years per indicator.
+"""`table`: the verdicts on a terminal, one grid of units x years per indicator.
 
 Uses rich (imported only when this reporter runs): it measures wide characters such as
 Vietnamese letters correctly, shrinks to the terminal, and drops colour when the output
@@ -32,13 +32,13 @@ _STYLE = {"achieved": "green", "on_track": "green", "at_risk": "yellow", "off_tr
 def format_value(value: float, ind: IndicatorSpec, decimals: int | None = None, *,
                  lang: str = "en") -> str:
     """A value rounded for reading (the comparison itself is never rounded): the
-    indicator's ``decimals``, else 1 for percentages, 0 for whole numbers, 2 otherwise;
-    in ``lang``'s number format (see :func:`qnkpi.i18n.format_value`)."""
+    indicator's `decimals`, else 1 for percentages, 0 for whole numbers, 2 otherwise;
+    in `lang`'s number format (see [`format_value`][qnkpi.i18n.format_value])."""
     return _format(value, ind, lang, decimals)
 
 
 def bound(value: float, lang: str = "en") -> str:
-    """A threshold as read: up to two decimals, no trailing zeros (``55,71``, ``100``)."""
+    """A threshold as read: up to two decimals, no trailing zeros (`55,71`, `100`)."""
     text = format_number(value, lang, 2)
     sep = "," if lang == "vi" else "."
     return text.rstrip("0").rstrip(sep) if sep in text else text
@@ -73,9 +73,9 @@ def shown_value(res: IndicatorResult, row: int, col: int, lang: str = "en") -> s
 
 
 def apart(value: float, other: float, ind: IndicatorSpec, lang: str = "en") -> str:
-    """``value`` as read, with as many more decimals (up to 6) as it takes not to look
-    like ``other`` when it is not: 99.98 beside a goal of 100 reads ``99.98%``, not
-    ``100.0%``."""
+    """`value` as read, with as many more decimals (up to 6) as it takes not to look
+    like `other` when it is not: 99.98 beside a goal of 100 reads `99.98%`, not
+    `100.0%`."""
     text = format_value(value, ind, lang=lang)
     if math.isnan(value) or value == other:
         return text
@@ -87,7 +87,7 @@ def apart(value: float, other: float, ind: IndicatorSpec, lang: str = "en") -> s
 
 
 def coverage_mark(res: IndicatorResult, row: int, col: int) -> str:
-    """`` [12/13]`` for an aggregate some of whose units did not report, else ``""``."""
+    """` [12/13]` for an aggregate some of whose units did not report, else `""`."""
     p = res.panel
     if p.expected is None or p.reported is None:
         return ""
@@ -106,6 +106,7 @@ class TableReporter:
     binary = False
 
     def write(self, result: Result, stream: IO[Any], *, lang: str = "en") -> None:
+        """Draw the report's tables for a terminal."""
         from rich.console import Console
         from rich.text import Text
 

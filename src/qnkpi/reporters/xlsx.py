@@ -1,24 +1,24 @@
-"""``xlsx``: an Excel workbook for officials who read and file their reports in Excel.
+"""`xlsx`: an Excel workbook for officials who read and file their reports in Excel.
 
 Sheets, in order:
 
-1. **Annex** (``Phụ lục``): the report annex Vietnamese offices attach to a report, one
+1. **Annex** (`Phụ lục`): the report annex Vietnamese offices attach to a report, one
    row per indicator for the as-of year at the top unit: STT, Chỉ tiêu, ĐVT, Kế hoạch,
    Thực hiện, % thực hiện/kế hoạch, Đánh giá, then the goal, the progress toward it, the
    units that reported and notes; under the owner, title, as-of year and references.
-2. **One sheet per level** with checks (``Tỉnh``, ``Cấp huyện``, ``Cấp xã``): a row per
+2. **One sheet per level** with checks (`Tỉnh`, `Cấp huyện`, `Cấp xã`): a row per
    (indicator, unit), a column per checked year holding the value, coloured by status
    (green met, red not met, grey no data), then the plan and the verdict of the sheet's
    latest checked year.
-3. **Checks** (``Kết quả``) and **Progress** (``Tiến độ``): every check and every
+3. **Checks** (`Kết quả`) and **Progress** (`Tiến độ`): every check and every
    assessment as Excel tables, ready to filter, sort and pivot.
 
 Numbers are stored as numbers with a number format, never as formatted text: Excel shows
-them with the reader's separators (``100.839`` and ``52,3%`` in a Vietnamese Excel).
+them with the reader's separators (`100.839` and `52,3%` in a Vietnamese Excel).
 Values of percent indicators are stored as they are computed, 54.8 for 54.8%, with the
-format ``0.0"%"``; the share of the plan (Actual / Plan) is stored as a ratio (0.548) with
-the format ``0.0%``. Thresholds carry their comparison in the format (``"≥ "0``), so they
-stay numbers. Unit codes are text (``06652`` keeps its zero). Text from the spec or the
+format `0.0"%"`; the share of the plan (Actual / Plan) is stored as a ratio (0.548) with
+the format `0.0%`. Thresholds carry their comparison in the format (`"≥ "0`), so they
+stay numbers. Unit codes are text (`06652` keeps its zero). Text from the spec or the
 data is never read as a formula.
 
 openpyxl is imported only when this reporter runs.
@@ -50,7 +50,7 @@ _FILLS = {"met": "C6EFCE", "exceeded": "A9D08E", "not_met": "FFC7CE", "no_data":
 _HEADER_FILL = "DDEBF7"
 #: Comparisons as printed in Vietnamese and English documents.
 _SIGNS = {">": ">", ">=": "≥", "<": "<", "<=": "≤", "==": "=", "between": "–"}
-#: Units of measure (the spec's ``unit``) and the word the ĐVT column shows.
+#: Units of measure (the spec's `unit`) and the word the ĐVT column shows.
 _MEASURE_WORDS = {"count": "number", "number": "number", "units": "units",
                   "people": "people", "persons": "people"}
 #: Levels of the Vietnamese administrative tree and the name of their sheet.
@@ -96,7 +96,7 @@ def _clean(value: Any) -> Any:
 
 
 def _put(ws: Any, row: int, column: int, value: Any) -> Any:
-    """Write ``value`` to a cell; text starting with ``=`` stays text (never a formula)."""
+    """Write `value` to a cell; text starting with `=` stays text (never a formula)."""
     cell = ws.cell(row=row, column=column, value=_clean(value))
     if cell.data_type == "f":
         cell.data_type = "s"
@@ -133,7 +133,7 @@ class _Styles:
 
 def _write_columns(ws: Any, cols: Sequence[_Col], header_row: int, first_row: int,
                   st: _Styles, *, borders: bool = True) -> int:
-    """The headers at ``header_row``, the values from ``first_row`` down; returns the last
+    """The headers at `header_row`, the values from `first_row` down; returns the last
     row written."""
     from openpyxl.utils import get_column_letter
 
@@ -176,7 +176,7 @@ _LINE_HEIGHT = 15
 
 
 def _lines(value: Any, width: float) -> int:
-    """How many lines ``value`` wraps to in a column ``width`` characters wide (an
+    """How many lines `value` wraps to in a column `width` characters wide (an
     estimate: Excel's width unit is about one average character)."""
     if value is None:
         return 1
@@ -185,7 +185,7 @@ def _lines(value: Any, width: float) -> int:
 
 
 def _add_table(ws: Any, name: str, cols: Sequence[_Col], last_row: int) -> None:
-    """Make the columns from row 1 to ``last_row`` an Excel table (filters, banding)."""
+    """Make the columns from row 1 to `last_row` an Excel table (filters, banding)."""
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.table import Table, TableStyleInfo
 
@@ -199,8 +199,8 @@ def _add_table(ws: Any, name: str, cols: Sequence[_Col], last_row: int) -> None:
 # --- numbers and words ----------------------------------------------------------------
 
 def value_format(res: IndicatorResult) -> str:
-    """The number format of an indicator's values: its ``decimals``, else one decimal for
-    percentages (``0.0"%"``: the values are already x100), none for whole numbers and two
+    """The number format of an indicator's values: its `decimals`, else one decimal for
+    percentages (`0.0"%"`: the values are already x100), none for whole numbers and two
     otherwise; thousands grouped."""
     ind = res.spec
     decimals = ind.decimals
@@ -224,13 +224,13 @@ def _number_format(decimals: int, percent: bool, prefix: str = "") -> str:
 
 def bound_format(value: float, op: str, percent: bool) -> str:
     """The format of a threshold: its comparison, then up to two decimals as needed
-    (``"≥ "0``, ``"> "0.00"%"``)."""
+    (`"≥ "0`, `"> "0.00"%"`)."""
     decimals = next((d for d in (0, 1) if round(value, d) == round(value, 2)), 2)
     return _number_format(decimals, percent, _SIGNS.get(op, ""))
 
 
 def _range_text(lo: float, hi: float, lang: str) -> str:
-    """A ``between`` threshold as text: ``50–80``."""
+    """A `between` threshold as text: `50–80`."""
     def short(v: float) -> str:
         text = format_number(v, lang, 2)
         sep = "," if lang == "vi" else "."
@@ -240,7 +240,7 @@ def _range_text(lo: float, hi: float, lang: str) -> str:
 
 
 def measure_word(unit: str, lang: str) -> str:
-    """The ĐVT column: ``%`` for percentages, a word for known units, else the spec's
+    """The ĐVT column: `%` for percentages, a word for known units, else the spec's
     unit as written."""
     if unit == "percent":
         return "%"
@@ -249,14 +249,14 @@ def measure_word(unit: str, lang: str) -> str:
 
 
 def level_word(level: str, lang: str) -> str:
-    """A level's name as its sheet is named (``Cấp xã``); the raw name if unknown."""
+    """A level's name as its sheet is named (`Cấp xã`); the raw name if unknown."""
     known = _LEVEL_SHEETS.get(level)
     return gettext(known, lang) if known else level
 
 
 def sheet_name(text: str, taken: set[str]) -> str:
-    """A valid, unused sheet name from ``text``: no ``[]:*?/\\``, at most 31
-    characters, no quote at either end, unique (case-insensitive) among ``taken``, which
+    """A valid, unused sheet name from `text`: no `[]:*?/\\`, at most 31
+    characters, no quote at either end, unique (case-insensitive) among `taken`, which
     it joins."""
     base = " ".join(text.translate(_BAD_SHEET_CHARS).split()).strip("'") or "Sheet"
     name, k = base[:31], 2
@@ -276,7 +276,7 @@ def _yes(flag: bool, lang: str) -> str:
 
 
 def _verdicts(res: IndicatorResult, rows: Any, cols: Any) -> list[str | None]:
-    """The verdict key (``met``, ``exceeded``, ``not_met``, ``no_data``; None where
+    """The verdict key (`met`, `exceeded`, `not_met`, `no_data`; None where
     nothing is checked) of each (row, col) pair."""
     codes = res.status[rows, cols].tolist()
     ops = res.thresholds.op[rows, cols].tolist()
@@ -302,13 +302,13 @@ def _top_row(result: Result, col: int) -> int:
 
 class XlsxReporter:
     """The verdicts as an Excel workbook: the report annex, a sheet per level, and every
-    check and assessment as Excel tables, in ``lang``."""
+    check and assessment as Excel tables, in `lang`."""
 
     suffix = ".xlsx"
     binary = True
 
     def write(self, result: Result, stream: IO[Any], *, lang: str = "en") -> None:
-        """Write the workbook of ``result`` to the binary ``stream``."""
+        """Write the workbook of `result` to the binary `stream`."""
         from openpyxl import Workbook
 
         book = Workbook()
@@ -453,8 +453,8 @@ def _annex_columns(rows: list[_AnnexRow], lang: str) -> list[_Col]:
 
 def _annex_row(result: Result, name: str, top: int, col: int, sheets: dict[int, str],
               lang: str) -> _AnnexRow:
-    """Indicator ``name`` in the as-of year (column ``col``) at the top unit (row
-    ``top``); for a target that applies to each unit below, how many units met it."""
+    """Indicator `name` in the as-of year (column `col`) at the top unit (row
+    `top`); for a target that applies to each unit below, how many units met it."""
     res = result.indicators[name]
     row = _AnnexRow(_title(res, name, lang), measure_word(res.spec.unit, lang))
     if res.status[top, col]:
@@ -523,7 +523,7 @@ def _target_notes(row: _AnnexRow, aspirational: bool, assumed: bool, note: str |
 
 
 def _coverage(res: IndicatorResult, row: int, col: int) -> str:
-    """``53/54``: the units that reported, of those expected; empty where not counted."""
+    """`53/54`: the units that reported, of those expected; empty where not counted."""
     p = res.panel
     if p.expected is None or p.reported is None or not np.isfinite(p.expected[row, col]):
         return ""
@@ -549,7 +549,7 @@ def _goal(row: _AnnexRow, res: IndicatorResult, lang: str) -> None:
 
 
 def _progress_text(result: Result, name: str, top: int, lang: str) -> str:
-    """The top unit's status toward the goal (``linear_path``, else the first method);
+    """The top unit's status toward the goal (`linear_path`, else the first method);
     where only the units below are assessed, how many have each status."""
     group = result.assessments_of(name)
     if not group:
@@ -596,7 +596,7 @@ def _annex_notes(ws: Any, result: Result, unit: str, row: int, width: int, lang:
 # --- a sheet per level ----------------------------------------------------------------
 
 def _checked_levels(result: Result) -> list[int]:
-    """The levels (indices into ``tree.levels``) with at least one check, top first."""
+    """The levels (indices into `tree.levels`) with at least one check, top first."""
     found: set[int] = set()
     level_of = result.tree.level_of
     for res in result.indicators.values():
@@ -630,7 +630,7 @@ def _level_rows(result: Result, level: int) -> _LevelRows:
 
 
 def _level_sheet(ws: Any, result: Result, level: int, lang: str, st: _Styles) -> None:
-    """One row per (indicator, unit) of ``level``; a value column per checked year,
+    """One row per (indicator, unit) of `level`; a value column per checked year,
     filled by status; then the plan and verdict of the latest checked year."""
     from openpyxl.utils import get_column_letter
 
@@ -693,7 +693,7 @@ def _latest_cols(lr: _LevelRows, col: int, year: int, lang: str) -> list[_Col]:
 
 def _plan(res: IndicatorResult, row: int, col: int, lang: str) -> tuple[float | str, str]:
     """The threshold of a check and its number format: a number with its comparison in
-    the format, or ``min–max`` text for a range."""
+    the format, or `min–max` text for a range."""
     t = res.thresholds
     op = OPS[t.op[row, col]]
     lo = float(t.lo[row, col])
@@ -779,7 +779,7 @@ def _checks_sheet(ws: Any, result: Result, lang: str, st: _Styles) -> None:
 
 
 def _op_text(op: str, lang: str) -> str:
-    """A comparison as read: ``≥``, ``<``; a range in words."""
+    """A comparison as read: `≥`, `<`; a range in words."""
     return gettext("between", lang) if op == "between" else _SIGNS.get(op, op)
 
 

@@ -1,9 +1,12 @@
 """What a source type is, and the helpers that turn rows into panels.
 
-A source type is a subclass of :class:`qnkpi.spec.models.SourceSpec` with
-``type: Literal["name"]``, its own keys, and a :meth:`Source.fetch` that returns one
-units x years panel per measure asked of it. Sources that read record-level rows
-aggregate them by (unit, year) where the data lives and hand back only the aggregates.
+A source type is a subclass of [`Source`][qnkpi.sources.base.Source] (usually of
+[`TabularSource`][qnkpi.sources.base.TabularSource]) with `type: Literal["name"]`, its
+own keys, and a [`fetch`][qnkpi.sources.base.Source.fetch] that returns one units x
+years panel per measure asked of it. Sources that read record-level rows aggregate them
+by (unit, year) where the data live and hand back only the aggregates.
+[`scatter`][qnkpi.sources.base.scatter] places one-row-per-(unit, year) values into
+panels, refusing duplicates.
 """
 
 from __future__ import annotations
@@ -28,8 +31,16 @@ Aggregate = Literal["sum", "count", "mean", "min", "max"]
 
 @dataclass(frozen=True)
 class MeasureRequest:
-    """One measure asked of a source: its column and, for record-level data, how to
-    aggregate rows per (unit, year). ``column`` is None only for ``aggregate: count``."""
+    """One measure asked of a source.
+
+    Attributes:
+        name: The measure's name in the spec: the key of its panel in what
+            [`Source.fetch`][qnkpi.sources.base.Source.fetch] returns.
+        column: The column (or key) holding its values: the measure's `column`, else its
+            name. `None` only for `aggregate: count` without a column (count the rows).
+        aggregate: How to aggregate record-level rows per (unit, year): `sum`, `count`,
+            `mean`, `min` or `max`; `None` when the data hold one row per unit and year.
+    """
 
     name: str
     column: str | None
@@ -38,32 +49,84 @@ class MeasureRequest:
 
 @dataclass(frozen=True, eq=False)
 class FetchRequest:
-    """Everything a source needs: which measures, for which units and years."""
+    """Everything a source needs: which measures, for which units and years.
 
-    source: str  # the source's name in the spec, for messages
+    Attributes:
+        source: The source's name in the spec, for messages (pass it to
+            [`DataError`][qnkpi.errors.DataError]).
+        measures: Every measure read from this source.
+        units: Unit code -> row of the panels, for every unit of the org units.
+        years: The panels' columns: consecutive years. Rows of other years are ignored.
+    """
+
+    source: str
     measures: tuple[MeasureRequest, ...]
-    units: Mapping[str, int]  # unit code -> row in the panels
-    years: npt.NDArray[np.int64]  # the panels' columns, consecutive years
+    units: Mapping[str, int]
+    years: npt.NDArray[np.int64]
 
     @property
     def shape(self) -> tuple[int, int]:
+        """The shape of every panel to return: `(len(units), len(years))`."""
         return len(self.units), len(self.years)
 
 
 class Source(SourceSpec):
-    """Base class for source types; subclass it and implement :meth:`fetch`."""
+    """Base class of source types: where measures come from.
+
+    Subclass it (or [`TabularSource`][qnkpi.sources.base.TabularSource] for rows), set
+    `type: Literal["name"]`, declare the source's keys as fields, implement
+    [`fetch`][qnkpi.sources.base.Source.fetch], and register the class from a
+    [`register_source_types`][qnkpi.plugin.hookspecs.register_source_types] hook. Specs
+    then write `type: name` under `sources`. Type paths as
+    [`RelPath`][qnkpi.spec.models.RelPath] so that they resolve against the spec's
+    folder. A source that is not tabular sets `tabular: ClassVar[bool] = False`.
+    """
 
     def fetch(self, request: FetchRequest) -> dict[str, FloatPanel]:
-        """One [units x years] float panel per requested measure; NaN where missing."""
+        """Read the measures of `request`.
+
+        Measures without `aggregate` hold one value per unit and year: a second one is an
+        error, never a sum. Measures with `aggregate` are grouped per unit and year, where
+        the data live if possible. Rows of years outside `request.years` are ignored.
+
+        Args:
+            request: The measures to read, and the units and years of the panels.
+
+        Returns:
+            Measure name -> float array of shape `request.shape` (units x years), NaN
+                where there is no value, for every measure of `request`.
+
+        Raises:
+            DataError: For data that cannot be used (a missing file or column, an
+                unknown unit code, two rows for one unit and year), naming the file and
+                row. Any other exception, or a missing or misshapen panel, becomes a
+                [`PluginError`][qnkpi.errors.PluginError] naming the plugin.
+        """
         raise NotImplementedError
 
     def explain(self, request: FetchRequest) -> str:
-        """What :meth:`fetch` would do (a query, a file), without doing it."""
+        """Say what [`fetch`][qnkpi.sources.base.Source.fetch] would do, without doing it.
+
+        `qnkpi evaluate --explain` and [`explain`][qnkpi.engine.evaluate.explain] print
+        it. The default names the source type and the source; override it to show the
+        query a database would run or the file a reader would open.
+
+        Args:
+            request: As for `fetch`.
+
+        Returns:
+            The plan, as text for people.
+        """
         return f"{self.type} source '{request.source}'"
 
 
 class TabularSource(Source):
-    """A source of rows with a unit-code column and a year column."""
+    """A source of rows, with a column of unit codes and a column of years.
+
+    Attributes:
+        unit: The column holding unit codes (a required key in the spec).
+        year: The column holding years (a required key in the spec).
+    """
 
     unit: str
     year: str
@@ -71,8 +134,12 @@ class TabularSource(Source):
 
 def unit_rows(codes: Sequence[str], request: FetchRequest, *, file: Path | str | None,
               row_numbers: npt.NDArray[np.int64] | None = None) -> npt.NDArray[np.int64]:
-    """Map unit codes to panel rows; an unknown code is a :class:`DataError` naming it
-    and its row (``row_numbers[i]``, default ``i + 2``: a header, then data)."""
+    """Map unit codes to panel rows.
+
+    Raises:
+        DataError: A code is not in the org units; it names the code and its row
+            (`row_numbers[i]`, default `i + 2`: a header, then data).
+    """
     index = request.units
     rows = np.empty(len(codes), dtype=np.int64)
     for i, code in enumerate(codes):
@@ -96,8 +163,23 @@ def scatter(rows: npt.NDArray[np.int64], years: npt.NDArray[np.int64],
             ) -> dict[str, FloatPanel]:
     """Place one-row-per-(unit, year) values into panels.
 
-    Rows of years outside the request are ignored. A (unit, year) that appears twice is a
-    :class:`DataError` naming both rows: such data are never silently summed.
+    Rows of years outside the request are ignored.
+
+    Args:
+        rows: Each data row's panel row (its unit's row in `request.units`).
+        years: Each data row's year.
+        columns: Measure name -> each data row's value (NaN where missing).
+        request: The request being served.
+        file: The file the rows come from, for messages.
+        row_numbers: Each data row's 1-based row in `file`, for messages. Default: `i + 2`
+            for the i-th row (a header, then data).
+
+    Returns:
+        Measure name -> panel of shape `request.shape`, NaN where no row gives a value.
+
+    Raises:
+        DataError: A (unit, year) appears twice; it names both rows. Such data are never
+            silently summed.
     """
     n_units, n_years = request.shape
     col = years - request.years[0]
@@ -128,7 +210,7 @@ def scatter(rows: npt.NDArray[np.int64], years: npt.NDArray[np.int64],
 def group(rows: npt.NDArray[np.int64], years: npt.NDArray[np.int64],
           values: FloatPanel | None, how: Aggregate, request: FetchRequest) -> FloatPanel:
     """Aggregate record-level rows per (unit, year); missing where a cell has no rows
-    (or, except for ``count``, no non-missing values)."""
+    (or, except for `count`, no non-missing values)."""
     n_units, n_years = request.shape
     size = n_units * n_years
     col = years - request.years[0]

@@ -1,4 +1,4 @@
-"""``csv``: a UTF-8 file (with or without a byte-order mark), wide or long."""
+"""`csv`: a UTF-8 file (with or without a byte-order mark), wide or long."""
 
 from __future__ import annotations
 
@@ -29,8 +29,8 @@ IntArray = npt.NDArray[np.int64]
 
 
 class CsvSource(TabularSource):
-    """Rows of a CSV file. ``layout: wide`` (default) has one column per measure;
-    ``layout: long`` has a ``measure`` column naming the measure and a ``value`` column.
+    """Rows of a CSV file. `layout: wide` (default) has one column per measure;
+    `layout: long` has a `measure` column naming the measure and a `value` column.
     Empty cells are missing, never zero."""
 
     type: Literal["csv"]
@@ -41,10 +41,12 @@ class CsvSource(TabularSource):
     delimiter: str = Field(default=",", min_length=1, max_length=1)
 
     def explain(self, request: FetchRequest) -> str:
+        """The file this source would read, its layout and columns."""
         cols = ", ".join(m.column or "*" for m in request.measures)
         return f"read {self.path} ({self.layout}; columns {cols})"
 
     def fetch(self, request: FetchRequest) -> dict[str, FloatPanel]:
+        """Read the file and place its rows (or their aggregates) into panels."""
         table = _Table.read(self.path, self.delimiter, request.source)
         needed = [self.unit, self.year]
         if self.layout == "long":
@@ -153,7 +155,7 @@ class _Table:
         return text.astype(np.int64)
 
     def cells(self, column: str, aggregate: str | None) -> FloatPanel:
-        """Numbers (NaN where empty), or for ``aggregate: count`` which cells are filled."""
+        """Numbers (NaN where empty), or for `aggregate: count` which cells are filled."""
         text = self.text(column)
         empty = text == ""
         if aggregate == "count":

@@ -1,4 +1,4 @@
-"""``inline``: values written in the spec itself, for small examples and tests."""
+"""`inline`: values written in the spec itself, for small examples and tests."""
 
 from __future__ import annotations
 
@@ -12,13 +12,14 @@ from qnkpi.spec.models import Code
 
 
 class InlineSource(Source):
-    """``data: {measure: {unit code: {year: value}}}``; a null value is missing."""
+    """`data: {measure: {unit code: {year: value}}}`; a null value is missing."""
 
     type: Literal["inline"]
     data: dict[str, dict[Code, dict[int, float | None]]]
     tabular: ClassVar[bool] = False
 
     def fetch(self, request: FetchRequest) -> dict[str, FloatPanel]:
+        """Place the values written in the spec into panels."""
         out = {}
         first, n_years = int(request.years[0]), len(request.years)
         for m in request.measures:

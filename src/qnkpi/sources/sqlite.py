@@ -1,4 +1,4 @@
-"""``sqlite``: a table or a query in an SQLite database; SQLite does the aggregation."""
+"""`sqlite`: a table or a query in an SQLite database; SQLite does the aggregation."""
 
 from __future__ import annotations
 
@@ -36,8 +36,8 @@ def quote(identifier: str) -> str:
 
 
 class SqliteSource(TabularSource):
-    """Rows of an SQLite ``table``, or of a read-only ``query``. Record-level measures
-    (with ``aggregate``) are grouped by unit and year in one SQL query per source."""
+    """Rows of an SQLite `table`, or of a read-only `query`. Record-level measures
+    (with `aggregate`) are grouped by unit and year in one SQL query per source."""
 
     type: Literal["sqlite"]
     path: RelPath
@@ -59,8 +59,8 @@ class SqliteSource(TabularSource):
                 f"CAST({quote(self.year)} AS INTEGER)")
 
     def statements(self, request: FetchRequest) -> list[_Statement]:
-        """The SQL this source runs for ``request``: at most one query for the measures
-        read as they are and one ``GROUP BY unit, year`` for all record-level measures."""
+        """The SQL this source runs for `request`: at most one query for the measures
+        read as they are and one `GROUP BY unit, year` for all record-level measures."""
         unit, year = self._keys()
         where = f"WHERE {year} BETWEEN ? AND ?"
         bounds = (int(request.years[0]), int(request.years[-1]))
@@ -80,10 +80,12 @@ class SqliteSource(TabularSource):
         return out
 
     def explain(self, request: FetchRequest) -> str:
+        """The SQL this source would run, with its bound values."""
         return "\n".join(f"{st.sql};  -- params {list(st.params)}"
                          for st in self.statements(request))
 
     def fetch(self, request: FetchRequest) -> dict[str, FloatPanel]:
+        """Run the source's queries on the database, opened read-only."""
         if not self.path.is_file():
             raise DataError("database file not found; check 'path' (relative paths start at "
                             "the spec file's folder)", file=self.path, source=request.source)

@@ -1,23 +1,21 @@
-"""``xlsx``: Excel workbooks, such as the filled data-collection forms ``qnkpi template``
+"""`xlsx`: Excel workbooks, such as the filled data-collection forms `qnkpi template`
 writes; one workbook, or many at once (one per reporting unit).
 
-Keys, beside ``type: xlsx``:
+Keys, beside `type: xlsx`:
 
-==============  ==============================================================================
-``path``        The workbook, or a glob pattern such as ``forms/*.xlsx`` for several at once
-                (Excel's ``~$`` lock files are skipped). Relative to the spec's folder.
-``unit``        The column of unit codes (as in ``csv``).
-``year``        The column of years (as in ``csv``).
-``sheet``       The sheet to read. Default: the first sheet.
-``header_row``  The row of column names. Default: the template's row of column names (the
-                first of the first 20 rows that names both the ``unit`` and the ``year``
-                column), else row 1.
-==============  ==============================================================================
+- `path`: The workbook, or a glob pattern such as `forms/*.xlsx` for several at once
+  (Excel's `~$` lock files are skipped). Relative to the spec's folder.
+- `unit`: The column of unit codes (as in `csv`).
+- `year`: The column of years (as in `csv`).
+- `sheet`: The sheet to read. Default: the first sheet.
+- `header_row`: The row of column names. Default: the template's row of column names (the
+  first of the first 20 rows that names both the `unit` and the `year` column), else
+  row 1.
 
-Each sheet holds one row per unit and year (``aggregate`` measures add up rows, as in
-``csv``). Cells read as ``csv`` reads text: an empty cell is missing, never zero; a number
-cell is its number; a text cell must read as a number written with ``.`` for decimals, so
-``52,3`` (a Vietnamese decimal comma) and ``1.200`` (a thousands dot) are errors that name
+Each sheet holds one row per unit and year (`aggregate` measures add up rows, as in
+`csv`). Cells read as `csv` reads text: an empty cell is missing, never zero; a number
+cell is its number; a text cell must read as a number written with `.` for decimals, so
+`52,3` (a Vietnamese decimal comma) and `1.200` (a thousands dot) are errors that name
 the file, sheet and cell. A unit and year in two files is an error naming both. Formulas
 are read by their values as last calculated by Excel.
 """
@@ -61,12 +59,12 @@ _THOUSANDS_DOT = re.compile(r"[+-]?[1-9]\d{0,2}(\.\d{3})+")
 
 
 class XlsxSource(TabularSource):
-    """Rows of a sheet of one or more Excel workbooks (``.xlsx``), one column per measure.
+    """Rows of a sheet of one or more Excel workbooks (`.xlsx`), one column per measure.
 
-    Keys: ``path`` (a workbook, or a glob pattern such as ``forms/*.xlsx``; relative to
-    the spec), ``unit`` and ``year`` (the columns of unit codes and years), ``sheet``
-    (default: the first sheet) and ``header_row`` (the row of column names; default: the
-    first row naming both the unit and the year column, as in the forms ``qnkpi template``
+    Keys: `path` (a workbook, or a glob pattern such as `forms/*.xlsx`; relative to
+    the spec), `unit` and `year` (the columns of unit codes and years), `sheet`
+    (default: the first sheet) and `header_row` (the row of column names; default: the
+    first row naming both the unit and the year column, as in the forms `qnkpi template`
     writes, else row 1). Empty cells are missing, never zero."""
 
     type: Literal["xlsx"]
@@ -75,12 +73,13 @@ class XlsxSource(TabularSource):
     header_row: int | None = Field(default=None, ge=1)
 
     def explain(self, request: FetchRequest) -> str:
+        """The workbook (or pattern) this source would read, its sheet and columns."""
         cols = ", ".join(m.column or "*" for m in request.measures)
         sheet = f"sheet '{self.sheet}'" if self.sheet else "first sheet"
         return f"read {self.path} ({sheet}; columns {cols})"
 
     def files(self, source: str) -> list[Path]:
-        """The workbooks ``path`` names: itself, or the files its pattern matches."""
+        """The workbooks `path` names: itself, or the files its pattern matches."""
         text = str(self.path)
         if not any(char in text for char in "*?["):
             return [self.path]
@@ -91,6 +90,7 @@ class XlsxSource(TabularSource):
         return found
 
     def fetch(self, request: FetchRequest) -> dict[str, FloatPanel]:
+        """Read every workbook and place its rows (or their aggregates) into panels."""
         needed = [self.unit, self.year, *(m.column for m in request.measures if m.column)]
         parts = []
         for path in self.files(request.source):
@@ -140,7 +140,7 @@ class _Part:
 
 
 def _tables(parts: list[_Part], request: FetchRequest) -> dict[str, FloatPanel]:
-    """The measures kept one row per unit and year, each sheet placed by ``scatter`` (so a
+    """The measures kept one row per unit and year, each sheet placed by `scatter` (so a
     unit twice in one sheet is its error), then merged; a unit and year in two files is an
     error naming both."""
     tables = [m for m in request.measures if m.aggregate is None]
@@ -175,7 +175,7 @@ def _tables(parts: list[_Part], request: FetchRequest) -> dict[str, FloatPanel]:
 
 def _twice(request: FetchRequest, cell: int, first: tuple[Path, int],
            second: tuple[Path, int]) -> DataError:
-    """A unit and year (``cell``, flat in the panel) in two files, at (file, row) each."""
+    """A unit and year (`cell`, flat in the panel) in two files, at (file, row) each."""
     n_years = request.shape[1]
     code = list(request.units)[cell // n_years]
     year = int(request.years[cell % n_years])
@@ -201,7 +201,7 @@ class _Sheet:
     @classmethod
     def read(cls, path: Path, sheet: str | None, header_row: int | Callable[[Rows], int],
              source: str) -> _Sheet:
-        """Read ``sheet`` (default: the first) of ``path``; ``header_row`` is a row number
+        """Read `sheet` (default: the first) of `path`; `header_row` is a row number
         or a function from the sheet's rows to one."""
         name, raw = _load(path, sheet, source)
         number = header_row if isinstance(header_row, int) else header_row(raw)
@@ -219,12 +219,12 @@ class _Sheet:
                    np.array(numbers, dtype=np.int64))
 
     def fail(self, message: str, row: int | None = None) -> DataError:
-        """An error in this sheet: ``message`` follows the file and sheet's names."""
+        """An error in this sheet: `message` follows the file and sheet's names."""
         return DataError(f"sheet '{self.name}', {message}", file=self.path, row=row,
                          source=self.source)
 
     def require(self, names: list[str]) -> None:
-        """Every column in ``names`` is there, once."""
+        """Every column in `names` is there, once."""
         for name in names:
             found = [i for i, h in enumerate(self.header) if h == name]
             if not found:
@@ -244,7 +244,7 @@ class _Sheet:
         return [row[index] for row in self.rows]
 
     def ref(self, column: str, i: int) -> str:
-        """The reference (``C7``) of data row ``i``'s cell in ``column``."""
+        """The reference (`C7`) of data row `i`'s cell in `column`."""
         return f"{_letter(self.header.index(column))}{self.numbers[i]}"
 
     def years(self, column: str) -> IntArray:
@@ -259,7 +259,7 @@ class _Sheet:
         return out
 
     def cells(self, column: str, aggregate: str | None) -> FloatPanel:
-        """Numbers (NaN where empty), or for ``aggregate: count`` which cells are filled."""
+        """Numbers (NaN where empty), or for `aggregate: count` which cells are filled."""
         cells = self.column(column)
         if aggregate == "count":
             return np.array([1.0 if _text(c) else np.nan for c in cells], dtype=np.float64)
@@ -310,7 +310,7 @@ def _text(cell: Any) -> str:
 
 
 def _code(cell: Any) -> str:
-    """A unit code: text as it is; a whole number without its ``.0``."""
+    """A unit code: text as it is; a whole number without its `.0`."""
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))
     return _text(cell)
@@ -327,7 +327,7 @@ def _year(cell: Any) -> int | None:
 
 
 def _number(cell: Any) -> float:
-    """A cell as a number, NaN when empty; ``ValueError`` saying why it is not one."""
+    """A cell as a number, NaN when empty; `ValueError` saying why it is not one."""
     if cell is None:
         return math.nan
     if isinstance(cell, int | float):  # bool too: TRUE is 1

@@ -1,0 +1,2 @@
+"""The spec: its models (`qnkpi.spec.models`), the loader (`qnkpi.spec.loader`) and the
+checks across its sections."""

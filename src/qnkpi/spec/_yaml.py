@@ -39,7 +39,7 @@ class Located:
     scalars: dict[Path_, str] = field(default_factory=dict)
 
     def position(self, path: Path_, *, key: bool = False) -> tuple[int | None, int | None]:
-        """Where ``path`` is in the file; falls back to the closest enclosing value."""
+        """Where `path` is in the file; falls back to the closest enclosing value."""
         if key and path in self.keys:
             return self.keys[path]
         probe = tuple(path)
@@ -60,7 +60,8 @@ def _mark(node: yaml.Node) -> tuple[int, int]:
 
 
 def load_yaml(text: str, file: Path) -> Located:
-    """Parse ``text`` safely; raise :class:`SpecError` with a position on any problem."""
+    """Parse `text` safely; raise [`SpecError`][qnkpi.errors.SpecError] with a position on
+    any problem."""
     try:
         loader = _Loader(text)
         try:
@@ -178,7 +179,7 @@ class _Builder:
         return {**{k: v for k, v in merged.items() if k not in own}, **own}
 
     def _merge(self, node: yaml.Node, path: Path_) -> dict[Hashable, Any]:
-        """The mapping(s) a merge key ``<<`` names; earlier ones win, as YAML says."""
+        """The mapping(s) a merge key `<<` names; earlier ones win, as YAML says."""
         sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
         out: dict[Hashable, Any] = {}
         for source in sources:

@@ -33,7 +33,7 @@ class _HasOrgUnits(Protocol):
 
 @dataclass(frozen=True)
 class _OrgUnitsFile:
-    """An org-units document on its own (``qnkpi org-units``), checked as a spec's."""
+    """An org-units document on its own (`qnkpi org-units`), checked as a spec's."""
 
     org_units: OrgUnitsSpec
     located: Located
@@ -95,7 +95,7 @@ def _years(years: list[int]) -> str:
 
 def check_org_units(org: OrgUnitsSpec, located: Located) -> list[Problem]:
     """The checks a spec's org units get (levels, parents, records, lineage), for an
-    org-units document ``located`` on its own; problems point into it."""
+    org-units document `located` on its own; problems point into it."""
     return list(_org_units(_OrgUnitsFile(org, located)))
 
 
@@ -167,7 +167,7 @@ def _span(unit: UnitSpec) -> tuple[dt.date, dt.date]:
 
 def _uncovered(span: tuple[dt.date, dt.date],
                cover: list[tuple[dt.date, dt.date]]) -> dt.date | None:
-    """The first day of ``span`` that no interval of ``cover`` contains, or None."""
+    """The first day of `span` that no interval of `cover` contains, or None."""
     day, end = span
     for lo, hi in sorted(cover):
         if lo > day:

@@ -1,7 +1,7 @@
 """Reading a spec file: YAML, then the models, then the cross-references.
 
 Every problem is collected with its file, line and column, and raised together as one
-:class:`~qnkpi.errors.SpecError`; nothing else escapes, whatever the input.
+[`SpecError`][qnkpi.errors.SpecError]; nothing else escapes, whatever the input.
 """
 
 from __future__ import annotations
@@ -24,16 +24,41 @@ if TYPE_CHECKING:
 
 __all__ = ["load_spec", "parse_spec", "provided_org_units"]
 
-#: Largest spec or org-units file read, in bytes.
 MAX_SPEC_BYTES = 10_000_000
+"""Largest spec or org-units file read, in bytes."""
 
 
 def load_spec(path: str | Path, *, plugins: Plugins | None = None) -> Spec:
-    """Load and check the spec at ``path``; raise :class:`SpecError` listing every problem.
+    """Read and check the spec at `path`, with the org-units file it points to.
 
-    Relative paths in the spec resolve against the spec file's folder. ``plugins`` is the
-    registry whose source types and indicator kinds the spec may use (default: the
-    built-ins and every installed plugin).
+    Relative paths inside the spec (its org-units file, data files) resolve against the
+    spec file's folder. The whole spec is checked before anything is raised: YAML syntax,
+    keys and types, and the references between its sections (sources, measures,
+    indicators, levels, unit codes). Problems that do not stop evaluation are kept in
+    [`Spec.warnings`][qnkpi.spec.spec.Spec.warnings].
+
+    Args:
+        path: The spec file: UTF-8 YAML, at most 10 MB.
+        plugins: The registry whose source types, indicator kinds, assessment methods
+            and org-unit providers the spec may use. Default: the built-ins and every
+            installed plugin, built once per process.
+
+    Returns:
+        The checked spec, ready for [`evaluate`][qnkpi.engine.evaluate.evaluate].
+
+    Raises:
+        SpecError: Listing every problem found, each at its file, line and column
+            (a missing or unreadable file is one of them).
+        PluginError: The default registry could not be built, or an org-unit provider
+            failed.
+
+    Example:
+        ```python
+        import qnkpi
+
+        spec = qnkpi.load_spec("specs/quang-ninh/programme.yaml")
+        print(spec.programme.id, len(spec.indicators))
+        ```
     """
     file = Path(path)
     return parse_spec(_read(file), file=file, plugins=plugins)
@@ -41,8 +66,25 @@ def load_spec(path: str | Path, *, plugins: Plugins | None = None) -> Spec:
 
 def parse_spec(text: str, *, file: str | Path = "<spec>", base_dir: str | Path | None = None,
                plugins: Plugins | None = None) -> Spec:
-    """Like :func:`load_spec`, from the text of a spec; ``base_dir`` (default: the folder
-    of ``file``) anchors relative paths."""
+    """Check a spec given as text, as [`load_spec`][qnkpi.spec.loader.load_spec] does a file.
+
+    Args:
+        text: The spec, as YAML text.
+        file: The name problems and [`Spec.file`][qnkpi.spec.spec.Spec.file] give it. It
+            need not exist.
+        base_dir: The folder relative paths inside the spec resolve against. Default:
+            the folder of `file`.
+        plugins: As for [`load_spec`][qnkpi.spec.loader.load_spec].
+
+    Returns:
+        The checked spec.
+
+    Raises:
+        SpecError: Listing every problem found, each at its line and column in `file`
+            (or in the org-units file the spec points to).
+        PluginError: The default registry could not be built, or an org-unit provider
+            failed.
+    """
     from qnkpi.plugin.manager import default_plugins
 
     plugins = plugins or default_plugins()
@@ -97,8 +139,26 @@ def parse_spec(text: str, *, file: str | Path = "<spec>", base_dir: str | Path |
 
 def provided_org_units(options: dict[str, Any], plugins: Plugins,
                        located: Located | None = None) -> Located:
-    """The org units a provider plugin gives for ``options`` (``provider`` names it), as
-    YAML text that problems can point into (``qnkpi org-units`` prints the same text)."""
+    """The org units a provider plugin gives for `options`, as located YAML.
+
+    The provider's mapping is written as YAML text, so that problems found in it point
+    at lines (`qnkpi org-units` prints the same text).
+
+    Args:
+        options: The spec's `org_units` mapping: `provider` names the provider, the other
+            keys are its options.
+        plugins: The registry the provider is looked up in.
+        located: The spec the options come from, to locate problems; `None` to report
+            them without a location.
+
+    Returns:
+        The provider's tree, as YAML that problems can point into.
+
+    Raises:
+        SpecError: The provider is unknown, or it refused the options (it raised a
+            [`QnkpiError`][qnkpi.errors.QnkpiError]).
+        PluginError: The provider raised anything else, or returned no mapping.
+    """
     import yaml
 
     name = options.get("provider")
@@ -241,7 +301,7 @@ def _tag(member: Any) -> str | None:
 
 
 def _allowed_keys(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:
-    """The keys the model at ``loc`` accepts (for "did you mean")."""
+    """The keys the model at `loc` accepts (for "did you mean")."""
     tp: Any = model
     for part in loc:
         tp = _unwrap(tp)

@@ -1,8 +1,17 @@
 """The spec format, version 1, as frozen pydantic models.
 
-These models are the contract integrators write against; the JSON Schema printed by
-``qnkpi schema`` is generated from them (see :func:`qnkpi.spec.schema.build_spec_model`,
-which adds the source types and indicator kinds that plugins register).
+These models are the contract integrators write against: a loaded
+[`Spec`][qnkpi.spec.spec.Spec] is made of them, and the JSON Schema printed by
+`qnkpi schema` is generated from them (with the source types and indicator kinds that
+plugins register; see `qnkpi.spec.spec.build_spec_model`). Every model is frozen, and an
+unknown key is an error.
+
+Plugin authors subclass [`SourceSpec`][qnkpi.spec.models.SourceSpec] and
+[`IndicatorSpec`][qnkpi.spec.models.IndicatorSpec] (through
+[`Source`][qnkpi.sources.base.Source] and
+[`IndicatorKind`][qnkpi.kinds.base.IndicatorKind]), and type their keys with
+[`Name`][qnkpi.spec.models.Name], [`RelPath`][qnkpi.spec.models.RelPath],
+[`Code`][qnkpi.spec.models.Code] and [`Text`][qnkpi.spec.models.Text].
 """
 
 from __future__ import annotations
@@ -29,13 +38,17 @@ __all__ = [
     "Baseline",
     "Code",
     "Cutoffs",
+    "IndicatorSpec",
+    "MeasureSpec",
     "Model",
+    "Name",
     "OrgUnitsSpec",
     "Period",
     "Predecessor",
     "Programme",
     "RelPath",
     "Rule",
+    "SourceSpec",
     "Target",
     "Text",
     "UnitSpec",
@@ -46,15 +59,25 @@ def _nfc(value: str) -> str:
 
 
 Op = Literal[">", ">=", "<", "<=", "==", "between"]
+"""A comparison operator of a target or rule."""
+
 Name = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
-#: Text compared after Unicode NFC normalisation ("Hạ Long" typed either way is one name).
+"""The name of a source, measure or indicator: a letter or `_`, then letters, digits and
+`_` (`youth_reached_pct`). Type a key of a kind or source that names a measure or an
+indicator as `Name`."""
+
 NfcText = Annotated[str, AfterValidator(_nfc)]
-#: Unit codes are text (``06652`` unquoted would be a number to YAML), NFC-normalised.
+"""Text compared after Unicode NFC normalisation ("Hạ Long" typed either way is one
+name)."""
+
 Code = Annotated[str, Strict(), Field(min_length=1), AfterValidator(_nfc)]
+"""A unit code: non-empty text, NFC-normalised. A number is refused, because YAML reads
+`06652` unquoted as the number 6652: codes must be quoted."""
 
 
 class Model(BaseModel):
-    """Base of every spec model: frozen, and unknown keys are errors."""
+    """Base of every spec model: frozen (instances cannot be changed), and an unknown key
+    is an error."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -66,13 +89,24 @@ def _resolve(path: Path, info: ValidationInfo) -> Path:
     return path
 
 
-#: A path in a spec; relative paths resolve against the spec file's directory. Nothing is
-#: checked here, so it may be a glob pattern (``forms/*.xlsx``) a source expands itself.
 RelPath = Annotated[Path, AfterValidator(_resolve)]
+"""A path written in a spec. A relative path resolves against the spec file's folder (the
+loader's `base_dir`), so a source reads `self.path` as it is. Nothing is checked when the
+spec is loaded, so it may be a file that does not exist yet, or a glob pattern
+(`forms/*.xlsx`) that the source expands itself."""
 
 
 class Text(Model):
-    """Text in Vietnamese and English; either may be missing and falls back to the other."""
+    """Text in Vietnamese and English, such as a title.
+
+    A spec writes either a mapping (`{vi: ..., en: ...}`) or a plain string, which is
+    then the text in both languages. Either language may be missing; it falls back to
+    the other.
+
+    Attributes:
+        vi: The Vietnamese text, or `None`.
+        en: The English text, or `None`.
+    """
 
     vi: str | None = None
     en: str | None = None
@@ -89,13 +123,25 @@ class Text(Model):
                            "language"}, schema]}
 
     def get(self, lang: str = "en") -> str:
-        """The text in ``lang``, falling back to the other language, else ``""``."""
+        """The text in one language, falling back to the other.
+
+        Args:
+            lang: `"vi"` or `"en"`; any other value reads as `"en"`.
+
+        Returns:
+            The text in `lang`, else the text in the other language, else `""`.
+        """
         first, second = (self.vi, self.en) if lang == "vi" else (self.en, self.vi)
         return first or second or ""
 
 
 class Period(Model):
-    """The programme's years, both included."""
+    """The programme's years, both included.
+
+    Attributes:
+        start: The first year (1900-2200).
+        end: The last year (1900-2200), not before `start`.
+    """
 
     start: int = Field(ge=1900, le=2200)
     end: int = Field(ge=1900, le=2200)
@@ -108,9 +154,17 @@ class Period(Model):
 
 
 class Cutoffs(Model):
-    """Where an assessment's ratio turns from one status to the next: a ratio of at least
-    ``on_track`` is on track, at least ``at_risk`` at risk, at least ``off_track`` off
-    track, and below it regressing."""
+    """Where an assessment's ratio turns from one status to the next.
+
+    A ratio of at least `on_track` is on track, at least `at_risk` at risk, at least
+    `off_track` off track, and below it regressing. They must satisfy
+    `on_track >= at_risk >= off_track`.
+
+    Attributes:
+        on_track: The least ratio that is on track (default 0.95).
+        at_risk: The least ratio that is at risk (default 0.6).
+        off_track: The least ratio that is off track (default 0); below it, regressing.
+    """
 
     on_track: float = 0.95
     at_risk: float = 0.6
@@ -123,20 +177,42 @@ class Cutoffs(Model):
         return self
 
 
-#: Assessment methods run when a spec names none.
 DEFAULT_METHODS: tuple[str, ...] = ("linear_path", "cagr_ratio")
+"""The assessment methods run when a spec names none."""
 
 
 class AssessmentSpec(Model):
-    """How progress toward the goal is judged: which methods, in order, and the cut-offs
-    between statuses. On an indicator, what it sets overrides the programme's."""
+    """How progress toward the goal is judged: which methods, and the cut-offs.
+
+    On the programme it applies to every indicator; on an indicator, each key it sets
+    replaces the programme's.
+
+    Attributes:
+        methods: The names of the assessment methods to run, in order (an empty tuple
+            turns assessment off), or `None` to inherit (in the end,
+            [`DEFAULT_METHODS`][qnkpi.spec.models.DEFAULT_METHODS]).
+        cutoffs: The cut-offs between statuses, or `None` to inherit (in the end, the
+            defaults of [`Cutoffs`][qnkpi.spec.models.Cutoffs]).
+    """
 
     methods: tuple[str, ...] | None = None
     cutoffs: Cutoffs | None = None
 
 
 class Programme(Model):
-    """What the programme is: identity, titles, owner, period and source documents."""
+    """What the programme is: identity, titles, owner, period and source documents.
+
+    Attributes:
+        id: Lowercase letters, digits and `-`, starting with a letter or digit; it
+            appears in reports and the JSON result.
+        title: The programme's title.
+        owner: Who runs the programme, or `None`.
+        period: The programme's years.
+        description: A longer description, or `None`.
+        references: Source documents (resolutions, plans).
+        assessment: How progress is assessed, for every indicator that does not set its
+            own.
+    """
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     title: Text
@@ -148,7 +224,17 @@ class Programme(Model):
 
 
 class Rule(Model):
-    """A comparison: ``op`` with ``value``, or ``between`` with ``min`` and ``max`` included."""
+    """A comparison: `op` with `value`, or `between` with `min` and `max`.
+
+    The `rule` of the `share_of_units` kind is a `Rule`; a
+    [`Target`][qnkpi.spec.models.Target] is a rule with a when and a where.
+
+    Attributes:
+        op: The comparison: `>`, `>=`, `<`, `<=`, `==` or `between`.
+        value: The threshold, for every `op` but `between`.
+        min: The lower bound (included), for `between` only.
+        max: The upper bound (included), for `between` only; not below `min`.
+    """
 
     op: Op
     value: float | None = None
@@ -173,7 +259,7 @@ class Rule(Model):
 
     @property
     def bounds(self) -> tuple[float, float]:
-        """(low, high): the value twice, or min and max for ``between``."""
+        """The bounds as `(low, high)`: `(value, value)`, or `(min, max)` for `between`."""
         if self.op == "between":
             assert self.min is not None and self.max is not None
             return self.min, self.max
@@ -182,7 +268,24 @@ class Rule(Model):
 
 
 class Target(Rule):
-    """A threshold an indicator must meet, where and when it applies."""
+    """A threshold an indicator must meet, with when and where it applies.
+
+    Exactly one of `year` and `years` is set. Without `level` and `units`, a target
+    applies to the top unit.
+
+    Attributes:
+        year: The one year it applies to, or `None`.
+        years: The first and last years it applies to (both included), or `None`.
+        level: The level of the units it applies to, or `None`.
+        units: The codes of the units it applies to, or `None`. Not with `level`.
+        goal: Whether it is the final goal that assessments aim at (without one, the
+            latest stated target is the goal).
+        aspirational: Whether it is a target to strive for, not a binding one; it is
+            judged the same way and flagged in reports.
+        assumed_year: Whether the source document states no year and the spec assumes
+            one (`note` says why).
+        note: Free text, carried into every check of the target, or `None`.
+    """
 
     year: int | None = None
     years: tuple[int, int] | None = None
@@ -205,29 +308,46 @@ class Target(Rule):
 
     @property
     def first_year(self) -> int:
+        """The first year the target applies to: `year`, or the first of `years`."""
         return self.year if self.year is not None else self.years[0]  # type: ignore[index]
 
     @property
     def last_year(self) -> int:
+        """The last year the target applies to: `year`, or the last of `years`."""
         return self.year if self.year is not None else self.years[1]  # type: ignore[index]
 
     @property
     def scope(self) -> tuple[str, ...] | str | None:
-        """Where the target applies: a level name, a tuple of codes, or None (top unit)."""
+        """Where the target applies: a level name, a sorted tuple of unit codes, or `None`
+        for the top unit."""
         if self.level is not None:
             return self.level
         return tuple(sorted(self.units)) if self.units is not None else None
 
 
 class Baseline(Model):
-    """The starting point that assessments measure progress from."""
+    """The starting point that assessments measure progress from, for the whole
+    programme area: it is used when the goal target is on the top unit.
+
+    Attributes:
+        year: The baseline's year; it may be before the programme starts.
+        value: The indicator's value in that year.
+    """
 
     year: int
     value: float
 
 
 class Predecessor(Model):
-    """A unit this one was formed from, with an optional share (weight) of it."""
+    """A unit this one was formed from: one link of a unit's lineage.
+
+    A spec writes a code (`"203"`) or a mapping.
+
+    Attributes:
+        code: The earlier unit's code.
+        weight: The share (above 0, at most 1) of the earlier unit that went into this
+            one, or `None`.
+    """
 
     code: Code
     weight: float | None = Field(default=None, gt=0, le=1)
@@ -239,7 +359,21 @@ class Predecessor(Model):
 
 
 class UnitSpec(Model):
-    """One organisational unit. Names are compared after NFC normalisation."""
+    """One record of an organisational unit. Names are compared after NFC normalisation.
+
+    A code may have several records, one per period of its life (a unit renamed), with
+    validity dates that do not overlap.
+
+    Attributes:
+        code: The unit's code; data rows name units by it.
+        name: The official name, shown in reports.
+        name_en: The English name, or `None`.
+        level: One of the org units' `levels`.
+        parent: The parent's code (a unit of a higher level), or `None` for a top unit.
+        valid_from: The first day the unit exists, or `None` (always).
+        valid_to: The last day the unit exists, or `None` (always).
+        predecessors: The units this one was formed from, used by the restated view.
+    """
 
     code: Code
     name: NfcText
@@ -258,7 +392,15 @@ class UnitSpec(Model):
 
 
 class OrgUnitsSpec(Model):
-    """The organisation: its levels, top to bottom, and its units."""
+    """The organisation: its levels, top to bottom, and its units.
+
+    Attributes:
+        levels: Level names from the top down, each once.
+        reference_day: The day of each year (`"MM-DD"`) on which a unit's validity is
+            tested: a unit belongs to year Y's tree when this day of Y falls between its
+            `valid_from` and `valid_to`.
+        units: Every unit record, in the order reports list them.
+    """
 
     levels: tuple[str, ...] = Field(min_length=1)
     reference_day: str = Field(default="12-31", pattern=r"^\d\d-\d\d$")
@@ -276,21 +418,36 @@ class OrgUnitsSpec(Model):
 
 
 class MeasureSpec(Model):
-    """A raw quantity a source provides per unit and year."""
+    """A raw quantity a source provides per unit and year.
+
+    Attributes:
+        source: The name of the source to read it from.
+        column: The column (or key) holding its values, or `None`: the measure's name,
+            or no column for `aggregate: count` (count the rows).
+        aggregate: How to aggregate record-level rows per unit and year (`sum`,
+            `count`, `mean`, `min`, `max`), or `None` for a table with one row per unit
+            and year.
+        rollup: How a unit that did not report gets a value from its children: `sum`,
+            `mean`, `min`, `max`, or `none` (never).
+        absent: For record-level data, what a lowest-level unit with no rows means in a
+            year when other units have rows: `missing` (the default) or `zero` (the
+            records are complete, such as an activity log, so no rows means none
+            happened).
+        restate: How the restated view (`--restate-to`) carries the measure onto a later
+            tree: `split` (by the lineage's weights; for quantities that add up), `whole`
+            (only where a unit comes whole from one earlier unit) or `none` (never:
+            missing in restated years, for counts that cannot be apportioned by
+            territory, such as events a unit held). Default: `split` for `rollup: sum`,
+            else `whole`.
+        title: A label, or `None`.
+        unit: The unit of measurement, for readers, or `None`.
+    """
 
     source: Name
     column: str | None = None
     aggregate: Literal["sum", "count", "mean", "min", "max"] | None = None
     rollup: Literal["sum", "mean", "min", "max", "none"] = "sum"
-    #: For record-level data: what a lowest-level unit with no rows in a year that has
-    #: rows means. ``missing`` (default) or ``zero`` (the records are complete, e.g. an
-    #: activity log, so no rows means none happened).
     absent: Literal["missing", "zero"] = "missing"
-    #: How the restated view (``--restate-to``) carries it onto a later tree: ``split``
-    #: (by the lineage's weights; quantities that add up), ``whole`` (only where a unit
-    #: comes whole from one earlier unit) or ``none`` (never: missing in restated years,
-    #: for counts that cannot be apportioned by territory, such as events a unit held).
-    #: Default: ``split`` for ``rollup: sum``, else ``whole``.
     restate: Literal["split", "whole", "none"] = "split"
     title: Text | None = None
     unit: str | None = None
@@ -313,19 +470,52 @@ class MeasureSpec(Model):
 
 
 class SourceSpec(Model):
-    """Base of every source type. Subclasses set ``type: Literal["..."]``.
+    """Base of every source type: the keys every source has.
 
-    A source type is registered by a plugin; its model declares its own keys and its
-    :meth:`fetch` reads the measures asked of it (see :mod:`qnkpi.sources`).
+    Plugins do not subclass it directly but [`Source`][qnkpi.sources.base.Source], which
+    adds the `fetch` method that reads the measures asked of it.
+
+    Attributes:
+        type: The source type's name; a subclass narrows it to `Literal["name"]`.
+        tabular: A class variable, not a key: `True` (the default) for sources of rows,
+            whose measures may use `aggregate`; a subclass that is not tabular sets it to
+            `False`, and `aggregate` on its measures is then refused when the spec is
+            loaded.
     """
 
     type: str
-    #: Set by subclasses that read tables: they need ``unit`` and ``year`` columns.
     tabular: ClassVar[bool] = True
 
 
 class IndicatorSpec(Model):
-    """Keys common to every indicator kind. Subclasses set ``kind: Literal["..."]``."""
+    """Base of every indicator kind: the keys every indicator has.
+
+    Plugins do not subclass it directly but
+    [`IndicatorKind`][qnkpi.kinds.base.IndicatorKind], which adds the methods that
+    compute it. A subclass may change the defaults of these keys (`unit: str = "percent"`).
+
+    Attributes:
+        kind: The kind's name; a subclass narrows it to `Literal["name"]`.
+        title: Shown in reports (the indicator's name when `None`).
+        description: A longer text, such as the source document's wording, or `None`.
+        unit: The unit of the values; `percent` is shown with `%` and one decimal.
+        direction: Which way is better: `increase` or `decrease`.
+        between: The thresholds of the years between two stated targets: `none`, `step`
+            (the earlier target's) or `linear` (on the straight line between them).
+        baseline: The starting point assessments measure progress from, for the whole
+            programme area, or `None` (each unit's first year with a value).
+        assessment: This indicator's assessment methods and cut-offs, or `None` for the
+            programme's.
+        decimals: Decimals shown in reports (0-6), or `None` for a default by `unit`.
+            Never affects comparisons.
+        missing: What a unit that did not report means: `skip` (aggregates add up those
+            that did; its checks are `no_data`), `not_met` (its checks are `not_met`)
+            or `no_data` (an aggregate with any of its units missing is itself missing).
+        min_coverage: The least share (above 0, at most 1) of the expected units that
+            must have reported for an aggregate to count; below it the aggregate is
+            missing. `None`: no minimum.
+        targets: The targets the indicator is checked against.
+    """
 
     kind: str
     title: Text | None = None
@@ -336,11 +526,6 @@ class IndicatorSpec(Model):
     baseline: Baseline | None = None
     assessment: AssessmentSpec | None = None
     decimals: int | None = Field(default=None, ge=0, le=6)
-    #: Units that did not report: ``skip`` (aggregates add up those that did; their
-    #: checks are ``no_data``), ``not_met`` (their checks are ``not_met``), ``no_data``
-    #: (an aggregate with any of them missing is itself missing).
     missing: Literal["skip", "not_met", "no_data"] = "skip"
-    #: The least share (0-1] of the expected units that must have reported for an
-    #: aggregate to count; below it the aggregate is missing (``no_data``).
     min_coverage: float | None = Field(default=None, gt=0, le=1)
     targets: tuple[Target, ...] = ()

@@ -17,7 +17,7 @@ SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 def spec_schema(plugins: Plugins | None = None) -> dict[str, Any]:
     """The JSON Schema of a spec file, with the source types and indicator kinds that
-    ``plugins`` register (default: the built-ins and every installed plugin)."""
+    `plugins` register (default: the built-ins and every installed plugin)."""
     from qnkpi.plugin.manager import default_plugins
 
     model = build_spec_model(plugins or default_plugins())

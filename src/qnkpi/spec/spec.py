@@ -26,10 +26,24 @@ __all__ = ["Spec", "build_spec_model"]
 
 
 class Spec(Model):
-    """A programme spec: what :func:`qnkpi.load_spec` returns.
+    """A programme spec, checked: what [`load_spec`][qnkpi.spec.loader.load_spec] returns.
 
-    ``sources`` and ``indicators`` hold instances of the source types and indicator
-    kinds that plugins registered (subclasses of the base classes named here).
+    A frozen pydantic model whose attributes are the keys of the spec file. `sources`
+    and `indicators` hold instances of the source types and indicator kinds that plugins
+    registered (`CsvSource`, `RatioIndicator`...: subclasses of
+    [`SourceSpec`][qnkpi.spec.models.SourceSpec] and
+    [`IndicatorSpec`][qnkpi.spec.models.IndicatorSpec]), so the model a spec is checked
+    against depends on the registry it was loaded with.
+
+    Attributes:
+        qnkpi: The spec format's version, always 1.
+        programme: What the programme is: identity, titles, period, assessment settings.
+        org_units: The organisation: its levels and units, read from the spec, its
+            org-units file or a provider.
+        sources: Source name -> source: where measures come from.
+        measures: Measure name -> measure: a raw quantity a source gives per unit and year.
+        indicators: Indicator name -> indicator, in spec order: how each is computed from
+            measures, and its targets.
     """
 
     qnkpi: Literal[1]
@@ -46,22 +60,44 @@ class Spec(Model):
 
     @property
     def warnings(self) -> tuple[Problem, ...]:
-        """Problems that do not stop evaluation but deserve a look."""
+        """Problems that do not stop evaluation but deserve a look.
+
+        [`Problem`][qnkpi.errors.Problem]s of severity `"warning"`, located in the
+        spec's files (`qnkpi validate` prints them).
+        """
         return self._warnings
 
     @property
     def plugins(self) -> Plugins | None:
-        """The plugin registry the spec was loaded with (evaluation uses it too)."""
+        """The plugin registry the spec was loaded with.
+
+        [`evaluate`][qnkpi.engine.evaluate.evaluate] uses it by default too. `None` only
+        for a spec built without the loader.
+        """
         return self._plugins
 
     @property
     def file(self) -> Path | None:
-        """The file the spec was loaded from, if any."""
+        """The file the spec was loaded from (the `file` given to
+        [`parse_spec`][qnkpi.spec.loader.parse_spec]), or `None`."""
         return self._file
 
     def problem(self, path: tuple[str | int, ...], message: str, *,
                 severity: str = "error") -> Problem:
-        """A :class:`Problem` located at ``path`` in the spec's files."""
+        """A problem located at a key of the spec, for messages about it.
+
+        Args:
+            path: The keys and list positions leading to the value at fault, from the
+                top of the spec, such as `("indicators", "reached", "targets", 0)`. Paths
+                under `org_units` point into the org-units file when it is separate.
+            message: What is wrong.
+            severity: `"error"` or `"warning"`.
+
+        Returns:
+            A [`Problem`][qnkpi.errors.Problem] at the line and column of that value
+                (at the spec's file without a line when the spec was built without the
+                loader).
+        """
         if path and path[0] == "org_units" and "org_units" in self._located:
             return self._located["org_units"].problem(path[1:], message, severity=severity)
         if "spec" in self._located:
@@ -79,8 +115,16 @@ def _union(classes: list[type[Any]], key: str) -> Any:
 
 
 def build_spec_model(plugins: Plugins) -> type[Spec]:
-    """A :class:`Spec` subclass whose ``sources`` and ``indicators`` accept exactly the
-    source types and indicator kinds ``plugins`` registered."""
+    """The model of a spec that may use exactly what `plugins` registered.
+
+    Args:
+        plugins: The registry whose source types and indicator kinds are allowed.
+
+    Returns:
+        A [`Spec`][qnkpi.spec.spec.Spec] subclass whose `sources` and `indicators` are
+            discriminated unions of the registered classes (on `type` and `kind`). It is
+            built once per set of classes and cached.
+    """
     sources = list(plugins.source_types.values())
     kinds = list(plugins.indicator_kinds.values())
     key = (*sources, object, *kinds)
