@@ -1,11 +1,14 @@
 """qnkpi: declare a programme's targets in YAML, plug in the data, get honest verdicts.
 
-    >>> import qnkpi
-    >>> spec = qnkpi.load_spec("specs/quang-ninh/programme.yaml")   # doctest: +SKIP
-    >>> result = qnkpi.evaluate(spec)                                 # doctest: +SKIP
+```python
+import qnkpi
 
-The names below are the public API. They are imported on first use, so ``import qnkpi``
-loads nothing heavy and scans no plugins.
+spec = qnkpi.load_spec("specs/quang-ninh/programme.yaml")
+result = qnkpi.evaluate(spec)
+```
+
+The names of `__all__` are the public API. They are imported on first use, so
+`import qnkpi` loads nothing heavy and scans no plugins.
 """
 
 from __future__ import annotations
@@ -21,11 +24,18 @@ if TYPE_CHECKING:
     from qnkpi.errors import DataError, PluginError, Problem, QnkpiError, SpecError
     from qnkpi.kinds.base import IndicatorKind, IndicatorPanel, Input, KindContext
     from qnkpi.orgunits import OrgTree
-    from qnkpi.plugin.manager import Plugins, get_plugin_manager, get_plugins
+    from qnkpi.plugin.manager import (
+        PluginManager,
+        Plugins,
+        Registration,
+        get_plugin_manager,
+        get_plugins,
+    )
     from qnkpi.plugin.markers import hookimpl, hookspec
     from qnkpi.reporters.base import Reporter
     from qnkpi.sources.base import FetchRequest, MeasureRequest, Source, TabularSource
     from qnkpi.spec.loader import load_spec, parse_spec
+    from qnkpi.spec.models import Name, RelPath, Text
     from qnkpi.spec.spec import Spec
 
 __all__ = [
@@ -42,17 +52,22 @@ __all__ = [
     "KindContext",
     "MeasureRequest",
     "MethodOutput",
+    "Name",
     "OrgTree",
     "PluginError",
+    "PluginManager",
     "Plugins",
     "Problem",
     "QnkpiError",
+    "Registration",
+    "RelPath",
     "Reporter",
     "Result",
     "Source",
     "Spec",
     "SpecError",
     "TabularSource",
+    "Text",
     "__version__",
     "evaluate",
     "explain",
@@ -84,7 +99,9 @@ _WHERE = {
     "Input": "qnkpi.kinds.base",
     "KindContext": "qnkpi.kinds.base",
     "OrgTree": "qnkpi.orgunits",
+    "PluginManager": "qnkpi.plugin.manager",
     "Plugins": "qnkpi.plugin.manager",
+    "Registration": "qnkpi.plugin.manager",
     "get_plugin_manager": "qnkpi.plugin.manager",
     "get_plugins": "qnkpi.plugin.manager",
     "hookimpl": "qnkpi.plugin.markers",
@@ -96,6 +113,9 @@ _WHERE = {
     "TabularSource": "qnkpi.sources.base",
     "load_spec": "qnkpi.spec.loader",
     "parse_spec": "qnkpi.spec.loader",
+    "Name": "qnkpi.spec.models",
+    "RelPath": "qnkpi.spec.models",
+    "Text": "qnkpi.spec.models",
     "Spec": "qnkpi.spec.spec",
 }
 
