@@ -17,6 +17,7 @@ EXAMPLE = Path(__file__).resolve().parent.parent / "example"
 SPEC = EXAMPLE / "programme.yaml"
 
 
+# --8<-- [start:fixtures]
 @pytest.fixture(autouse=True)
 def _no_plugins_folder(monkeypatch: pytest.MonkeyPatch) -> None:
     """plugins_with() leaves out installed plugins, but a plugins folder would still load."""
@@ -31,6 +32,7 @@ def plugins() -> qnkpi.Plugins:
 @pytest.fixture
 def result(plugins: qnkpi.Plugins) -> qnkpi.Result:
     return qnkpi.evaluate(qnkpi.load_spec(SPEC, plugins=plugins), plugins=plugins)
+# --8<-- [end:fixtures]
 
 
 @pytest.fixture

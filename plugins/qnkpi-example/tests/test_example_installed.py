@@ -16,9 +16,11 @@ import qnkpi
 
 from qnkpi_example import ChecksMarkdown
 
-SPEC = Path(__file__).resolve().parent.parent / "example" / "programme.yaml"
+EXAMPLE = Path(__file__).resolve().parent.parent / "example"
+SPEC = EXAMPLE / "programme.yaml"
 
 
+# --8<-- [start:installed]
 def qnkpi_run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     """``qnkpi ARGS`` in a fresh process, with no QNKPI_* setting but ``env``."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith("QNKPI_")}
@@ -41,6 +43,7 @@ def test_qnkpi_plugins_lists_it_with_what_it_registers() -> None:
                                     "indicator kinds": ["change", "reporting_rate"],
                                     "assessment methods": ["recent_trend"],
                                     "reporters": ["checks-md"]}}
+# --8<-- [end:installed]
 
 
 def test_the_default_registry_names_it_as_the_owner() -> None:
@@ -58,6 +61,8 @@ def test_qnkpi_evaluate_writes_the_report(result: qnkpi.Result, tmp_path: Path) 
     run = qnkpi_run("evaluate", str(SPEC), "--format", "checks-md")
     assert (run.returncode, run.stderr) == (0, "")
     assert run.stdout == expected.getvalue()
+    # the tutorial shows example/report.md as the command's output: it must be
+    assert (EXAMPLE / "report.md").read_text(encoding="utf-8") == run.stdout
     out = tmp_path / "report.md"
     run = qnkpi_run("evaluate", str(SPEC), "--format", "checks-md", "-o", str(out))
     assert run.returncode == 0, run.stderr

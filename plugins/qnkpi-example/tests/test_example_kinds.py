@@ -51,6 +51,7 @@ def test_reporting_rate_is_missing_in_years_without_any_data(result: qnkpi.Resul
         assert math.isnan(at(result, "reporting", "P", year))
 
 
+# --8<-- [start:kind-test]
 def three_levels(level: str) -> dict[str, Any]:
     """P > D1 (communes C1, C2, C3), D2 (commune C4), D3 (no communes)."""
     programme = tiny_programme(
@@ -74,6 +75,7 @@ def test_reporting_rate_counts_each_subtree(plugins: qnkpi.Plugins) -> None:
         assert at(result, "rate", code, year) == pytest.approx(rate), (code, year)
     assert math.isnan(at(result, "rate", "D3", 2023))  # no commune below it: no rate
     assert all(math.isnan(at(result, "rate", code, 2025)) for code in result.tree.codes)
+# --8<-- [end:kind-test]
 
 
 def test_reporting_rate_names_an_unknown_level(plugins: qnkpi.Plugins) -> None:

@@ -27,12 +27,14 @@ def pct(lines: dict[tuple[str, int], dict[str, Any]], code: str, year: int) -> f
     return float(record["trained"] * 100 / record["youth"])
 
 
+# --8<-- [start:method-test]
 def test_statuses_of_the_example(result: qnkpi.Result) -> None:
     got = {code: row["status"] for code, row in rows(result, "recent_trend").items()}
     assert got == {"D1": "on_track", "D2": "off_track", "D3": "regressing",
                    "D4": "at_risk", "D5": "achieved", "D6": "insufficient_data"}
     assert rows(result, "recent_trend")["D6"]["reason"] == (
         "a trend needs values in at least two of the last 3 years")
+# --8<-- [end:method-test]
 
 
 def test_a_stalled_district_is_on_track_for_the_straight_path_only(

@@ -74,6 +74,7 @@ def test_blank_lines_a_byte_order_mark_and_other_years(tmp_path: Path,
     assert (cell(result, "youth", "D1", 2023), cell(result, "youth", "D3", 2025)) == (120, 7.5)
 
 
+# --8<-- [start:source-test]
 BAD = [
     # (file content, line of the error, what the message says)
     (GOOD + '{"unit": "D2", "year": 2023, "youth": 5\n', 2, "not valid JSON"),
@@ -111,6 +112,7 @@ def test_a_bad_line_is_a_data_error_naming_file_and_line(
     assert (error.file, error.row, error.source) == (tmp_path / "data.jsonl", line, "lines")
     assert message in str(error)
     assert str(error).startswith(f"source 'lines': {tmp_path / 'data.jsonl'}, row {line}: ")
+# --8<-- [end:source-test]
 
 
 def test_a_missing_file_is_a_data_error(tmp_path: Path, plugins: qnkpi.Plugins) -> None:
