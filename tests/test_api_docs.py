@@ -45,15 +45,6 @@ PUBLIC_MODULES = sorted({
 #: Sources whose docstrings are checked for reStructuredText.
 SOURCES = sorted([*(ROOT / "src" / "qnkpi").rglob("*.py"),
                   *ROOT.glob("plugins/*/src/**/*.py")])
-#: Files other work in progress still has to convert (the command line, the example
-#: plugin); remove them from here once they are.
-RST_PENDING = {
-    "src/qnkpi/cli/_progress.py",
-    "src/qnkpi/cli/new_plugin.py",
-    "src/qnkpi/cli/template.py",
-    "plugins/qnkpi-example/src/qnkpi_example/__init__.py",
-}
-BACKTICKS_PENDING = ("src/qnkpi/cli/", "plugins/qnkpi-example/")
 
 RST_ROLE = re.compile(r":(?:class|func|meth|data|mod|attr|exc|obj|ref|py:\w+):`")
 DOUBLE_BACKTICKS = re.compile(r"(?<!`)``(?!`)")
@@ -194,13 +185,11 @@ def test_every_rendered_object_exists(page: Path) -> None:
 def test_docstrings_are_markdown_not_restructuredtext(source: Path) -> None:
     where = source.relative_to(ROOT).as_posix()
     text = source.read_text(encoding="utf-8")
-    if where not in RST_PENDING:
-        roles = RST_ROLE.findall(text)
-        assert not roles, (f"{where}: reStructuredText roles {roles}; write Markdown "
-                           "cross-references such as [`PluginError`][qnkpi.errors.PluginError]")
-    if not where.startswith(BACKTICKS_PENDING):
-        for node in ast.walk(ast.parse(text)):
-            if (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
-                    and isinstance(node.value.value, str)):
-                assert not DOUBLE_BACKTICKS.search(node.value.value), (
-                    f"{where}:{node.lineno}: ``double backticks`` in a docstring; use one")
+    roles = RST_ROLE.findall(text)
+    assert not roles, (f"{where}: reStructuredText roles {roles}; write Markdown "
+                       "cross-references such as [`PluginError`][qnkpi.errors.PluginError]")
+    for node in ast.walk(ast.parse(text)):
+        if (isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+                and isinstance(node.value.value, str)):
+            assert not DOUBLE_BACKTICKS.search(node.value.value), (
+                f"{where}:{node.lineno}: ``double backticks`` in a docstring; use one")

@@ -1,4 +1,4 @@
-"""The ``qnkpi`` command: one module per subcommand, argparse for a fast start."""
+"""The `qnkpi` command: one module per subcommand, argparse for a fast start."""
 
 from __future__ import annotations
 

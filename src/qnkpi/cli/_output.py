@@ -32,7 +32,7 @@ def reporter_for(plugins: Plugins, name: str) -> object:
 
 def write_report(result: Result, plugins: Plugins, fmt: str, output: str | None,
                  lang: str) -> None:
-    """Write with reporter ``fmt`` to ``output`` (``-`` or None: stdout)."""
+    """Write with reporter `fmt` to `output` (`-` or None: stdout)."""
     reporter = reporter_for(plugins, fmt)
     binary = bool(getattr(reporter, "binary", False))
     if output in (None, "-"):
@@ -45,7 +45,7 @@ def write_report(result: Result, plugins: Plugins, fmt: str, output: str | None,
 
 
 def write_text(text: str, output: str | None) -> None:
-    """Write ``text`` to ``output`` (``-`` or None: stdout), atomically like a report."""
+    """Write `text` to `output` (`-` or None: stdout), atomically like a report."""
     if output in (None, "-"):
         sys.stdout.write(text)
         return
@@ -53,7 +53,7 @@ def write_text(text: str, output: str | None) -> None:
 
 
 def _atomic(target: Path, binary: bool, write: Callable[[IO[Any]], object]) -> None:
-    """Write to a temporary file beside ``target``, then rename it: an interrupted run
+    """Write to a temporary file beside `target`, then rename it: an interrupted run
     never leaves a half-written file."""
     if not target.parent.is_dir():
         raise QnkpiError(f"{target}: the folder {target.parent} does not exist")

@@ -1,5 +1,5 @@
 """A progress bar on standard error for long evaluations: sources read, indicators
-computed, goals assessed. Drawn only on a terminal, and not with ``--quiet``; a run that
+computed, goals assessed. Drawn only on a terminal, and not with `--quiet`; a run that
 ends quickly never shows it (rich draws nothing before its first refresh)."""
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ _LABELS = {"sources": "reading sources", "indicators": "computing indicators",
 
 @contextmanager
 def progress_bar(quiet: bool) -> Iterator[Progress | None]:
-    """Yield a :data:`~qnkpi.engine.evaluate.Progress` callback drawing a bar on standard
-    error, or None when the bar should not be drawn (``quiet``, or not a terminal)."""
+    """Yield a [`Progress`][qnkpi.engine.evaluate.Progress] callback drawing a bar on standard
+    error, or None when the bar should not be drawn (`quiet`, or not a terminal)."""
     import sys
 
     if quiet or not sys.stderr.isatty():

@@ -1,4 +1,4 @@
-"""``qnkpi demo``: evaluate the bundled Quảng Ninh example and write its reports."""
+"""`qnkpi demo`: evaluate the bundled Quảng Ninh example and write its reports."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``qnkpi evaluate SPEC``: evaluate and report."""
+"""`qnkpi evaluate SPEC`: evaluate and report."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def add_parser(sub: Any) -> None:
     p.set_defaults(run=run)
 
 
-#: ``--fail-on X`` fails on any of these statuses.
+#: `--fail-on X` fails on any of these statuses.
 FAIL_ON: dict[str, tuple[str, ...]] = {
     "not_met": ("not_met",),
     "no_data": ("no_data",),
@@ -48,7 +48,7 @@ FAIL_ON: dict[str, tuple[str, ...]] = {
 
 
 def fail_on_statuses(values: list[str]) -> set[str]:
-    """The statuses ``--fail-on`` values stand for; unknown ones are a QnkpiError."""
+    """The statuses `--fail-on` values stand for; unknown ones are a QnkpiError."""
     from qnkpi.errors import QnkpiError, did_you_mean
 
     out: set[str] = set()

@@ -1,9 +1,9 @@
-"""``qnkpi new-plugin NAME``: write a plugin package to start from.
+"""`qnkpi new-plugin NAME`: write a plugin package to start from.
 
-The package ``qnkpi-NAME`` holds a ``pyproject.toml`` with the entry point, a module
-``qnkpi_NAME`` registering one indicator kind, a README and a test that evaluates a small
-spec with the kind. The files are made from the templates in ``plugin_template/`` (package
-data), with ``$name`` placeholders filled in by :class:`string.Template`.
+The package `qnkpi-NAME` holds a `pyproject.toml` with the entry point, a module
+`qnkpi_NAME` registering one indicator kind, a README and a test that evaluates a small
+spec with the kind. The files are made from the templates in `plugin_template/` (package
+data), with `$name` placeholders filled in by `string.Template`.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ class PluginNames:
 
 
 def plugin_names(name: str) -> PluginNames:
-    """The names for NAME, or a :class:`~qnkpi.errors.QnkpiError` saying what a name may
+    """The names for NAME, or a [`QnkpiError`][qnkpi.errors.QnkpiError] saying what a name may
     hold."""
     from qnkpi.errors import QnkpiError
 
@@ -65,16 +65,16 @@ def plugin_names(name: str) -> PluginNames:
 
 
 def _requirement() -> str:
-    """``qnkpi>=VERSION``: at least the qnkpi that wrote the plugin."""
+    """`qnkpi>=VERSION`: at least the qnkpi that wrote the plugin."""
     from qnkpi import __version__
 
     return f"qnkpi>={__version__}" if re.match(r"\d+(\.\d+)*", __version__) else "qnkpi"
 
 
 def write_plugin(name: str, output: str | Path = ".") -> list[Path]:
-    """Write the package ``qnkpi-NAME`` into the folder ``output``; return the files
-    written. A bad name, or a folder ``qnkpi-NAME`` already there, is a
-    :class:`~qnkpi.errors.QnkpiError`, and then nothing is written."""
+    """Write the package `qnkpi-NAME` into the folder `output`; return the files
+    written. A bad name, or a folder `qnkpi-NAME` already there, is a
+    [`QnkpiError`][qnkpi.errors.QnkpiError], and then nothing is written."""
     import shutil
     from importlib.resources import files
     from importlib.resources.abc import Traversable

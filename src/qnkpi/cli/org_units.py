@@ -1,4 +1,4 @@
-"""``qnkpi org-units``: an organisation's tree from a provider plugin, as YAML to keep."""
+"""`qnkpi org-units`: an organisation's tree from a provider plugin, as YAML to keep."""
 
 from __future__ import annotations
 
@@ -20,8 +20,8 @@ def add_parser(sub: Any) -> None:
 
 
 def parse_options(items: list[str]) -> dict[str, Any]:
-    """``KEY=VALUE`` items as a mapping; values are read as YAML scalars (``true``, ``3``),
-    so ``province=22`` is the number 22 and ``province='"22"'`` the text."""
+    """`KEY=VALUE` items as a mapping; values are read as YAML scalars (`true`, `3`),
+    so `province=22` is the number 22 and `province='"22"'` the text."""
     import yaml
 
     from qnkpi.errors import QnkpiError

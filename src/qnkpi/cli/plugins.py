@@ -1,4 +1,4 @@
-"""``qnkpi plugins``: what is loaded and what each plugin registers."""
+"""`qnkpi plugins`: what is loaded and what each plugin registers."""
 
 from __future__ import annotations
 

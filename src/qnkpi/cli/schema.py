@@ -1,4 +1,4 @@
-"""``qnkpi schema``: the JSON Schema of the spec format, for editors."""
+"""`qnkpi schema`: the JSON Schema of the spec format, for editors."""
 
 from __future__ import annotations
 

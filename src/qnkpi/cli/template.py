@@ -1,14 +1,14 @@
-"""``qnkpi template SPEC --year Y -o FORM``: the data-collection form of a year.
+"""`qnkpi template SPEC --year Y -o FORM`: the data-collection form of a year.
 
 One row per unit that reports in year Y (the leaves of Y's tree), one column per measure
-a ``csv`` or ``xlsx`` source reads as one number per unit and year, after the unit code,
-name and year. The ``.xlsx`` form has the measures' titles in row 1 and the column names
-the source reads in row 2, so the filled forms read back with an ``xlsx`` source
-(``path: forms/*.xlsx``); the ``.csv`` form has the column names only.
+a `csv` or `xlsx` source reads as one number per unit and year, after the unit code,
+name and year. The `.xlsx` form has the measures' titles in row 1 and the column names
+the source reads in row 2, so the filled forms read back with an `xlsx` source
+(`path: forms/*.xlsx`); the `.csv` form has the column names only.
 
-What a cell takes follows the measure: a flag (``rollup: min`` or ``max``, no unit or a
-unit such as ``flag``) takes 0 or 1; a count (``rollup: sum``, no unit or a unit such as
-``count`` or ``people``) a whole number, 0 or more; any other measure a number, 0 or more.
+What a cell takes follows the measure: a flag (`rollup: min` or `max`, no unit or a
+unit such as `flag`) takes 0 or 1; a count (`rollup: sum`, no unit or a unit such as
+`count` or `people`) a whole number, 0 or more; any other measure a number, 0 or more.
 """
 
 from __future__ import annotations
@@ -121,8 +121,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def plan(spec: Spec, year: int, source: str | None, lang: str) -> Form:
-    """The form of ``year``: the reporting units and the measures of the chosen sources.
-    Raises :class:`~qnkpi.errors.QnkpiError` for a year, source or spec with no form."""
+    """The form of `year`: the reporting units and the measures of the chosen sources.
+    Raises [`QnkpiError`][qnkpi.errors.QnkpiError] for a year, source or spec with no form."""
     import numpy as np
 
     from qnkpi.engine.evaluate import year_axis
@@ -190,7 +190,7 @@ def _keys(spec: Spec, sources: list[str]) -> tuple[str, str]:
 
 
 def _columns(spec: Spec, sources: list[str], lang: str, notes: list[str]) -> list[Column]:
-    """One column per measure of ``sources`` kept one number per unit and year."""
+    """One column per measure of `sources` kept one number per unit and year."""
     out: dict[str, Column] = {}
     for name, m in spec.measures.items():
         if m.source not in sources:
@@ -207,7 +207,7 @@ def _columns(spec: Spec, sources: list[str], lang: str, notes: list[str]) -> lis
 
 
 def kind_of(m: MeasureSpec) -> Kind:
-    """What a measure's cells take: ``flag`` (0/1), ``whole`` (a count) or ``decimal``."""
+    """What a measure's cells take: `flag` (0/1), `whole` (a count) or `decimal`."""
     unit = (m.unit or "").strip().lower()
     if m.rollup in ("min", "max") and (not unit or unit in FLAG_UNITS):
         return "flag"

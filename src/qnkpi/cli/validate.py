@@ -1,4 +1,4 @@
-"""``qnkpi validate SPEC``: check the spec and its data, report every problem."""
+"""`qnkpi validate SPEC`: check the spec and its data, report every problem."""
 
 from __future__ import annotations
 

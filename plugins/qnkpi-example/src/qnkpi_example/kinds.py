@@ -1,7 +1,7 @@
-"""Two indicator kinds: ``reporting_rate`` and ``change``.
+"""Two indicator kinds: `reporting_rate` and `change`.
 
 An indicator kind is a pydantic model (its fields are the indicator's keys in a spec)
-with two methods: ``inputs()`` says what it reads, ``compute(ctx)`` returns its values
+with two methods: `inputs()` says what it reads, `compute(ctx)` returns its values
 at every unit and year at once, as numpy arrays.
 """
 
@@ -18,8 +18,8 @@ __all__ = ["Change", "ReportingRate"]
 
 # --8<-- [start:reporting_rate]
 class ReportingRate(qnkpi.IndicatorKind):
-    """The percentage of the units of ``level`` in each unit's subtree that reported
-    ``measure`` (a value, zero included) in the year.
+    """The percentage of the units of `level` in each unit's subtree that reported
+    `measure` (a value, zero included) in the year.
 
     The units expected to report are those of the level in that year's tree. In a year
     in which no unit at all reported the measure (a year whose data are not in yet), the

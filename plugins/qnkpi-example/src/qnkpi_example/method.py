@@ -1,7 +1,7 @@
-"""The assessment method ``recent_trend``: will the pace of the last few years reach the
+"""The assessment method `recent_trend`: will the pace of the last few years reach the
 goal in time?
 
-An assessment method is an object with ``assess(inputs)``. qnkpi has already chosen
+An assessment method is an object with `assess(inputs)`. qnkpi has already chosen
 each unit's baseline, current value and goal, and decided which units have achieved the
 goal or have too little data; the method measures progress as a ratio (1 = exactly
 enough) and projects a value for the goal year, for all units of one indicator at once.
@@ -20,7 +20,7 @@ class RecentTrend:
     """The recent trend continued to the goal year.
 
     The trend is the slope of the least-squares line through the unit's values in the
-    last ``years`` years up to its current value (never before its baseline year); it
+    last `years` years up to its current value (never before its baseline year); it
     needs values in at least two of them. Continued from the current value, it projects
 
         projected = current + slope x (goal year - current year)

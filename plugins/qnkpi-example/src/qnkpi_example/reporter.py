@@ -1,7 +1,7 @@
-"""The reporter ``checks-md``: every check and every assessment as a row of a Markdown
+"""The reporter `checks-md`: every check and every assessment as a row of a Markdown
 table, for pasting into an issue, a wiki page or a pull request.
 
-A reporter is an object with ``suffix``, ``binary`` and ``write(result, stream, lang=)``.
+A reporter is an object with `suffix`, `binary` and `write(result, stream, lang=)`.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ __all__ = ["ChecksMarkdown"]
 # --8<-- [start:reporter]
 class ChecksMarkdown:
     """Every check (indicator, unit, year) and every assessment (indicator, unit,
-    method) as a row of a Markdown table. Titles and unit names are in ``lang`` where the
-    spec has them; statuses are the result's keys (``met``, ``on_track``...)."""
+    method) as a row of a Markdown table. Titles and unit names are in `lang` where the
+    spec has them; statuses are the result's keys (`met`, `on_track`...)."""
 
     suffix = ".md"  # the file suffix `qnkpi demo` gives this report
     binary = False  # a text stream (UTF-8); True would get a bytes stream
@@ -53,7 +53,7 @@ class ChecksMarkdown:
 
 
 def _cell(text: str) -> str:
-    """Text as one Markdown table cell: one line, with ``|`` and ``\\`` escaped."""
+    """Text as one Markdown table cell: one line, with `|` and `\\` escaped."""
     return " ".join(text.split()).replace("\\", "\\\\").replace("|", "\\|")
 
 

@@ -1,8 +1,8 @@
-"""The source type ``jsonl``: a JSON Lines file, one JSON object per line, one line per
+"""The source type `jsonl`: a JSON Lines file, one JSON object per line, one line per
 unit and year.
 
 A source type is a pydantic model (its fields are the source's keys in a spec) with a
-``fetch(request)`` method that returns one units x years array per measure.
+`fetch(request)` method that returns one units x years array per measure.
 """
 
 from __future__ import annotations
@@ -27,11 +27,11 @@ FloatPanel = npt.NDArray[np.float64]
 # --8<-- [start:source]
 class JsonLinesSource(qnkpi.TabularSource):
     """A JSON Lines file: one object per line, such as
-    ``{"unit": "D1", "year": 2024, "youth": 1200, "trained": 324}``.
+    `{"unit": "D1", "year": 2024, "youth": 1200, "trained": 324}`.
 
-    ``unit`` and ``year`` (inherited from ``TabularSource``) name the keys that hold the
+    `unit` and `year` (inherited from `TabularSource`) name the keys that hold the
     unit code (a JSON string) and the year (a JSON integer). A measure is read from the
-    key of its ``column``, its name by default; a missing key or ``null`` is a missing
+    key of its `column`, its name by default; a missing key or `null` is a missing
     value, never zero. Blank lines are skipped.
     """
 
@@ -131,7 +131,7 @@ class JsonLinesSource(qnkpi.TabularSource):
 
     def _number(self, record: dict[str, Any], key: str, number: int,
                 request: qnkpi.FetchRequest) -> float:
-        """The value of ``key``: NaN where the key is missing or null."""
+        """The value of `key`: NaN where the key is missing or null."""
         value = record.get(key)
         if value is None:
             return float("nan")
