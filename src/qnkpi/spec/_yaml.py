@@ -37,6 +37,9 @@ class Located:
     keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     #: each scalar value as written in the file (06652 rather than 3498)
     scalars: dict[Path_, str] = field(default_factory=dict)
+    #: for a scalar on one line whose characters are its value's (plain, or quoted without
+    #: escapes): the position of its value's first character, to point inside the text
+    text_starts: dict[Path_, tuple[int, int]] = field(default_factory=dict)
 
     def position(self, path: Path_, *, key: bool = False) -> tuple[int | None, int | None]:
         """Where `path` is in the file; falls back to the closest enclosing value."""
@@ -142,6 +145,12 @@ class _Builder:
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
         self.located.scalars.setdefault(path, node.value)
+        start, end = node.start_mark, node.end_mark
+        quoted = 1 if node.style in ("'", '"') else 0
+        if (node.style in (None, "", "'", '"') and start.line == end.line
+                and end.column - start.column == len(node.value) + 2 * quoted):
+            self.located.text_starts.setdefault(path, (start.line + 1,
+                                                       start.column + 1 + quoted))
         try:
             return self.loader.construct_object(node, deep=True)
         except yaml.MarkedYAMLError as exc:
