@@ -97,9 +97,20 @@ def test_a_plugin_can_be_blocked_by_name(on_path: Path,
 def test_a_plugin_that_fails_to_import_is_named(on_path: Path) -> None:
     _distribution(on_path, "qnkpi_broken", "import a_module_that_does_not_exist\n")
     with pytest.raises(PluginError) as caught:
-        get_plugins()
+        get_plugins(strict=True)
     message = str(caught.value)
     assert caught.value.plugin == "qnkpi_broken"
     assert "qnkpi_broken 1.2.3" in message
     assert "ModuleNotFoundError" in message
     assert f"{ENV_DISABLE}=qnkpi_broken" in message
+
+
+def test_a_plugin_that_fails_to_import_is_disabled_and_the_others_work(on_path: Path) -> None:
+    _distribution(on_path, "qnkpi_broken", "import a_module_that_does_not_exist\n")
+    _distribution(on_path, "qnkpi_doubled", textwrap.dedent(PLUGIN))
+    with pytest.warns(qnkpi.errors.PluginWarning, match="plugin 'qnkpi_broken' is disabled: "
+                      "failed to load from qnkpi_broken 1.2.3"):
+        plugins = get_plugins()
+    assert "ModuleNotFoundError" in plugins.failed["qnkpi_broken"]
+    [check] = qnkpi.evaluate(_spec(plugins), plugins=plugins).checks()
+    assert check.value == 14.0

@@ -11,6 +11,10 @@ QnkpiError
 ├── DataError     a data file or database
 └── PluginError   a plugin
 ```
+
+A plugin that fails to load or register is disabled with a
+[`PluginWarning`][qnkpi.errors.PluginWarning] rather than an error, so that the other
+plugins keep working.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from pathlib import Path
 __all__ = [
     "DataError",
     "PluginError",
+    "PluginWarning",
     "Problem",
     "QnkpiError",
     "SpecError",
@@ -170,6 +175,28 @@ class PluginError(QnkpiError):
     def __init__(self, plugin: str, message: str) -> None:
         self.plugin = plugin
         super().__init__(f"plugin '{plugin}': {message}")
+
+
+class PluginWarning(UserWarning):
+    """A plugin failed to load or to register its parts, and was disabled.
+
+    Issued with `warnings.warn` while a registry is built: the other plugins
+    work as usual, and the registry's `failed` lists the plugin with the reason. The
+    command line prints it as `qnkpi: warning: plugin 'NAME' is disabled: ...`.
+
+    Args:
+        plugin: The plugin's name.
+        reason: What went wrong.
+
+    Attributes:
+        plugin: The plugin's name.
+        reason: What went wrong.
+    """
+
+    def __init__(self, plugin: str, reason: str) -> None:
+        self.plugin = plugin
+        self.reason = reason
+        super().__init__(f"plugin '{plugin}' is disabled: {reason}")
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

@@ -33,7 +33,8 @@ def plugins_with(*plugins: object) -> Plugins:
     """Build a registry with the built-ins and the given plugins, and no installed plugin.
 
     The files of `QNKPI_PLUGINS_DIR` are still loaded: unset it in tests that must not
-    see them.
+    see them. It is strict: a plugin that fails raises, rather than being disabled with
+    a warning as the command line does, so a plugin's tests see its errors.
 
     Args:
         *plugins: Plugin objects: modules, or objects with `@hookimpl` methods.
@@ -42,12 +43,12 @@ def plugins_with(*plugins: object) -> Plugins:
         A fresh registry.
 
     Raises:
-        qnkpi.errors.PluginError: A plugin registered something invalid; it names the
-            plugin.
+        qnkpi.errors.PluginError: A plugin failed to load or registered something
+            invalid; it names the plugin.
     """
     from qnkpi.plugin.manager import get_plugins
 
-    return get_plugins(autoload=False, plugins=plugins)
+    return get_plugins(autoload=False, plugins=plugins, strict=True)
 
 
 def tiny_org_units(districts: int = 3) -> dict[str, Any]:

@@ -520,7 +520,7 @@ BROKEN = FakeEntryPoint("broken", "broken_pkg.plugin", _fail_import,
 def test_an_entry_point_that_fails_to_import_names_it(monkeypatch: pytest.MonkeyPatch) -> None:
     asked = _fake_entry_points(monkeypatch, BROKEN)
     with pytest.raises(PluginError) as caught:
-        get_plugins(autoload=True)
+        get_plugins(autoload=True, strict=True)
     assert asked == ["qnkpi"]
     assert caught.value.plugin == "broken"
     message = str(caught.value)
@@ -528,6 +528,23 @@ def test_an_entry_point_that_fails_to_import_names_it(monkeypatch: pytest.Monkey
                               "(broken_pkg.plugin): ImportError: No module named 'numpyy'")
     assert "QNKPI_DISABLE_PLUGINS=broken" in message
     assert isinstance(caught.value.__cause__, ImportError)
+
+
+def test_an_entry_point_that_fails_to_import_is_disabled_with_a_warning(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    _fake_entry_points(monkeypatch, BROKEN)
+    with pytest.warns(qnkpi.errors.PluginWarning) as warned:
+        plugins = get_plugins(autoload=True)
+    [warning] = warned
+    assert isinstance(warning.message, qnkpi.errors.PluginWarning)
+    assert warning.message.plugin == "broken"
+    assert str(warning.message).startswith(
+        "plugin 'broken' is disabled: failed to load from broken-pkg 0.9.1 "
+        "(broken_pkg.plugin): ImportError: No module named 'numpyy'")
+    assert list(plugins.failed) == ["broken"]
+    assert [(n, o) for n, o, _ in plugins.describe_failed()] == [("broken", "broken-pkg 0.9.1")]
+    assert "broken" not in [name for name, _, _ in plugins.describe()]
+    assert "value" in plugins.indicator_kinds  # the others work
 
 
 def test_a_broken_entry_point_can_be_blocked(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -543,7 +560,7 @@ def test_autoload_off_skips_entry_points(monkeypatch: pytest.MonkeyPatch) -> Non
     get_plugins()
     assert asked == []
     monkeypatch.setenv(ENV_AUTOLOAD, "0")  # "0" does not disable
-    with pytest.raises(PluginError):
+    with pytest.warns(qnkpi.errors.PluginWarning, match="plugin 'broken' is disabled"):
         get_plugins()
     assert asked == ["qnkpi"]
 

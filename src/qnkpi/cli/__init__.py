@@ -1,10 +1,20 @@
-"""The `qnkpi` command: one module per subcommand, argparse for a fast start."""
+"""The `qnkpi` command: one module per subcommand, argparse for a fast start.
+
+`main` is the last line of defence: an error a user can cause is one line and exit
+code 2; anything else is a bug, reported in a few lines that say whose (qnkpi's or a
+plugin's) and where to report it, with exit code 70; `QNKPI_DEBUG=1` shows the
+traceback.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import warnings
 from collections.abc import Sequence
+from types import ModuleType, TracebackType
+from typing import Any, TextIO
 
 from qnkpi.cli import (
     demo,
@@ -21,7 +31,12 @@ __all__ = ["main"]
 
 COMMANDS = (evaluate, validate, template, plugins, schema, org_units, demo, new_plugin)
 
-EXIT_OK, EXIT_FAIL_ON, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_OK, EXIT_FAIL_ON, EXIT_BAD_INPUT, EXIT_BUG = 0, 1, 2, 70  # 70: sysexits' EX_SOFTWARE
+
+ENV_DEBUG = "QNKPI_DEBUG"
+"""Set (to anything but `0`, `false` or `no`), errors are printed with their traceback."""
+
+ISSUES = "https://github.com/qnkpi/qnkpi/issues"
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,7 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="qnkpi",
         description="Evaluate a programme's targets, declared in YAML, against its data.",
         epilog="Exit codes: 0 done; 1 a status named by --fail-on was found; 2 bad input "
-        "(spec, data or arguments).",
+        "(spec, data, arguments or a plugin); 70 a bug in qnkpi or a plugin (set "
+        f"{ENV_DEBUG}=1 to see its traceback).",
     )
     parser.add_argument("--version", action="store_true", help="print the version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -40,7 +56,25 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit code (the console script exits with it)."""
-    from qnkpi.errors import QnkpiError
+    from qnkpi.errors import PluginWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", PluginWarning)
+        shown = warnings.showwarning
+
+        def show(message: Warning | str, category: type[Warning], filename: str,
+                 lineno: int, file: TextIO | None = None, line: str | None = None) -> None:
+            if issubclass(category, PluginWarning):
+                print(f"qnkpi: warning: {message}", file=sys.stderr)
+            else:
+                shown(message, category, filename, lineno, file, line)
+
+        warnings.showwarning = show
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    from qnkpi.errors import DataError, PluginError, QnkpiError
 
     parser = build_parser()
     try:
@@ -58,13 +92,132 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args))
     except QnkpiError as exc:
-        print(f"qnkpi: error: {exc}", file=sys.stderr)
+        if _debug():
+            _print_traceback(exc)
+        message = str(exc)
+        if not isinstance(exc, (DataError, PluginError)) and (
+                "unknown" in message or "no bundled spec" in message):
+            message += _failure_note()  # what is unknown may be a disabled plugin's
+        print(f"qnkpi: error: {message}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("qnkpi: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return EXIT_OK
+    except Exception as exc:  # a bug: say whose, and how to see and report it
+        return _bug(exc)
+
+
+def _debug() -> bool:
+    return os.environ.get(ENV_DEBUG, "").strip().lower() not in ("", "0", "false", "no")
+
+
+def _print_traceback(exc: BaseException) -> None:
+    import traceback
+
+    traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
+
+
+def _failure_note() -> str:
+    registry = _registry()
+    return registry.failure_note() if registry is not None else ""
+
+
+def _registry() -> Any:
+    manager = sys.modules.get("qnkpi.plugin.manager")
+    return manager.built_default() if manager is not None else None
+
+
+def _bug(exc: Exception) -> int:
+    from qnkpi import __version__
+
+    if _debug():
+        _print_traceback(exc)
+    plugin = _culprit(exc.__traceback__)
+    lines = [f"qnkpi: internal error: {type(exc).__name__}: {exc}"]
+    if plugin is not None:
+        name, origin, url = plugin
+        lines.append(f"This is a bug in plugin '{name}' ({origin}), not in your spec or "
+                     f"data. Report it to the plugin's authors{f' at {url}' if url else ''}"
+                     f", or set QNKPI_DISABLE_PLUGINS={name} to run without it.")
+    else:
+        lines.append(f"This is a bug in qnkpi {__version__}, not in your spec or data. "
+                     f"Please report it at {ISSUES}, with the command you ran.")
+    if not _debug():
+        lines.append(f"To see the traceback (and include it in the report), run the "
+                     f"command again with {ENV_DEBUG}=1.")
+    print("\n".join(lines), file=sys.stderr)
+    return EXIT_BUG
+
+
+def _culprit(tb: TracebackType | None) -> tuple[str, str, str | None] | None:
+    """The plugin whose code raised: the innermost frame in qnkpi or in a plugin decides
+    (frames of other libraries, such as numpy, are skipped). `(name, origin, URL to
+    report to)`, or `None` when it is qnkpi's own code or no plugin was loaded."""
+    registry = _registry()
+    if registry is None:
+        return None
+    owners = _plugin_modules(registry)
+    frames = []
+    while tb is not None:
+        frames.append(tb.tb_frame.f_globals.get("__name__", ""))
+        tb = tb.tb_next
+    for module in reversed(frames):
+        if module == "qnkpi" or module.startswith("qnkpi."):
+            return None
+        for prefix, name in owners.items():
+            if module == prefix or module.startswith(prefix + "."):
+                origin = next((o for n, o, _ in registry.describe() if n == name), "?")
+                return name, origin, _project_url(origin)
+    return None
+
+
+def _plugin_modules(registry: Any) -> dict[str, str]:
+    """Top-level module (or plugins-folder module) -> the name of the plugin it is of:
+    the plugin's own module, and those of the parts it registered."""
+    owners: dict[str, str] = {}
+
+    def top(module: str) -> str:
+        return module if module.startswith("qnkpi_plugins_dir.") else module.split(".")[0]
+
+    for name, plugin in registry.pm.list_name_plugin():
+        if plugin is None or name in registry.failed:
+            continue
+        module = plugin.__name__ if isinstance(plugin, ModuleType) else \
+            type(plugin).__module__
+        if top(module) != "qnkpi":
+            owners.setdefault(top(module), name)
+    for hook, found in registry.registrations.items():
+        if hook == "register_specs":  # paths, not code
+            continue
+        for reg in found.values():
+            obj = reg.obj
+            module = obj.__module__ if isinstance(obj, type) else type(obj).__module__
+            if isinstance(module, str) and top(module) not in ("qnkpi", "builtins"):
+                owners.setdefault(top(module), reg.plugin)
+    return owners
+
+
+def _project_url(origin: str) -> str | None:
+    """Where the distribution `origin` ("name version") says to report problems."""
+    from importlib.metadata import PackageNotFoundError, metadata
+
+    if " " not in origin:
+        return None
+    try:
+        meta = metadata(origin.split(" ")[0])
+    except PackageNotFoundError:
+        return None
+    urls: dict[str, str] = {}
+    for entry in meta.get_all("Project-URL") or []:
+        label, _, url = str(entry).partition(",")
+        urls[label.strip().lower()] = url.strip()
+    for label in ("issues", "bug tracker", "tracker", "source", "repository", "homepage"):
+        if urls.get(label):
+            return urls[label]
+    home = meta.get_all("Home-page") or []
+    return str(home[0]) if home else None
 
 
 def run() -> None:  # pragma: no cover - the console script

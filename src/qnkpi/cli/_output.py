@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from qnkpi.errors import QnkpiError, did_you_mean
+from qnkpi.errors import PluginError, QnkpiError, did_you_mean
 
 if TYPE_CHECKING:
     from qnkpi.engine.result import Result
@@ -32,39 +32,116 @@ def reporter_for(plugins: Plugins, name: str) -> object:
 
 def write_report(result: Result, plugins: Plugins, fmt: str, output: str | None,
                  lang: str) -> None:
-    """Write with reporter `fmt` to `output` (`-` or None: stdout)."""
+    """Write with reporter `fmt` to `output` (`-` or None: stdout).
+
+    A file is written atomically (see `_atomic`). A reporter of a plugin that raises is
+    a `PluginError` naming the plugin; one of qnkpi's own is a bug, left to the command
+    line's last line of defence."""
+    from qnkpi.plugin.manager import BUILTIN_PLUGINS
+
     reporter = reporter_for(plugins, fmt)
+    owner = plugins.registrations["register_reporters"][fmt].plugin
     binary = bool(getattr(reporter, "binary", False))
+    where = "standard output" if output in (None, "-") else str(output)
+
+    def write(stream: IO[Any]) -> None:
+        try:
+            reporter.write(result, stream, lang=lang)  # type: ignore[attr-defined]
+        except (QnkpiError, OSError):
+            raise
+        except Exception as exc:
+            if owner in BUILTIN_PLUGINS:
+                raise
+            raise PluginError(owner, f"reporter '{fmt}' failed writing to {where}: "
+                              f"{type(exc).__name__}: {exc}") from exc
+
     if output in (None, "-"):
         if binary:
             raise QnkpiError(f"format '{fmt}' is binary: give a file with -o")
-        reporter.write(result, sys.stdout, lang=lang)  # type: ignore[attr-defined]
+        write(sys.stdout)
         return
-    _atomic(Path(output), binary,
-            lambda stream: reporter.write(result, stream, lang=lang))  # type: ignore[attr-defined]
+    _atomic(Path(output), binary, write, f"the {fmt} report")
 
 
-def write_text(text: str, output: str | None) -> None:
+def write_text(text: str, output: str | None, what: str = "the file") -> None:
     """Write `text` to `output` (`-` or None: stdout), atomically like a report."""
     if output in (None, "-"):
         sys.stdout.write(text)
         return
-    _atomic(Path(output), False, lambda stream: stream.write(text))
+    _atomic(Path(output), False, lambda stream: stream.write(text), what)
 
 
-def _atomic(target: Path, binary: bool, write: Callable[[IO[Any]], object]) -> None:
-    """Write to a temporary file beside `target`, then rename it: an interrupted run
-    never leaves a half-written file."""
-    if not target.parent.is_dir():
-        raise QnkpiError(f"{target}: the folder {target.parent} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+def _atomic(target: Path, binary: bool, write: Callable[[IO[Any]], object],
+            what: str = "the file") -> None:
+    """Write to a temporary file beside `target`, then rename it over `target`: an
+    interrupted run, a full disk or a failing reporter never leaves a half-written file,
+    and a file already at `target` stays as it was unless the new one is complete.
+
+    A symbolic link is followed (the file it points to is replaced, the link stays). A
+    `target` that is not a regular file, such as `/dev/stdout` or a named pipe, is
+    written to directly: it cannot be replaced, and must not be.
+
+    Raises:
+        QnkpiError: The folder does not exist, `target` is a folder, or the OS refused
+            to write (a full disk, a file size limit, no permission); it names `what`
+            and the file, and says what was left.
+    """
+    import stat
+
+    def fail(exc: OSError, kept: str) -> QnkpiError:
+        return QnkpiError(f"cannot write {what} to {target}: {_reason(exc)}; {kept}")
+
+    try:
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:  # a name too long, a loop of links...
+        raise fail(exc, "nothing was written") from exc
+    if mode is not None and stat.S_ISDIR(mode):
+        raise QnkpiError(f"cannot write {what} to {target}: it is a folder; give a file "
+                         "name")
+    if mode is not None and not stat.S_ISREG(mode):  # a device, a pipe, a socket
+        try:
+            with (open(target, "wb") if binary
+                  else open(target, "w", encoding="utf-8", newline="")) as stream:
+                write(stream)
+        except OSError as exc:
+            raise fail(exc, "what was written before is incomplete") from exc
+        return
+    real = Path(os.path.realpath(target))
+    if not real.parent.is_dir():
+        raise QnkpiError(f"{target}: the folder {real.parent} does not exist")
+    kept = ("nothing was written, the file that was there is unchanged" if mode is not None
+            else "nothing was written, no file was left there")
+    try:
+        # a short prefix: a long report name plus mkstemp's letters could pass NAME_MAX
+        fd, tmp = tempfile.mkstemp(prefix=f".{real.name[:64]}.", suffix=".tmp",
+                                   dir=real.parent)
+    except OSError as exc:
+        raise fail(exc, kept) from exc
     try:
         stream = (os.fdopen(fd, "wb") if binary
                   else os.fdopen(fd, "w", encoding="utf-8", newline=""))
         with stream:
             write(stream)
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp's 0600 would outlive the rename
-        os.replace(tmp, target)
+        os.replace(tmp, real)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise fail(exc, kept) from exc
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _reason(exc: OSError) -> str:
+    """The OS's words for `exc`, with a hint for the usual causes."""
+    import errno
+
+    hints = {errno.ENOSPC: "the disk is full", errno.EFBIG: "the file is larger than "
+             "this system or account allows", errno.EDQUOT: "the disk quota is used up",
+             errno.EROFS: "the disk is read-only", errno.EACCES: "no permission",
+             errno.EISDIR: "it is a folder"}
+    text = exc.strerror or type(exc).__name__
+    hint = hints.get(exc.errno or 0)
+    return f"{text} ({hint})" if hint and hint.lower() != text.lower() else text

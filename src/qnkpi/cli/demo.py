@@ -41,9 +41,28 @@ def run(args: argparse.Namespace) -> int:
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name, reporter in plugins.reporters.items():
-        target = out / f"{args.spec}-{name}{reporter.suffix}"
+        target = out / _file_name(plugins, args.spec, name, getattr(reporter, "suffix", ""))
         write_report(result, plugins, name, str(target), args.lang)
         written.append(target)
     print(f"\nSpec: {path}")
     print(f"Reports in {out}: " + ", ".join(p.name for p in written))
     return 0
+
+
+def _file_name(plugins: Any, spec: str, fmt: str, suffix: object) -> str:
+    """`SPEC-FORMAT.SUFFIX`, a plain file name: names a plugin gave (checked when they were
+    registered) never lead out of the output folder."""
+    from qnkpi.errors import PluginError
+    from qnkpi.plugin.manager import FILE_NAME_PART
+
+    for what, text in (("bundled spec", spec), ("reporter", fmt)):
+        if not FILE_NAME_PART.match(text):
+            hook = "register_specs" if what == "bundled spec" else "register_reporters"
+            owner = plugins.registrations[hook][text].plugin
+            raise PluginError(owner, f"{what} name {text!r} cannot be part of a file name")
+    name = f"{spec}-{fmt}{suffix}"
+    if not isinstance(suffix, str) or Path(name).name != name or name.startswith("."):
+        owner = plugins.registrations["register_reporters"][fmt].plugin
+        raise PluginError(owner, f"reporter '{fmt}': suffix {suffix!r} cannot end a file "
+                          "name")
+    return name

@@ -17,7 +17,8 @@ _LABELS = {
 
 
 def add_parser(sub: Any) -> None:
-    p = sub.add_parser("plugins", help="list loaded plugins and what each registers")
+    p = sub.add_parser("plugins", help="list loaded plugins and what each registers, and "
+                       "those that failed")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(run=run)
 
@@ -25,14 +26,23 @@ def add_parser(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from qnkpi.plugin.manager import default_plugins
 
-    described = list(default_plugins().describe())
+    plugins = default_plugins()
+    described = list(plugins.describe())
+    failed = list(plugins.describe_failed())
     if args.json:
-        print(json.dumps([{"name": name, "origin": origin,
-                           "registers": {_LABELS[h]: names for h, names in reg.items()}}
-                          for name, origin, reg in described], ensure_ascii=False, indent=2))
+        listed: list[dict[str, Any]] = [
+            {"name": name, "origin": origin,
+             "registers": {_LABELS[h]: names for h, names in reg.items()}, "failed": None}
+            for name, origin, reg in described]
+        listed += [{"name": name, "origin": origin, "registers": {}, "failed": reason}
+                   for name, origin, reason in failed]
+        print(json.dumps(listed, ensure_ascii=False, indent=2))
         return 0
     for name, origin, registered in described:
         print(f"{name}  ({origin})")
         for hook, names in registered.items():
             print(f"    {_LABELS[hook]}: {', '.join(names)}")
+    for name, origin, reason in failed:
+        print(f"{name}  ({origin})  FAILED, disabled")
+        print(f"    {reason}")
     return 0

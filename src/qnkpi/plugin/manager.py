@@ -5,6 +5,11 @@ Order, as pytest and tox do it: a fresh manager with the hookspecs; block what
 `QNKPI_DISABLE_PLUGIN_AUTOLOAD` is set); load `*.py` files from
 `QNKPI_PLUGINS_DIR`; register the built-ins; `check_pending()`.
 Nothing here runs at `import qnkpi`.
+
+A plugin that fails to load or to register is disabled, with a
+[`PluginWarning`][qnkpi.errors.PluginWarning], and the others keep working (unless
+`strict`, when it is a [`PluginError`][qnkpi.errors.PluginError]); two working plugins
+that register one name are always an error.
 """
 
 from __future__ import annotations
@@ -12,7 +17,9 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import os
+import re
 import sys
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
@@ -21,7 +28,7 @@ from typing import Any, Literal, get_args, get_origin
 
 import pluggy
 
-from qnkpi.errors import PluginError
+from qnkpi.errors import PluginError, PluginWarning
 from qnkpi.plugin import hookspecs
 from qnkpi.plugin.markers import PROJECT
 
@@ -31,6 +38,7 @@ __all__ = [
     "ENV_DISABLE",
     "ENV_PLUGINS_DIR",
     "ENV_TRACE",
+    "FILE_NAME_PART",
     "PluginManager",
     "Plugins",
     "Registration",
@@ -66,6 +74,14 @@ HOOKS: tuple[str, ...] = (
 )
 
 
+FILE_NAME_PART = re.compile(r"^\w[\w.-]{0,63}$")
+"""What the name of a reporter or a bundled spec must match: a letter, digit or `_`,
+then up to 63 letters, digits, `_`, `.` or `-`. `qnkpi demo` builds file names from
+them, so they hold no path separator and cannot start with a dot."""
+
+_SUFFIX = re.compile(r"^(?:\.[\w-]{1,16}){0,3}$")
+
+
 def _flag(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() not in ("", "0", "false", "no")
 
@@ -78,15 +94,19 @@ class PluginManager(pluggy.PluginManager):
         origins: Plugin name -> where it came from: `"distribution version"` for an
             installed plugin, the file for one of the plugins folder (`qnkpi plugins`
             shows it).
+        failed: Plugin name -> why it was disabled while loading: it failed to import,
+            could not be registered, or implements a hook qnkpi does not have.
     """
 
     def __init__(self) -> None:
         super().__init__(PROJECT)
         self.origins: dict[str, str] = {}
+        self.failed: dict[str, str] = {}
 
 
 def get_plugin_manager(*, autoload: bool | None = None,
-                       plugins: tuple[object, ...] = ()) -> PluginManager:
+                       plugins: tuple[object, ...] = (),
+                       strict: bool = False) -> PluginManager:
     """Build a fresh pluggy plugin manager with qnkpi's hooks and plugins.
 
     In order: add the hook specifications; block the names in `QNKPI_DISABLE_PLUGINS`;
@@ -96,18 +116,25 @@ def get_plugin_manager(*, autoload: bool | None = None,
     [`Plugins`][qnkpi.plugin.manager.Plugins] to call the hooks and read what they
     registered, or use [`get_plugins`][qnkpi.plugin.manager.get_plugins].
 
+    A plugin that fails to import, cannot be registered or implements a hook qnkpi does
+    not have is disabled: it is recorded in the manager's `failed`, a
+    [`PluginWarning`][qnkpi.errors.PluginWarning] says so, and the other plugins are
+    loaded as usual.
+
     Args:
         autoload: Whether to load installed plugins. Default (`None`): yes, unless
             `QNKPI_DISABLE_PLUGIN_AUTOLOAD` is set.
         plugins: Extra plugin objects (modules, or objects with `@hookimpl` methods) to
             register, each named after its `__name__` (or its class).
+        strict: Raise a [`PluginError`][qnkpi.errors.PluginError] for a plugin that
+            fails, instead of disabling it.
 
     Returns:
         The manager, with nothing called yet.
 
     Raises:
-        PluginError: A plugin failed to import or register, the plugins folder is not a
-            folder, or a plugin implements a hook qnkpi does not have.
+        PluginError: The plugins folder is not a folder; with `strict`, a plugin failed
+            to import or register, or implements a hook qnkpi does not have.
     """
     pm = PluginManager()
     pm.add_hookspecs(hookspecs)
@@ -116,45 +143,60 @@ def get_plugin_manager(*, autoload: bool | None = None,
     if autoload is None:
         autoload = not _flag(ENV_AUTOLOAD)
     if autoload:
-        _load_entry_points(pm)
+        _load_entry_points(pm, strict)
     plugins_dir = os.environ.get(ENV_PLUGINS_DIR)
     if plugins_dir:
-        _load_directory(pm, Path(plugins_dir))
+        _load_directory(pm, Path(plugins_dir), strict)
     for module_name in BUILTIN_PLUGINS:
         if not pm.is_blocked(module_name):
             pm.register(importlib.import_module(module_name), name=module_name)
     for plugin in plugins:
-        _register(pm, plugin, _name_of(pm, plugin))
-    try:
-        pm.check_pending()
-    except pluggy.PluginValidationError as exc:
-        name = pm.get_name(exc.plugin) or repr(exc.plugin)
-        raise PluginError(name, f"implements a hook qnkpi does not have: {exc}") from None
+        _register(pm, plugin, _name_of(pm, plugin), strict)
+    while True:  # one plugin at a time: each one with an unknown hook is disabled
+        try:
+            pm.check_pending()
+        except pluggy.PluginValidationError as exc:
+            name = pm.get_name(exc.plugin) or repr(exc.plugin)
+            _disable(pm, name, f"implements a hook qnkpi does not have: {exc}", strict)
+            continue
+        break
     return pm
 
 
-def _load_entry_points(pm: PluginManager) -> None:
+def _disable(pm: PluginManager, name: str, reason: str, strict: bool,
+             cause: BaseException | None = None) -> None:
+    """Disable plugin `name` for `reason` (raise it instead if `strict`)."""
+    if strict:
+        raise PluginError(name, reason) from cause
+    pm.failed[name] = reason
+    pm.set_blocked(name)  # unregisters it, if it was registered
+    warnings.warn(PluginWarning(name, reason), stacklevel=3)
+
+
+def _load_entry_points(pm: PluginManager, strict: bool) -> None:
     for ep in entry_points(group=PROJECT):
         if pm.is_blocked(ep.name) or pm.has_plugin(ep.name):
             continue
         dist = f"{ep.dist.name} {ep.dist.version}" if ep.dist else "?"
+        pm.origins[ep.name] = dist
         try:
             plugin = ep.load()
         except Exception as exc:  # a third party's import error, whatever it is
-            raise PluginError(ep.name, f"failed to load from {dist} ({ep.value}): "
-                              f"{type(exc).__name__}: {exc}. Fix or uninstall it, or set "
-                              f"{ENV_DISABLE}={ep.name} to skip it") from exc
-        _register(pm, plugin, ep.name)
-        pm.origins[ep.name] = dist
+            _disable(pm, ep.name, f"failed to load from {dist} ({ep.value}): "
+                     f"{type(exc).__name__}: {exc}. Fix or uninstall it, or set "
+                     f"{ENV_DISABLE}={ep.name} to skip it", strict, exc)
+            continue
+        _register(pm, plugin, ep.name, strict)
 
 
-def _load_directory(pm: PluginManager, folder: Path) -> None:
+def _load_directory(pm: PluginManager, folder: Path, strict: bool) -> None:
     if not folder.is_dir():
         raise PluginError(str(folder), f"{ENV_PLUGINS_DIR} is not a directory")
     for file in sorted(folder.glob("*.py")):
         name = f"{folder.name}/{file.name}"
         if pm.is_blocked(name):
             continue
+        pm.origins[name] = str(file)
         spec = importlib.util.spec_from_file_location(f"qnkpi_plugins_dir.{file.stem}", file)
         assert spec is not None and spec.loader is not None
         module = importlib.util.module_from_spec(spec)
@@ -163,10 +205,10 @@ def _load_directory(pm: PluginManager, folder: Path) -> None:
             spec.loader.exec_module(module)
         except Exception as exc:
             sys.modules.pop(spec.name, None)
-            raise PluginError(name, f"failed to load {file}: {type(exc).__name__}: {exc}") \
-                from exc
-        _register(pm, module, name)
-        pm.origins[name] = str(file)
+            _disable(pm, name, f"failed to load {file}: {type(exc).__name__}: {exc}. Fix "
+                     f"it, or set {ENV_DISABLE}={name} to skip it", strict, exc)
+            continue
+        _register(pm, module, name, strict)
 
 
 def _name_of(pm: PluginManager, plugin: object) -> str:
@@ -182,12 +224,11 @@ def _name_of(pm: PluginManager, plugin: object) -> str:
     return name
 
 
-def _register(pm: pluggy.PluginManager, plugin: object, name: str) -> None:
+def _register(pm: PluginManager, plugin: object, name: str, strict: bool) -> None:
     try:
         pm.register(plugin, name=name)
     except (ValueError, pluggy.PluginValidationError) as exc:
-        raise PluginError(name, f"cannot be registered: {exc}") from None
-
+        _disable(pm, name, f"cannot be registered: {exc}", strict)
 
 
 @dataclass(frozen=True)
@@ -219,45 +260,103 @@ class Plugins:
     registration (and every error) is attributed to its plugin. Implementations are
     called in pluggy's order: the last registered first (so plugins given in Python, then
     the built-ins, then the plugins folder, then installed plugins), `tryfirst` and
-    `trylast` respected. A name registered twice for one hook is an error naming both
-    plugins; when one of them is a built-in, the error is the other's.
+    `trylast` respected.
+
+    A plugin whose hook raises, or registers something invalid, is disabled: none of what
+    it registered is kept, it is recorded in `failed`, a
+    [`PluginWarning`][qnkpi.errors.PluginWarning] says so, and the other plugins work as
+    usual (with `strict`, it is a [`PluginError`][qnkpi.errors.PluginError] instead). A
+    name registered for one hook by two plugins that work is an error naming both;
+    when one of them is a built-in, the error is the other's.
 
     Args:
         pm: The plugin manager, from
             [`get_plugin_manager`][qnkpi.plugin.manager.get_plugin_manager]. Leave
-            `registrations` out: it is filled when the registry is created.
+            `registrations` and `failed` out: they are filled when the registry is
+            created.
 
     Attributes:
         pm: The plugin manager.
         registrations: Hook name -> registered name -> its
             [`Registration`][qnkpi.plugin.manager.Registration], recording which plugin
             registered what.
+        strict: Whether a plugin that fails in a hook raises a `PluginError` instead of
+            being disabled.
+        failed: Plugin name -> why it was disabled: the manager's failures while
+            loading, then those of the hooks (`"raised in register_reporters: ..."`).
 
     Raises:
-        PluginError: A hook implementation raised, or registered something invalid or a
-            name already taken; it names the plugin.
+        PluginError: Two working plugins registered the same name for one hook; with
+            `strict`, a hook implementation raised or registered something invalid. It
+            names the plugin.
     """
 
     pm: PluginManager
     registrations: dict[str, dict[str, Registration]] = field(default_factory=dict)
+    strict: bool = False
+    failed: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        self.failed.update(self.pm.failed)
         trace = _flag(ENV_TRACE)
+        made: dict[tuple[str, str], list[Registration]] = {}  # (hook, plugin) -> its calls
+        order: dict[str, list[str]] = {}
         for hook in HOOKS:
-            found: dict[str, Registration] = {}
-            self.registrations[hook] = found
+            order[hook] = []
             caller = getattr(self.pm.hook, hook)
             for impl in reversed(caller.get_hookimpls()):  # pluggy's call order
+                plugin = impl.plugin_name
+                if plugin in self.failed:
+                    continue
                 if trace:
-                    print(f"qnkpi: {hook}() of plugin '{impl.plugin_name}'", file=sys.stderr)
-                register = _Registrar(hook, impl.plugin_name, found)
+                    print(f"qnkpi: {hook}() of plugin '{plugin}'", file=sys.stderr)
+                register = _Registrar(hook, plugin)
                 try:
                     impl.function(**{"register": register} if impl.argnames else {})
-                except PluginError:
-                    raise
+                except PluginError as exc:
+                    self._disable(plugin, str(exc).removeprefix(f"plugin '{plugin}': "),
+                                  exc)
+                    continue
                 except Exception as exc:
-                    raise PluginError(impl.plugin_name, f"raised in {hook}: "
-                                      f"{type(exc).__name__}: {exc}") from exc
+                    self._disable(plugin, f"raised in {hook}: {type(exc).__name__}: {exc}",
+                                  exc)
+                    continue
+                order[hook].append(plugin)
+                made[hook, plugin] = register.made
+        for hook in HOOKS:  # only now: a plugin that failed later leaves nothing behind
+            found: dict[str, Registration] = {}
+            self.registrations[hook] = found
+            for plugin in order[hook]:
+                if plugin in self.failed:
+                    continue
+                for reg in made[hook, plugin]:
+                    if reg.name in found:
+                        blamed, first = plugin, found[reg.name].plugin
+                        if blamed in BUILTIN_PLUGINS:  # the built-in was there first
+                            blamed, first = first, blamed
+                        raise PluginError(blamed, f"registers '{reg.name}' in {hook}, which "
+                                          f"plugin '{first}' already registered; disable "
+                                          "one of them")
+                    found[reg.name] = reg
+
+    def _disable(self, plugin: str, reason: str, cause: Exception) -> None:
+        if self.strict:
+            if isinstance(cause, PluginError):
+                raise cause
+            raise PluginError(plugin, reason) from cause
+        self.failed[plugin] = reason
+        warnings.warn(PluginWarning(plugin, reason), stacklevel=4)
+
+    def failure_note(self) -> str:
+        """What to add to a message about something unknown (a source type, a kind, a
+        report format) when plugins were disabled: one line per failed plugin, or `""`.
+
+        Returns:
+            Lines such as `"  plugin 'x' is disabled (failed to load from ...), so
+                what it provides is missing"`, each after a newline.
+        """
+        return "".join(f"\n  plugin '{name}' is disabled ({reason}), so what it provides "
+                       "is missing" for name, reason in self.failed.items())
 
     # typed views ---------------------------------------------------------------------
     def _objects(self, hook: str) -> dict[str, Any]:
@@ -298,40 +397,52 @@ class Plugins:
         return dict(self.registrations["register_specs"])
 
     def describe(self) -> Iterator[tuple[str, str, dict[str, list[str]]]]:
-        """Describe every plugin: what `qnkpi plugins` prints.
+        """Describe every working plugin: what `qnkpi plugins` prints.
 
         Yields:
             `(plugin name, where it comes from, {hook name: [registered names]})` for
                 every plugin, in registration order; hooks it registered nothing for are
                 left out. Where it comes from is the distribution and version, the file, or
-                `"built in"`.
+                `"built in"`. Disabled plugins are left out: see
+                [`describe_failed`][qnkpi.plugin.manager.Plugins.describe_failed].
         """
         for name, plugin in self.pm.list_name_plugin():
-            if plugin is None:
+            if plugin is None or name in self.failed:
                 continue
             by_hook = {hook: sorted(n for n, r in self.registrations[hook].items()
                                     if r.plugin == name) for hook in HOOKS}
-            origin = self.pm.origins.get(name) or ("built in" if name in BUILTIN_PLUGINS else
-                                          str(getattr(plugin, "__name__", type(plugin).__name__)))
-            yield name, origin, {h: n for h, n in by_hook.items() if n}
+            yield name, self._origin(name, plugin), {h: n for h, n in by_hook.items() if n}
+
+    def describe_failed(self) -> Iterator[tuple[str, str, str]]:
+        """Describe every plugin that was disabled because it failed.
+
+        Yields:
+            `(plugin name, where it comes from, why it was disabled)`, in the order
+                they failed.
+        """
+        for name, reason in self.failed.items():
+            plugin = self.pm.get_plugin(name)
+            yield name, self._origin(name, plugin) if plugin is not None else \
+                self.pm.origins.get(name, "?"), reason
+
+    def _origin(self, name: str, plugin: object) -> str:
+        return self.pm.origins.get(name) or ("built in" if name in BUILTIN_PLUGINS else
+                                             str(getattr(plugin, "__name__",
+                                                         type(plugin).__name__)))
 
 
 class _Registrar:
     """The `register` callable handed to one plugin's implementation of one hook."""
 
-    def __init__(self, hook: str, plugin: str, found: dict[str, Registration]) -> None:
-        self.hook, self.plugin, self.found = hook, plugin, found
+    def __init__(self, hook: str, plugin: str) -> None:
+        self.hook, self.plugin = hook, plugin
+        self.made: list[Registration] = []
 
     def __call__(self, *args: Any) -> None:
         name, obj, extra = self._check(*args)
-        if name in self.found:
-            other = self.found[name].plugin
-            blamed, first = self.plugin, other
-            if blamed in BUILTIN_PLUGINS:  # the built-in was there first, in spirit
-                blamed, first = first, blamed
-            raise PluginError(blamed, f"registers '{name}' in {self.hook}, which plugin "
-                              f"'{first}' already registered; disable one of them")
-        self.found[name] = Registration(self.hook, name, obj, self.plugin, extra)
+        if any(reg.name == name for reg in self.made):
+            raise self._fail(f"registers '{name}' twice")
+        self.made.append(Registration(self.hook, name, obj, self.plugin, extra))
 
     def _fail(self, message: str) -> PluginError:
         return PluginError(self.plugin, f"{self.hook}: {message}")
@@ -345,8 +456,19 @@ class _Registrar:
         if self.hook == "register_assessment_methods" and not callable(
                 getattr(obj, "assess", None)):
             raise self._fail(f"method '{name}' has no assess(inputs) method")
-        if self.hook == "register_reporters" and not callable(getattr(obj, "write", None)):
-            raise self._fail(f"reporter '{name}' has no write(result, stream, lang) method")
+        if self.hook == "register_reporters":
+            if not callable(getattr(obj, "write", None)):
+                raise self._fail(f"reporter '{name}' has no write(result, stream, lang) "
+                                 "method")
+            suffix = getattr(obj, "suffix", "")
+            if not isinstance(suffix, str) or not _SUFFIX.match(suffix):
+                raise self._fail(f"reporter '{name}': suffix {suffix!r} is not a file "
+                                 "suffix such as '.md' ('qnkpi demo' names files with it)")
+        if self.hook in ("register_reporters", "register_specs") and not \
+                FILE_NAME_PART.match(name):
+            raise self._fail(f"name {name!r}: use letters, digits, '_', '.' and '-', not "
+                             "starting with '.' or '-', at most 64 characters ('qnkpi "
+                             "demo' names files with it)")
         if self.hook == "register_org_unit_providers" and not callable(
                 getattr(obj, "provide", None)):
             raise self._fail(f"provider '{name}' has no provide(options) method")
@@ -371,7 +493,8 @@ class _Registrar:
         return names[0], cls, ()
 
 
-def get_plugins(*, autoload: bool | None = None, plugins: tuple[object, ...] = ()) -> Plugins:
+def get_plugins(*, autoload: bool | None = None, plugins: tuple[object, ...] = (),
+                strict: bool = False) -> Plugins:
     """Build a fresh registry: the built-ins and the plugins found or given.
 
     Args:
@@ -380,6 +503,10 @@ def get_plugins(*, autoload: bool | None = None, plugins: tuple[object, ...] = (
             loaded either way.
         plugins: Extra plugin objects (modules, or objects with `@hookimpl` methods) to
             register.
+        strict: Raise a [`PluginError`][qnkpi.errors.PluginError] for a plugin that
+            fails to load or register, instead of disabling it with a
+            [`PluginWarning`][qnkpi.errors.PluginWarning] (the registry's `failed`
+            lists what was disabled).
 
     Returns:
         The registry, every hook already called. See
@@ -387,8 +514,9 @@ def get_plugins(*, autoload: bool | None = None, plugins: tuple[object, ...] = (
             plugins are loaded in.
 
     Raises:
-        PluginError: A plugin failed to load or registered something invalid; it names
-            the plugin.
+        PluginError: Two working plugins registered one name, or the plugins folder is not
+            a folder; with `strict`, a plugin failed to load or registered something
+            invalid. It names the plugin.
 
     Example:
         ```python
@@ -399,15 +527,24 @@ def get_plugins(*, autoload: bool | None = None, plugins: tuple[object, ...] = (
         spec = qnkpi.load_spec("specs/quang-ninh/programme.yaml", plugins=plugins)
         ```
     """
-    return Plugins(get_plugin_manager(autoload=autoload, plugins=plugins))
+    return Plugins(get_plugin_manager(autoload=autoload, plugins=plugins, strict=strict),
+                   strict=strict)
 
 
 def default_plugins() -> Plugins:
     """The registry used when an API call is given none: the built-ins and every
-    installed plugin, built on first use and kept for the process."""
+    installed plugin, built on first use and kept for the process (plugins that fail
+    are disabled, with a [`PluginWarning`][qnkpi.errors.PluginWarning])."""
     global _DEFAULT
     if _DEFAULT is None:
         _DEFAULT = get_plugins()
+    return _DEFAULT
+
+
+def built_default() -> Plugins | None:
+    """The registry of [`default_plugins`][qnkpi.plugin.manager.default_plugins] if it
+    was built in this process, else `None` (the command line reads which plugins
+    failed from it)."""
     return _DEFAULT
 
 

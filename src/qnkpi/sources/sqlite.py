@@ -6,7 +6,7 @@ import sqlite3
 from typing import Literal, NamedTuple
 
 import numpy as np
-from pydantic import model_validator
+from pydantic import field_validator, model_validator
 
 from qnkpi.errors import DataError, did_you_mean
 from qnkpi.sources.base import (
@@ -35,6 +35,17 @@ def quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
 
+def identifier_problem(name: str) -> str | None:
+    """Why `name` cannot be an SQL identifier, or `None` if it can (once quoted):
+    it must not be empty or blank, nor hold a NUL character, which ends a C string
+    before the name does."""
+    if not name.strip():
+        return "is empty"
+    if "\x00" in name:
+        return "holds a NUL character"
+    return None
+
+
 class SqliteSource(TabularSource):
     """Rows of an SQLite `table`, or of a read-only `query`. Record-level measures
     (with `aggregate`) are grouped by unit and year in one SQL query per source."""
@@ -43,6 +54,15 @@ class SqliteSource(TabularSource):
     path: RelPath
     table: str | None = None
     query: str | None = None
+
+    @field_validator("table", "unit", "year")
+    @classmethod
+    def _identifier(cls, value: str | None) -> str | None:
+        problem = identifier_problem(value) if value is not None else None
+        if problem is not None:
+            raise ValueError(f"the name {value!r} {problem}; give the name of a column (or "
+                             "table) as the database has it")
+        return value
 
     @model_validator(mode="after")
     def _one_of(self) -> SqliteSource:
@@ -60,7 +80,13 @@ class SqliteSource(TabularSource):
 
     def statements(self, request: FetchRequest) -> list[_Statement]:
         """The SQL this source runs for `request`: at most one query for the measures
-        read as they are and one `GROUP BY unit, year` for all record-level measures."""
+        read as they are and one `GROUP BY unit, year` for all record-level measures.
+        Names are quoted; the years are bound parameters."""
+        for m in request.measures:
+            problem = identifier_problem(m.column) if m.column is not None else None
+            if problem is not None:
+                raise DataError(f"measure '{m.name}': column name {m.column!r} {problem}",
+                                file=self.path, source=request.source)
         unit, year = self._keys()
         where = f"WHERE {year} BETWEEN ? AND ?"
         bounds = (int(request.years[0]), int(request.years[-1]))
@@ -177,4 +203,4 @@ def _floats(column: list[object], m: MeasureRequest, codes: list[str],
     return out
 
 
-__all__ = ["SqliteSource", "quote"]
+__all__ = ["SqliteSource", "identifier_problem", "quote"]
