@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from qnkpi.assess.base import AssessmentInputs, AssessmentMethod, MethodOutput
     from qnkpi.engine.assess import Assessment
-    from qnkpi.engine.evaluate import evaluate, explain
+    from qnkpi.engine.evaluate import check_data, evaluate, explain
     from qnkpi.engine.result import Check, IndicatorResult, Result
+    from qnkpi.engine.rules import RuleResult, RuleViolationError, ValidationResult, Violation
     from qnkpi.errors import DataError, PluginError, Problem, QnkpiError, SpecError
     from qnkpi.kinds.base import IndicatorKind, IndicatorPanel, Input, KindContext
     from qnkpi.orgunits import OrgTree
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
     from qnkpi.reporters.base import Reporter
     from qnkpi.sources.base import FetchRequest, MeasureRequest, Source, TabularSource
     from qnkpi.spec.loader import load_spec, parse_spec
-    from qnkpi.spec.models import Name, RelPath, Text
+    from qnkpi.spec.models import Name, RelPath, Text, ValidationRule
     from qnkpi.spec.spec import Spec
 
 __all__ = [
@@ -63,12 +64,18 @@ __all__ = [
     "RelPath",
     "Reporter",
     "Result",
+    "RuleResult",
+    "RuleViolationError",
     "Source",
     "Spec",
     "SpecError",
     "TabularSource",
     "Text",
+    "ValidationResult",
+    "ValidationRule",
+    "Violation",
     "__version__",
+    "check_data",
     "evaluate",
     "explain",
     "get_plugin_manager",
@@ -84,11 +91,16 @@ _WHERE = {
     "AssessmentInputs": "qnkpi.assess.base",
     "AssessmentMethod": "qnkpi.assess.base",
     "MethodOutput": "qnkpi.assess.base",
+    "check_data": "qnkpi.engine.evaluate",
     "evaluate": "qnkpi.engine.evaluate",
     "explain": "qnkpi.engine.evaluate",
     "Check": "qnkpi.engine.result",
     "IndicatorResult": "qnkpi.engine.result",
     "Result": "qnkpi.engine.result",
+    "RuleResult": "qnkpi.engine.rules",
+    "RuleViolationError": "qnkpi.engine.rules",
+    "ValidationResult": "qnkpi.engine.rules",
+    "Violation": "qnkpi.engine.rules",
     "DataError": "qnkpi.errors",
     "PluginError": "qnkpi.errors",
     "Problem": "qnkpi.errors",
@@ -116,6 +128,7 @@ _WHERE = {
     "Name": "qnkpi.spec.models",
     "RelPath": "qnkpi.spec.models",
     "Text": "qnkpi.spec.models",
+    "ValidationRule": "qnkpi.spec.models",
     "Spec": "qnkpi.spec.spec",
 }
 

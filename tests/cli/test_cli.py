@@ -17,7 +17,7 @@ from qnkpi.plugin.manager import default_plugins
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "src" / "qnkpi" / "examples" / "quang-ninh"
 SPEC = EXAMPLE / "programme.yaml"
-TOP_KEYS = {"qnkpi", "programme", "as_of", "restated_to", "checks", "assessments",
+TOP_KEYS = {"qnkpi", "programme", "as_of", "restated_to", "checks", "assessments", "violations",
             "summary"}
 
 

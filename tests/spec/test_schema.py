@@ -48,7 +48,7 @@ def test_the_spec_schema_has_a_dialect_and_the_top_level_keys() -> None:
     assert schema["$schema"] == SCHEMA_DIALECT == "https://json-schema.org/draft/2020-12/schema"
     assert schema["type"] == "object"
     assert set(schema["properties"]) == {"qnkpi", "programme", "org_units", "sources",
-                                         "measures", "indicators"}
+                                         "measures", "indicators", "validation"}
     assert sorted(schema["required"]) == ["org_units", "programme", "qnkpi"]
     assert schema["additionalProperties"] is False
     assert schema["properties"]["qnkpi"]["const"] == 1

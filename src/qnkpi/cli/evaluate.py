@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 
@@ -60,6 +62,22 @@ def fail_on_statuses(values: list[str]) -> set[str]:
     return out
 
 
+@contextmanager
+def rule_warnings() -> Iterator[None]:
+    """When the data break validation rules of severity error, print the broken rules
+    of severity warning too (on standard error) before the error is reported."""
+    from qnkpi.engine.rules import RuleViolationError
+
+    try:
+        yield
+    except RuleViolationError as exc:
+        checked = exc.validation
+        for rule in checked.broken("warning"):
+            note = "\n  ".join(checked.describe(rule))
+            print(f"qnkpi: warning: {note}", file=sys.stderr)
+        raise
+
+
 def run(args: argparse.Namespace) -> int:
     from qnkpi.cli._output import reporter_for, write_report
     from qnkpi.cli._progress import progress_bar
@@ -79,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
         for name, plan in explain(spec, plugins=plugins).items():
             print(f"-- source '{name}' ({spec.sources[name].type})\n{plan}\n")
         return 0
-    with progress_bar(args.quiet) as progress:
+    with rule_warnings(), progress_bar(args.quiet) as progress:
         result = evaluate(spec, year=args.year, units=args.unit,
                           restate_to=args.restate_to, plugins=plugins, progress=progress)
     for note in result.warnings:

@@ -12,6 +12,7 @@ from qnkpi.engine.assess import assess_indicator
 from qnkpi.engine.compare import compare
 from qnkpi.engine.restate import restate
 from qnkpi.engine.result import IndicatorResult, Result
+from qnkpi.engine.rules import RuleViolationError, ValidationResult, judge_rules
 from qnkpi.engine.targets import resolve_targets
 from qnkpi.errors import DataError, PluginError, Problem, QnkpiError, SpecError, did_you_mean
 from qnkpi.kinds.base import FloatPanel, IndicatorKind, IndicatorPanel, KindContext
@@ -22,7 +23,7 @@ from qnkpi.spec.checks import indicator_order
 from qnkpi.spec.models import IndicatorSpec
 from qnkpi.spec.spec import Spec
 
-__all__ = ["Progress", "evaluate", "explain", "fetch_requests", "year_axis"]
+__all__ = ["Progress", "check_data", "evaluate", "explain", "fetch_requests", "year_axis"]
 
 Progress = Callable[[str, int, int], None]
 """The type of the `progress` callback of [`evaluate`][qnkpi.engine.evaluate.evaluate].
@@ -126,6 +127,10 @@ def evaluate(spec: Spec, *, year: int | None = None, units: Sequence[str] | None
         DataError: A source found data it cannot use; it names the source, file and row.
         PluginError: A plugin's source, kind or assessment method failed; it names the
             plugin.
+        RuleViolationError: The data break validation rules of severity `error` (a
+            [`DataError`][qnkpi.errors.DataError]); it lists every violation. Rules of
+            severity `warning` do not raise: the result's `validation` and `warnings`
+            hold them.
         SpecError: Two targets of an indicator apply to the same unit and year.
         QnkpiError: A `year` or `restate_to` outside the programme's period, or an
             unknown unit code in `units`.
@@ -151,16 +156,12 @@ def evaluate(spec: Spec, *, year: int | None = None, units: Sequence[str] | None
                          f"({period.start}-{period.end})")
 
     progress = progress or _quiet
-    measures = _fetch(spec, tree, plugins, progress)
-    warnings = _outside_life(tree, measures)
-    for panel in measures.values():
-        panel[~tree.valid] = np.nan  # left out: they neither roll up nor set "as of"
-    leaf = tree.leaf_mask()
-    for name, m in spec.measures.items():
-        if m.absent == "zero":
-            panel = measures[name]
-            has_data = ~np.isnan(panel).all(axis=0)
-            panel[np.isnan(panel) & leaf & has_data] = 0.0
+    measures, warnings = _reported(spec, tree, plugins, progress)
+    validation = judge_rules(spec, tree, measures)
+    if validation.broken("error"):
+        raise RuleViolationError(validation)
+    warnings += tuple("\n  ".join(validation.describe(rule))
+                      for rule in validation.broken("warning"))
     if restate_to is not None:
         tree, measures, _ = restate(tree, measures, spec.measures, restate_to)
 
@@ -212,7 +213,61 @@ def evaluate(spec: Spec, *, year: int | None = None, units: Sequence[str] | None
                                         unit_rows)
     progress("assessments", len(spec.indicators), len(spec.indicators))
     return Result(spec=spec, tree=tree, as_of=as_of, indicators=results, measures=measures,
-                  assessments=assessments, restated_to=restate_to, warnings=warnings)
+                  assessments=assessments, restated_to=restate_to, warnings=warnings,
+                  validation=validation)
+
+
+def check_data(spec: Spec, *, plugins: Plugins | None = None) -> ValidationResult:
+    """Read every source of `spec` and judge its validation rules, without evaluating.
+
+    The data are read as [`evaluate`][qnkpi.engine.evaluate.evaluate] reads them (values
+    for a unit outside its life left out, `absent: zero` applied), and every rule is
+    judged at every unit and year. Unlike `evaluate`, broken rules of severity `error`
+    raise nothing: the result lists them with the others.
+
+    Args:
+        spec: A loaded spec.
+        plugins: As for [`evaluate`][qnkpi.engine.evaluate.evaluate].
+
+    Returns:
+        Every rule judged: [`broken`][qnkpi.engine.rules.ValidationResult.broken] and
+            [`violations`][qnkpi.engine.rules.ValidationResult.violations] say where
+            the data break them.
+
+    Raises:
+        DataError: A source found data it cannot use.
+        PluginError: A plugin's source failed.
+
+    Example:
+        ```python
+        import qnkpi
+
+        checked = qnkpi.check_data(qnkpi.load_spec("specs/quang-ninh/programme.yaml"))
+        for row in checked.violations():
+            print(row.rule, row.unit, row.year, row.left, row.op, row.right)
+        ```
+    """
+    plugins = plugins or spec.plugins or default_plugins()
+    tree = OrgTree.from_spec(spec.org_units, year_axis(spec))
+    measures, _ = _reported(spec, tree, plugins, _quiet)
+    return judge_rules(spec, tree, measures)
+
+
+def _reported(spec: Spec, tree: OrgTree, plugins: Plugins,
+              progress: Progress) -> tuple[dict[str, FloatPanel], tuple[str, ...]]:
+    """The measures as the sources report them, and notes about values left out: the
+    data of units outside their life are dropped, and `absent: zero` is applied."""
+    measures = _fetch(spec, tree, plugins, progress)
+    warnings = _outside_life(tree, measures)
+    for panel in measures.values():
+        panel[~tree.valid] = np.nan  # left out: they neither roll up nor set "as of"
+    leaf = tree.leaf_mask()
+    for name, m in spec.measures.items():
+        if m.absent == "zero":
+            panel = measures[name]
+            has_data = ~np.isnan(panel).all(axis=0)
+            panel[np.isnan(panel) & leaf & has_data] = 0.0
+    return measures, warnings
 
 
 def _outside_life(tree: OrgTree, measures: dict[str, FloatPanel]) -> tuple[str, ...]:

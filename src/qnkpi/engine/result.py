@@ -18,6 +18,7 @@ import numpy.typing as npt
 from qnkpi.assess.base import ASSESSMENT_STATUSES
 from qnkpi.engine.assess import Assessment
 from qnkpi.engine.compare import OPS, STATUSES, margin
+from qnkpi.engine.rules import ValidationResult
 from qnkpi.engine.targets import Thresholds
 from qnkpi.kinds.base import IndicatorPanel
 from qnkpi.orgunits import OrgTree
@@ -144,7 +145,13 @@ class Result:
         restated_to: The year whose tree earlier years were restated onto
             (`evaluate(restate_to=...)`), or `None`: every result as reported.
         warnings: Notes about the data that did not stop the evaluation, such as values
-            for a unit in a year it did not exist in, which are left out.
+            for a unit in a year it did not exist in, which are left out, and broken
+            validation rules of severity `warning` (one note per rule, with its first
+            rows).
+        validation: The spec's data validation rules judged on the data as reported
+            (before any roll-up or restating), or `None`. No rule of severity `error` is
+            broken in a result: [`evaluate`][qnkpi.engine.evaluate.evaluate] raises
+            instead.
     """
 
     spec: Spec
@@ -155,6 +162,7 @@ class Result:
     assessments: list[Assessment] = field(default_factory=list)
     restated_to: int | None = None
     warnings: tuple[str, ...] = ()
+    validation: ValidationResult | None = None
 
     @property
     def restated(self) -> npt.NDArray[np.bool_]:
@@ -340,6 +348,19 @@ class Result:
                                 **{s: int(assessed[i])
                                    for i, s in enumerate(ASSESSMENT_STATUSES) if s}}}
 
+    def violation_rows(self) -> Iterator[dict[str, Any]]:
+        """Every violation of a validation rule, as an object of the JSON result's
+        `violations`.
+
+        Yields:
+            One dict per (rule, unit, year) where a rule is broken: by rule in spec
+                order, then year, then unit. Only rules of severity `warning` can be
+                broken in a result.
+        """
+        if self.validation is not None:
+            for violation in self.validation.violations():
+                yield violation.to_dict()
+
     def _head(self) -> dict[str, Any]:
         prog = self.spec.programme
         return {
@@ -359,13 +380,15 @@ class Result:
 
         Returns:
             A dict of format [`RESULT_FORMAT`][qnkpi.engine.result.RESULT_FORMAT]: the
-                programme, `as_of`, `restated_to`, `checks`, `assessments` and `summary`.
+                programme, `as_of`, `restated_to`, `checks`, `assessments`, `violations`
+                and `summary`.
                 Missing values are `None`, never NaN.
         """
         return {
             **self._head(),
             "checks": list(self._check_dicts()),
             "assessments": list(self.assessment_rows()),
+            "violations": list(self.violation_rows()),
             "summary": self.summary(),
         }
 
@@ -396,6 +419,13 @@ class Result:
         stream.write('  "assessments": [')
         first = True
         for row in self.assessment_rows():
+            stream.write("\n    " if first else ",\n    ")
+            stream.write(dump(row))
+            first = False
+        stream.write("\n  ],\n" if not first else "],\n")
+        stream.write('  "violations": [')
+        first = True
+        for row in self.violation_rows():
             stream.write("\n    " if first else ",\n    ")
             stream.write(dump(row))
             first = False

@@ -46,10 +46,37 @@ class _OrgUnitsFile:
 def check_spec(spec: Spec) -> list[Problem]:
     """Every problem found; an empty list for a sound spec."""
     org = list(_org_units(spec))
-    out = [*org, *_measures(spec), *_indicators(spec), *_methods(spec)]
+    out = [*org, *_measures(spec), *_indicators(spec), *_methods(spec), *_validation(spec)]
     if not any(p.severity == "error" for p in out):
         out.extend(_unreachable(spec))
     return out
+
+
+def _validation(spec: Spec) -> Iterator[Problem]:
+    """Each data validation rule reads, and names measures of the spec."""
+    from qnkpi.spec.rule_syntax import RuleSyntaxError
+
+    for i, item in enumerate(spec.validation):
+        at = ("validation", i, "rule")
+        try:
+            comparison = item.comparison
+        except RuleSyntaxError as exc:
+            yield spec.problem(at, exc.message, offset=exc.offset)
+            continue
+        refs = comparison.measures()
+        if not refs:
+            yield spec.problem(at, "the rule names no measure: it compares numbers only, "
+                               "so it says nothing about the data", offset=0)
+        for ref in refs:
+            if ref.name in spec.measures:
+                continue
+            if ref.name in spec.indicators:
+                message = (f"'{ref.name}' is an indicator; a rule judges measures as the "
+                           "sources report them (before roll-up): name the measures it "
+                           "is computed from")
+            else:
+                message = f"unknown measure '{ref.name}'{did_you_mean(ref.name, spec.measures)}"
+            yield spec.problem(at, message, offset=ref.offset)
 
 
 def _unreachable(spec: Spec) -> Iterator[Problem]:

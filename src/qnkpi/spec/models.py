@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from pathlib import Path
-from typing import Annotated, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     AfterValidator,
@@ -31,6 +31,9 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+if TYPE_CHECKING:
+    from qnkpi.spec.rule_syntax import Comparison
 
 __all__ = [
     "DEFAULT_METHODS",
@@ -52,6 +55,7 @@ __all__ = [
     "Target",
     "Text",
     "UnitSpec",
+    "ValidationRule",
 ]
 
 def _nfc(value: str) -> str:
@@ -529,3 +533,40 @@ class IndicatorSpec(Model):
     missing: Literal["skip", "not_met", "no_data"] = "skip"
     min_coverage: float | None = Field(default=None, gt=0, le=1)
     targets: tuple[Target, ...] = ()
+
+
+class ValidationRule(Model):
+    """A check on the data as the sources report them: one item of the spec's
+    `validation` list.
+
+    The rule compares two sides with `<`, `<=`, `>`, `>=`, `==` or `!=`; each side is a
+    number, a measure's name, or `+ - * /` on them with parentheses
+    (`youth_reached <= youth_population`, `a + b <= 0.5 * c`). It is judged at every
+    unit and year where every measure it names has a value, on the values the sources
+    returned, before any roll-up. Its syntax and names are checked when the spec is
+    loaded. See [Data validation rules](../validation.md).
+
+    Attributes:
+        rule: The comparison, as text.
+        severity: `error` (the default): data that break the rule are refused, and
+            evaluation stops with a
+            [`RuleViolationError`][qnkpi.engine.rules.RuleViolationError]; `warning`:
+            they are reported and evaluation goes on.
+        message: What to do about a broken rule, shown under its rows, or `None`.
+    """
+
+    rule: str = Field(min_length=1, max_length=500)
+    severity: Literal["error", "warning"] = "error"
+    message: Text | None = None
+
+    @property
+    def comparison(self) -> Comparison:
+        """The rule, parsed.
+
+        Raises:
+            RuleSyntaxError: The rule cannot be read (a spec built without the loader,
+                which checks every rule).
+        """
+        from qnkpi.spec.rule_syntax import parse_rule
+
+        return parse_rule(self.rule)

@@ -16,6 +16,7 @@ from qnkpi.spec.models import (
     OrgUnitsSpec,
     Programme,
     SourceSpec,
+    ValidationRule,
 )
 
 if TYPE_CHECKING:
@@ -44,6 +45,8 @@ class Spec(Model):
         measures: Measure name -> measure: a raw quantity a source gives per unit and year.
         indicators: Indicator name -> indicator, in spec order: how each is computed from
             measures, and its targets.
+        validation: The data validation rules, in spec order: checks on the measures as
+            the sources report them, each an error or a warning when broken.
     """
 
     qnkpi: Literal[1]
@@ -52,6 +55,7 @@ class Spec(Model):
     sources: dict[Name, SourceSpec] = {}
     measures: dict[Name, MeasureSpec] = {}
     indicators: dict[Name, IndicatorSpec] = {}
+    validation: tuple[ValidationRule, ...] = ()
 
     _file: Path | None = PrivateAttr(default=None)
     _located: dict[str, Located] = PrivateAttr(default_factory=dict)
@@ -83,7 +87,7 @@ class Spec(Model):
         return self._file
 
     def problem(self, path: tuple[str | int, ...], message: str, *,
-                severity: str = "error") -> Problem:
+                severity: str = "error", offset: int | None = None) -> Problem:
         """A problem located at a key of the spec, for messages about it.
 
         Args:
@@ -92,6 +96,10 @@ class Spec(Model):
                 under `org_units` point into the org-units file when it is separate.
             message: What is wrong.
             severity: `"error"` or `"warning"`.
+            offset: For a text value, the 0-based position of the character at fault
+                in it (a name inside a validation rule). The problem's column is then
+                that character's, when the text is written on one line with no escapes;
+                else the value's.
 
         Returns:
             A [`Problem`][qnkpi.errors.Problem] at the line and column of that value
@@ -101,7 +109,11 @@ class Spec(Model):
         if path and path[0] == "org_units" and "org_units" in self._located:
             return self._located["org_units"].problem(path[1:], message, severity=severity)
         if "spec" in self._located:
-            return self._located["spec"].problem(path, message, severity=severity)
+            located = self._located["spec"]
+            start = located.text_starts.get(path) if offset is not None else None
+            if start is not None and offset is not None:
+                return Problem(message, located.file, start[0], start[1] + offset, severity)
+            return located.problem(path, message, severity=severity)
         return Problem(message, self._file, severity=severity)
 
 
