@@ -46,6 +46,28 @@ def identifier_problem(name: str) -> str | None:
     return None
 
 
+def one_statement(query: str) -> str:
+    """`query` without trailing semicolons, if it is one statement.
+
+    A `query` runs as a subquery (`... FROM (query) AS q`); a `;` inside it could end
+    that statement and start another, which some database drivers would run. So a `;`
+    anywhere but at the end is refused, even inside a string: telling a string from code
+    depends on each database's quoting rules.
+
+    Raises:
+        ValueError: The query holds a `;` before its end, or a NUL character.
+    """
+    body = query.strip()
+    while body.endswith(";"):
+        body = body[:-1].rstrip()
+    if ";" in body:
+        raise ValueError("'query' must be one statement: it holds a ';' before its end "
+                         "(for a semicolon inside a string, write CHAR(59) or CHR(59))")
+    if "\x00" in body:
+        raise ValueError("'query' holds a NUL character")
+    return body
+
+
 class SqliteSource(TabularSource):
     """Rows of an SQLite `table`, or of a read-only `query`. Record-level measures
     (with `aggregate`) are grouped by unit and year in one SQL query per source."""
@@ -63,6 +85,11 @@ class SqliteSource(TabularSource):
             raise ValueError(f"the name {value!r} {problem}; give the name of a column (or "
                              "table) as the database has it")
         return value
+
+    @field_validator("query")
+    @classmethod
+    def _one_statement(cls, value: str | None) -> str | None:
+        return one_statement(value) if value is not None else None
 
     @model_validator(mode="after")
     def _one_of(self) -> SqliteSource:
@@ -82,11 +109,7 @@ class SqliteSource(TabularSource):
         """The SQL this source runs for `request`: at most one query for the measures
         read as they are and one `GROUP BY unit, year` for all record-level measures.
         Names are quoted; the years are bound parameters."""
-        for m in request.measures:
-            problem = identifier_problem(m.column) if m.column is not None else None
-            if problem is not None:
-                raise DataError(f"measure '{m.name}': column name {m.column!r} {problem}",
-                                file=self.path, source=request.source)
+        self._names(request)
         unit, year = self._keys()
         where = f"WHERE {year} BETWEEN ? AND ?"
         bounds = (int(request.years[0]), int(request.years[-1]))
@@ -105,6 +128,14 @@ class SqliteSource(TabularSource):
                 f"GROUP BY {unit}, {year}", bounds, records, grouped=True))
         return out
 
+    def _names(self, request: FetchRequest) -> None:
+        """Measures' column names that cannot be SQL names are errors naming the measure."""
+        for m in request.measures:
+            problem = identifier_problem(m.column) if m.column is not None else None
+            if problem is not None:
+                raise DataError(f"measure '{m.name}': column name {m.column!r} {problem}",
+                                file=self.path, source=request.source)
+
     def explain(self, request: FetchRequest) -> str:
         """The SQL this source would run, with its bound values."""
         return "\n".join(f"{st.sql};  -- params {list(st.params)}"
@@ -115,6 +146,7 @@ class SqliteSource(TabularSource):
         if not self.path.is_file():
             raise DataError("database file not found; check 'path' (relative paths start at "
                             "the spec file's folder)", file=self.path, source=request.source)
+        self._names(request)
         uri = f"{self.path.resolve().as_uri()}?mode=ro"
         out: dict[str, FloatPanel] = {}
         try:
@@ -203,4 +235,4 @@ def _floats(column: list[object], m: MeasureRequest, codes: list[str],
     return out
 
 
-__all__ = ["SqliteSource", "identifier_problem", "quote"]
+__all__ = ["SqliteSource", "identifier_problem", "one_statement", "quote"]

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
-from pydantic import model_validator
+from pydantic import field_validator, model_validator
 from qnkpi.errors import DataError, did_you_mean
 from qnkpi.sources.base import (
     FetchRequest,
@@ -37,7 +37,7 @@ from qnkpi.sources.base import (
     scatter,
     unit_rows,
 )
-from qnkpi.sources.sqlite import quote
+from qnkpi.sources.sqlite import one_statement, quote
 from qnkpi.spec.models import RelPath
 
 if TYPE_CHECKING:
@@ -81,6 +81,12 @@ class DuckdbSource(TabularSource):
     format: Format | None = None
     table: str | None = None
     query: str | None = None
+
+    @field_validator("query")
+    @classmethod
+    def _one_statement(cls, value: str | None) -> str | None:
+        # DuckDB runs every statement of a string it is given: refuse a second one
+        return one_statement(value) if value is not None else None
 
     @model_validator(mode="after")
     def _check_keys(self) -> DuckdbSource:

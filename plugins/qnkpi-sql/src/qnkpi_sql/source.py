@@ -33,6 +33,7 @@ from qnkpi.sources.base import (
     scatter,
     unit_rows,
 )
+from qnkpi.sources.sqlite import one_statement
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL, Connection, Dialect
@@ -123,7 +124,7 @@ class SqlSource(TabularSource):
     def _select(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        value = value.strip().rstrip(";").strip()
+        value = one_statement(value)  # a ';' could start a statement the driver runs
         if not re.match(r"(?is)^\(*\s*(select|with|values)\b", value):
             raise ValueError("'query' must be a SELECT (or WITH ... SELECT) statement")
         return value

@@ -1,0 +1,83 @@
+"""What the hardening tests share: running the real `qnkpi` command in a subprocess,
+writing specs as YAML files, and fingerprints of files that must not change."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from qnkpi.testing import tiny_programme
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "src" / "qnkpi" / "examples" / "quang-ninh" / "programme.yaml"
+
+#: Set by the tests' environment, never inherited from the developer's shell.
+QNKPI_VARIABLES = ("QNKPI_DISABLE_PLUGIN_AUTOLOAD", "QNKPI_DISABLE_PLUGINS",
+                   "QNKPI_PLUGINS_DIR", "QNKPI_TRACE_PLUGINS", "QNKPI_DEBUG")
+
+
+def environment(*, autoload: bool = False, **extra: str) -> dict[str, str]:
+    """The environment of a `qnkpi` subprocess: installed plugins only if `autoload`."""
+    env = {k: v for k, v in os.environ.items() if k not in QNKPI_VARIABLES}
+    if not autoload:
+        env["QNKPI_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    env.update(extra)
+    return env
+
+
+def run_qnkpi(*args: str | Path, env: Mapping[str, str] | None = None,
+              cwd: Path | None = None, preexec_fn: Callable[[], Any] | None = None,
+              timeout: float = 180) -> subprocess.CompletedProcess[str]:
+    """Run `python -m qnkpi ARGS` as a user would, and capture what it prints."""
+    return subprocess.run([sys.executable, "-m", "qnkpi", *map(str, args)],
+                          capture_output=True, text=True, env=dict(env or environment()),
+                          cwd=cwd, preexec_fn=preexec_fn, timeout=timeout)
+
+
+def assert_clean_failure(done: subprocess.CompletedProcess[str], *expected: str,
+                         code: int = 2) -> None:
+    """Exit `code`, an error on standard error holding each of `expected`, no traceback."""
+    assert done.returncode == code, (done.returncode, done.stdout[-2000:], done.stderr)
+    assert "Traceback" not in done.stderr, done.stderr
+    for part in expected:
+        assert part in done.stderr, (part, done.stderr)
+
+
+def write_spec(folder: Path, spec: Mapping[str, Any], name: str = "spec.yaml") -> Path:
+    """Write `spec` as a YAML file in `folder`."""
+    path = folder / name
+    path.write_text(yaml.safe_dump(dict(spec), allow_unicode=True, sort_keys=False),
+                    encoding="utf-8")
+    return path
+
+
+def programme(sources: dict[str, Any], measures: dict[str, Any],
+              indicators: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The tiny programme (a province `P`, districts `D1`-`D3`, 2023-2030) reading
+    `measures` from `sources`; by default one `value` indicator per measure, checked
+    every year at the districts."""
+    spec = tiny_programme(measures=measures, indicators=indicators or {
+        f"{name}_value": {"kind": "value", "measure": name, "direction": "increase",
+                          "targets": [{"years": [2023, 2030], "op": ">=", "value": 0,
+                                       "level": "district"}]}
+        for name in measures})
+    spec["sources"] = sources
+    return spec
+
+
+def fingerprint(*paths: Path) -> dict[str, str]:
+    """Name -> SHA-256 of every file in `paths` (folders: their files), to compare
+    before and after a run."""
+    out = {}
+    for path in paths:
+        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for file in files:
+            out[str(file)] = hashlib.sha256(file.read_bytes()).hexdigest()
+    return out
