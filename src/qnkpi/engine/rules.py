@@ -12,7 +12,7 @@ compared, and the cells where a side is missing are left unjudged.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -44,7 +44,16 @@ ROW_LIMIT = 10
 
 _COMPARE = {"<": np.less, "<=": np.less_equal, ">": np.greater,
             ">=": np.greater_equal, "==": np.equal, "!=": np.not_equal}
-_ARITHMETIC = {"+": np.add, "-": np.subtract, "*": np.multiply, "/": np.divide}
+
+
+def _divide(x: Any, y: Any) -> Any:
+    """`x / y`, missing where `y` is 0: a division by zero leaves the cell unjudged,
+    whatever is done with the quotient after (`1 / (1 / 0)` is not 0)."""
+    return np.where(np.asarray(y) == 0, np.nan, np.divide(x, y))
+
+
+_ARITHMETIC: dict[str, Callable[[Any, Any], Any]] = {
+    "+": np.add, "-": np.subtract, "*": np.multiply, "/": _divide}
 
 
 @dataclass(frozen=True, eq=False)
@@ -350,8 +359,9 @@ def _value(expr: Expr, measures: Mapping[str, FloatPanel]) -> FloatPanel | float
         return measures[expr.name]
     if isinstance(expr, Negate):
         return np.negative(_value(expr.operand, measures))
-    return _ARITHMETIC[expr.op](_value(expr.left, measures),
-                                _value(expr.right, measures))
+    out: FloatPanel = _ARITHMETIC[expr.op](_value(expr.left, measures),
+                                           _value(expr.right, measures))
+    return out
 
 
 def _refs(expr: Expr) -> list[MeasureRef]:
