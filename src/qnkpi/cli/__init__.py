@@ -70,7 +70,23 @@ def main(argv: Sequence[str] | None = None) -> int:
                 shown(message, category, filename, lineno, file, line)
 
         warnings.showwarning = show
-        return _main(argv)
+        unraisable = sys.unraisablehook
+        sys.unraisablehook = _unraisable
+        try:
+            return _main(argv)
+        finally:
+            import gc
+
+            gc.collect()  # what a failed write left half-closed is collected now, quietly
+            sys.unraisablehook = unraisable
+
+
+def _unraisable(info: Any) -> None:
+    """An error Python cannot raise (in a `__del__`, or a generator closed while being
+    collected), typically a library's second failure to close a file after a full disk:
+    the first one was reported. Shown only with `QNKPI_DEBUG=1`."""
+    if _debug():
+        sys.__unraisablehook__(info)
 
 
 def _main(argv: Sequence[str] | None) -> int:
@@ -144,11 +160,26 @@ def _bug(exc: Exception) -> int:
     else:
         lines.append(f"This is a bug in qnkpi {__version__}, not in your spec or data. "
                      f"Please report it at {ISSUES}, with the command you ran.")
+        others = _third_party()
+        if others:
+            lines.append("Plugins were loaded (" + ", ".join(others) + "): if the error "
+                         "goes away with QNKPI_DISABLE_PLUGINS=NAME, report it to that "
+                         "plugin's authors instead.")
     if not _debug():
         lines.append(f"To see the traceback (and include it in the report), run the "
                      f"command again with {ENV_DEBUG}=1.")
     print("\n".join(lines), file=sys.stderr)
     return EXIT_BUG
+
+
+def _third_party() -> list[str]:
+    """The plugins loaded that are not qnkpi's built-ins."""
+    from qnkpi.plugin.manager import BUILTIN_PLUGINS
+
+    registry = _registry()
+    if registry is None:
+        return []
+    return [name for name, _, _ in registry.describe() if name not in BUILTIN_PLUGINS]
 
 
 def _culprit(tb: TracebackType | None) -> tuple[str, str, str | None] | None:

@@ -77,9 +77,11 @@ def _atomic(target: Path, binary: bool, write: Callable[[IO[Any]], object],
     interrupted run, a full disk or a failing reporter never leaves a half-written file,
     and a file already at `target` stays as it was unless the new one is complete.
 
-    A symbolic link is followed (the file it points to is replaced, the link stays). A
-    `target` that is not a regular file, such as `/dev/stdout` or a named pipe, is
-    written to directly: it cannot be replaced, and must not be.
+    A symbolic link is followed (the file it points to is replaced, the link stays), so
+    `-o /dev/stdout` never replaces `/dev/stdout`. A `target` that is a terminal, a
+    named pipe or another character device (`/dev/stdout` on a terminal or a pipe) is
+    written to directly: it cannot be replaced, and must not be. A folder or a disk is
+    refused.
 
     Raises:
         QnkpiError: The folder does not exist, `target` is a folder, or the OS refused
@@ -97,8 +99,9 @@ def _atomic(target: Path, binary: bool, write: Callable[[IO[Any]], object],
         mode = None
     except OSError as exc:  # a name too long, a loop of links...
         raise fail(exc, "nothing was written") from exc
-    if mode is not None and stat.S_ISDIR(mode):
-        raise QnkpiError(f"cannot write {what} to {target}: it is a folder; give a file "
+    if mode is not None and (stat.S_ISDIR(mode) or stat.S_ISBLK(mode)):
+        kind = "a folder" if stat.S_ISDIR(mode) else "a disk (a block device)"
+        raise QnkpiError(f"cannot write {what} to {target}: it is {kind}; give a file "
                          "name")
     if mode is not None and not stat.S_ISREG(mode):  # a device, a pipe, a socket
         try:

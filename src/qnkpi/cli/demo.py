@@ -38,7 +38,12 @@ def run(args: argparse.Namespace) -> int:
     result = evaluate(spec, plugins=plugins)
     plugins.reporters["table"].write(result, sys.stdout, lang=args.lang)
     out = Path(args.output)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise QnkpiError(f"{out} is a file, not a folder; give a folder with -o") from None
+    except OSError as exc:
+        raise QnkpiError(f"cannot make the folder {out}: {exc.strerror}") from None
     written = []
     for name, reporter in plugins.reporters.items():
         target = out / _file_name(plugins, args.spec, name, getattr(reporter, "suffix", ""))

@@ -27,6 +27,7 @@ openpyxl is imported only when this reporter runs.
 from __future__ import annotations
 
 import functools
+import io
 import math
 from collections import Counter
 from collections.abc import Sequence
@@ -332,7 +333,11 @@ class XlsxReporter:
         book.properties.subject = _clean(prog.owner or "")
         book.properties.identifier = prog.id
         book.properties.language = lang
-        book.save(stream)
+        # into memory first: openpyxl leaves its zip file open if a write fails (a full
+        # disk), to fail again when it is collected; so only whole bytes meet the stream
+        buffer = io.BytesIO()
+        book.save(buffer)
+        stream.write(buffer.getbuffer())
 
 
 # --- the annex ------------------------------------------------------------------------
