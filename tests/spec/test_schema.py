@@ -137,6 +137,18 @@ def _validator(schema: dict[str, Any]) -> Any:
     return cls(schema)
 
 
+def test_validation_rules_are_in_the_schema() -> None:
+    schema = spec_schema(PLUGINS)
+    assert schema["properties"]["validation"] == {
+        "default": [], "items": {"$ref": "#/$defs/ValidationRule"}, "title": "Validation",
+        "type": "array"}
+    rule = schema["$defs"]["ValidationRule"]
+    assert rule["required"] == ["rule"] and rule["additionalProperties"] is False
+    assert rule["properties"]["severity"]["enum"] == ["error", "warning"]
+    assert rule["properties"]["severity"]["default"] == "error"
+    assert rule["properties"]["rule"]["maxLength"] == 500
+
+
 def test_the_example_is_valid_against_the_schema() -> None:
     validator = _validator(spec_schema(PLUGINS))
     for inline in (False, True):
@@ -158,6 +170,10 @@ def test_the_example_org_units_are_valid_against_their_schema() -> None:
      ["indicators", "children_youth_reached_pct"]),
     (lambda d: d["sources"]["reports"].pop("path"), ["sources", "reports"]),
     (lambda d: d["org_units"]["units"][1].update(code=193), ["org_units"]),
+    (lambda d: d["validation"][0].update(severity="fatal"), ["validation", 0, "severity"]),
+    (lambda d: d["validation"][1].update(sevrity="warning"), ["validation", 1]),
+    (lambda d: d["validation"][2].pop("rule"), ["validation", 2]),
+    (lambda d: d.update(validation={"rule": "a >= 0"}), ["validation"]),
 ])
 def test_broken_specs_are_invalid_against_the_schema(edit: Callable[[dict[str, Any]], Any],
                                                      where: list[str]) -> None:
