@@ -291,7 +291,7 @@ def test_decimal_comma_gets_a_hint(tmp_path: Path) -> None:
         _evaluate(tmp_path, content, {"num": {"source": "rep"}})
     message = str(caught.value)
     assert "'52,3' is not a number" in message
-    assert "use '.' as the decimal point (52.3, not 52,3)" in message
+    assert "the decimal point is '.'; write 52.3, or set decimal: ','" in message
 
 
 @pytest.mark.parametrize("cell", ["inf", "nan", "-Infinity"])

@@ -413,9 +413,11 @@ def test_an_org_units_file_that_is_not_utf8(tmp_path: Path) -> None:
     (path.parent / "units" / "org.yaml").write_bytes(b"levels: [tinh]\n# \xff\xfe\n")
     with pytest.raises(SpecError) as info:
         load_spec(path, plugins=PLUGINS)
-    [problem] = info.value.problems
-    assert problem.file == path
-    assert "not UTF-8 text (byte 17); save the file as UTF-8" in problem.message
+    [problem] = info.value.problems  # reported in the org-units file, where the byte is
+    assert (problem.file, problem.line, problem.column) == (path.parent / "units" / "org.yaml",
+                                                            2, 3)
+    assert problem.message == ("not UTF-8 text: byte 0xff here cannot be read; save the file "
+                               "as UTF-8")
 
 
 def test_problems_in_the_org_units_file_name_that_file_and_line(tmp_path: Path) -> None:
@@ -501,7 +503,7 @@ def test_a_spec_that_is_not_utf8(tmp_path: Path) -> None:
     path.write_bytes("qnkpi: 1\nowner: Tỉnh\n".encode("utf-16"))
     with pytest.raises(SpecError) as info:
         load_spec(path, plugins=PLUGINS)
-    assert str(info.value) == f"{path}: not UTF-8 text (byte 0); save the file as UTF-8"
+    assert str(info.value) == f"{path}:1:1: the file is UTF-16 text; save it as UTF-8"
 
 
 def test_a_spec_with_a_byte_order_mark_loads(tmp_path: Path) -> None:

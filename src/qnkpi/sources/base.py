@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -57,12 +57,33 @@ class FetchRequest:
         measures: Every measure read from this source.
         units: Unit code -> row of the panels, for every unit of the org units.
         years: The panels' columns: consecutive years. Rows of other years are ignored.
+        warnings: What the source noted with [`warn`][qnkpi.sources.base.FetchRequest.warn]
+            while it read: data it used but that deserve a look. The engine passes them
+            on as the result's warnings.
     """
 
     source: str
     measures: tuple[MeasureRequest, ...]
     units: Mapping[str, int]
     years: npt.NDArray[np.int64]
+    warnings: list[str] = field(default_factory=list)
+
+    def warn(self, message: str, *, file: Path | str | None = None,
+             row: int | None = None) -> None:
+        """Note something in the data that is usable but suspicious.
+
+        The note is located as a [`DataError`][qnkpi.errors.DataError] would be
+        (`source 'NAME': FILE, row N: message`) and kept once in `warnings`; reading goes
+        on.
+
+        Args:
+            message: What looks wrong, and what to do if it is.
+            file: The file it is in, if any.
+            row: The 1-based row of `file` (the header is row 1), if known.
+        """
+        note = str(DataError(message, file=file, row=row, source=self.source))
+        if note not in self.warnings:
+            self.warnings.append(note)
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -146,6 +167,11 @@ def unit_rows(codes: Sequence[str], request: FetchRequest, *, file: Path | str |
         row = index.get(code)
         if row is None:
             row = index.get(unicodedata.normalize("NFC", code))
+        if row is None and not code.strip():
+            raise DataError("the unit code is empty; fill it in, or delete the row if it "
+                            "holds no data", file=file,
+                            row=int(row_numbers[i]) if row_numbers is not None else i + 2,
+                            source=request.source)
         if row is None:
             hint = did_you_mean(code, index)
             raise DataError(

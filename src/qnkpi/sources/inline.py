@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
 import numpy as np
+from pydantic import Field
 
 from qnkpi.errors import DataError, did_you_mean
 from qnkpi.sources.base import FetchRequest, FloatPanel, Source
@@ -12,10 +13,11 @@ from qnkpi.spec.models import Code
 
 
 class InlineSource(Source):
-    """`data: {measure: {unit code: {year: value}}}`; a null value is missing."""
+    """`data: {measure: {unit code: {year: value}}}`; a null value is missing. Values are
+    finite numbers: `.nan` and `.inf` are refused (write null for a missing value)."""
 
     type: Literal["inline"]
-    data: dict[str, dict[Code, dict[int, float | None]]]
+    data: dict[str, dict[Code, dict[int, Annotated[float, Field(allow_inf_nan=False)] | None]]]
     tabular: ClassVar[bool] = False
 
     def fetch(self, request: FetchRequest) -> dict[str, FloatPanel]:

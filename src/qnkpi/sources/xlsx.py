@@ -37,6 +37,7 @@ import numpy.typing as npt
 from pydantic import Field
 
 from qnkpi.errors import DataError, did_you_mean
+from qnkpi.sources._files import check_data_file, max_file_bytes, too_big
 from qnkpi.sources.base import (
     FetchRequest,
     FloatPanel,
@@ -281,6 +282,15 @@ def _load(path: Path, sheet: str | None, source: str) -> tuple[str, list[tuple[A
     def fail(message: str) -> DataError:
         return DataError(message, file=path, source=source)
 
+    check_data_file(path, source)
+    limit = max_file_bytes()
+    try:
+        with zipfile.ZipFile(path) as archive:  # reading never goes past the declared sizes
+            expanded = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        expanded = 0  # load_workbook says what is wrong
+    if expanded > limit:
+        raise fail(too_big(f"the workbook unzips to {expanded:,} bytes", limit))
     try:
         with warnings.catch_warnings():  # openpyxl warns of styles and extensions it drops
             warnings.simplefilter("ignore", UserWarning)

@@ -73,8 +73,11 @@ def load_yaml(text: str, file: Path) -> Located:
             loader.dispose()
     except yaml.MarkedYAMLError as exc:
         raise SpecError(_syntax_problem(exc, file, text)) from None
+    except yaml.reader.ReaderError as exc:
+        raise SpecError(_unprintable(exc, file, text)) from None
     except yaml.YAMLError as exc:
-        raise SpecError(Problem(f"not valid YAML: {exc}", file)) from None
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise SpecError(Problem(f"not valid YAML: {first}", file)) from None
     except RecursionError:
         raise SpecError(Problem(_TOO_DEEP, file)) from None
     located = Located(data=None, file=file)
@@ -88,6 +91,17 @@ def load_yaml(text: str, file: Path) -> Located:
 
 
 _TOO_DEEP = f"the document nests more than {MAX_DEPTH} levels deep; simplify it"
+_CORE = "tag:yaml.org,2002:"
+#: The tags of plain scalars: what YAML reads unquoted text as, or an explicit `!!str`.
+_PLAIN = {f"{_CORE}{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")}
+#: Scalars PyYAML tags but cannot construct alone: `=` and `<<` as values are text.
+_AS_TEXT = {f"{_CORE}value", f"{_CORE}merge"}
+
+
+def _refused(tag: str) -> str:
+    shown = "!!" + tag[len(_CORE):] if tag.startswith(_CORE) else tag
+    return (f"the tag '{shown}' is refused: only plain YAML is accepted (no tags that build "
+            "objects); remove the tag")
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, file: Path, text: str = "") -> Problem:
@@ -104,8 +118,66 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, file: Path, text: str = "") -> Pr
         message = f"{problem}; only plain YAML is accepted (no tags that build objects)"
     else:
         context = f" ({exc.context.strip()})" if exc.context else ""
-        message = f"not valid YAML: {problem}{context}"
+        message = f"not valid YAML: {problem}{context}; {_hint(exc)}"
     return Problem(message, file, line, column)
+
+
+def _hint(exc: yaml.MarkedYAMLError) -> str:
+    """What to do about a syntax error (PyYAML's and libyaml's words differ)."""
+    problem, context = exc.problem or "", exc.context or ""
+    mark = exc.context_mark
+    opened = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+    if "flow mapping" in context:
+        return (f"the '{{' opened{opened} is not closed: close it with '}}', or put text that "
+                "holds ',', ':' or '}' in quotes")
+    if "flow sequence" in context:
+        return (f"the '[' opened{opened} is not closed: close it with ']', or put text that "
+                "holds ',' or ']' in quotes")
+    if "quoted scalar" in context and "end of stream" in problem:
+        return f"the quote opened{opened} is never closed: close it"
+    if "escape" in problem:
+        return ("inside double quotes a backslash starts an escape: write \\\\ for a "
+                "backslash, or use single quotes")
+    if "mapping values are not allowed" in problem:
+        return ("a ': ' where no key can start: put the value in quotes, or check the "
+                "indentation")
+    if "expected ':'" in problem:
+        return ("this line is neither 'key: value' nor a list item '- ...': add the ':', or "
+                "check the indentation")
+    if "block mapping" in context:
+        return "check the indentation: the keys of one mapping start in the same column"
+    if "block collection" in context:
+        return ("check the indentation: the items of one list start with '- ' in the same "
+                "column")
+    if "undefined alias" in problem:
+        return "define the anchor (&name) before the alias (*name) that repeats it"
+    if "duplicate anchor" in context:
+        return "give each anchor (&name) its own name"
+    if "another document" in problem:
+        return "a spec is one YAML document: remove the '---' line and what follows it"
+    if "cannot start any token" in problem:
+        return ("YAML reserves this character at the start of a value (such as @ or `): put "
+                "the value in quotes")
+    if "anchor" in context or "alias" in context:
+        return "an anchor (&) or an alias (*) needs a name: write &name or *name"
+    if "directive" in problem + context or "document start" in problem:
+        return ("a line that starts with '%' is a YAML directive: remove it, or put the text "
+                "in quotes")
+    return "check the quotes and the indentation here"
+
+
+def _unprintable(exc: yaml.reader.ReaderError, file: Path, text: str) -> Problem:
+    """A control character in the text, located (libyaml counts bytes, PyYAML characters:
+    look for the character itself)."""
+    char = chr(exc.character) if isinstance(exc.character, int) else ""
+    index = text.find(char) if char else -1
+    if index < 0:
+        return Problem(f"not valid YAML: {exc.reason}; save the file as plain UTF-8 text",
+                       file)
+    line = text.count("\n", 0, index) + 1
+    column = index - (text.rfind("\n", 0, index) + 1) + 1
+    return Problem(f"not valid YAML: unacceptable character #x{ord(char):04x} here; remove "
+                   "it (YAML files hold printable text only)", file, line, column)
 
 
 class _Builder:
@@ -131,8 +203,7 @@ class _Builder:
         if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in (
                 "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
             line, column = _mark(node)
-            raise SpecError(Problem(f"tag '{node.tag}': only plain YAML is accepted (no tags "
-                                    "that build objects)", self.located.file, line, column))
+            raise SpecError(Problem(_refused(node.tag), self.located.file, line, column))
         self.count += 1
         if self.count > MAX_NODES:
             line, column = _mark(node)
@@ -151,10 +222,22 @@ class _Builder:
                 and end.column - start.column == len(node.value) + 2 * quoted):
             self.located.text_starts.setdefault(path, (start.line + 1,
                                                        start.column + 1 + quoted))
+        if node.tag in _AS_TEXT:
+            return node.value
+        if node.tag not in _PLAIN:
+            line, column = _mark(node)
+            raise SpecError(Problem(_refused(node.tag), self.located.file, line, column))
         try:
             return self.loader.construct_object(node, deep=True)
         except yaml.MarkedYAMLError as exc:
             raise SpecError(_syntax_problem(exc, self.located.file)) from None
+        except (ValueError, OverflowError) as exc:  # a timestamp such as 2023-13-45
+            line, column = _mark(node)
+            kind = node.tag.rsplit(":", 1)[-1]
+            what = "a date" if kind == "timestamp" else f"a {kind}"
+            raise SpecError(Problem(
+                f"'{node.value}' looks like {what} but is not one ({exc}); correct it, or put "
+                "it in quotes if it is text", self.located.file, line, column)) from None
 
     def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict[Hashable, Any]:
         own: dict[Hashable, Any] = {}

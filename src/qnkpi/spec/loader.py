@@ -6,6 +6,7 @@ Every problem is collected with its file, line and column, and raised together a
 
 from __future__ import annotations
 
+import os
 import types
 from collections.abc import Mapping
 from pathlib import Path
@@ -194,19 +195,34 @@ def _read(file: Path, *, referenced: Located | None = None,
             return SpecError(referenced.problem(key, f"{file}: {message}"))
         return SpecError(Problem(message, file))
 
+    from qnkpi.sources._files import max_file_bytes, too_big
+
+    limit = min(MAX_SPEC_BYTES, max_file_bytes())
     try:
-        size = file.stat().st_size
-        if size > MAX_SPEC_BYTES:
-            raise fail(f"the file is {size:,} bytes, over the {MAX_SPEC_BYTES:,}-byte limit "
-                       "for spec files; put data in a source, not in the spec")
-        return file.read_text(encoding="utf-8-sig")
+        with open(file, "rb") as stream:
+            size = os.fstat(stream.fileno()).st_size
+            data = b"" if size > limit else stream.read(limit + 1)  # a pipe has no size
+        if size > limit or len(data) > limit:
+            what = f"the file is {size:,} bytes" if size > limit else "the file is larger"
+            if limit < MAX_SPEC_BYTES:
+                raise fail(too_big(what, limit))
+            raise fail(f"{what}, over the {MAX_SPEC_BYTES:,}-byte limit for spec files; put "
+                       "data in a source, not in the spec")
+        return data.decode("utf-8-sig")
     except FileNotFoundError:
         raise fail("no such file; check the path (relative paths start at the spec's "
                    "folder)") from None
     except IsADirectoryError:
         raise fail("this is a folder; give the path of a .yaml file") from None
     except UnicodeDecodeError as exc:
-        raise fail(f"not UTF-8 text (byte {exc.start}); save the file as UTF-8") from None
+        bad: bytes = exc.object[:exc.start]
+        line = bad.count(b"\n") + 1
+        column = len(bad) - bad.rfind(b"\n")  # in bytes: the text cannot be decoded there
+        message = (f"not UTF-8 text: byte 0x{exc.object[exc.start]:02x} here cannot be read; "
+                   "save the file as UTF-8")
+        if exc.object[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            message = "the file is UTF-16 text; save it as UTF-8"
+        raise SpecError(Problem(message, file, line, column)) from None
     except OSError as exc:
         raise fail(f"cannot be read: {exc.strerror}") from None
     except ValueError as exc:  # e.g. a NUL character in the path
@@ -276,6 +292,9 @@ def _problem(model: type[BaseModel], located: Located, error: Any) -> Problem:
                                "(YAML reads unquoted codes such as 06652 as numbers)")
     if kind == "literal_error" and loc == ("qnkpi",):
         return located.problem(path, "this qnkpi reads spec format 1: write 'qnkpi: 1'")
+    wrong_type = _wrong_type(kind, ctx, error.get("input"), located.scalars.get(path), path)
+    if wrong_type is not None:
+        return located.problem(path, wrong_type)
     message = str(error["msg"])
     if message.startswith(("Value error, ", "Assertion failed, ")):
         message = message.split(", ", 1)[1]
@@ -283,6 +302,67 @@ def _problem(model: type[BaseModel], located: Located, error: Any) -> Problem:
     if name and kind not in ("value_error", "assertion_error"):
         message = f"'{name}': {message[0].lower()}{message[1:]}"
     return located.problem(path, message)
+
+
+#: What a value of each pydantic error type should have been, and how to write one.
+_EXPECTED = {
+    "number": ("a number", "write it like 12.5, without quotes, '%' or thousands separators"),
+    "integer": ("a whole number", "write it like 2024"),
+    "boolean": ("true or false", ""),
+    "mapping": ("a mapping", "write its keys indented below it (key: value), or {key: value}"),
+    "text or mapping": ("text, or a mapping {vi: ..., en: ...}", ""),
+    "list": ("a list", "write its items below it, each on a line starting with '- ', or "
+             "[a, b]"),
+    "text": ("text", ""),
+    "date": ("a date", "write it as YYYY-MM-DD, such as 2025-07-01"),
+}
+_TYPE_ERRORS = {
+    "float_parsing": "number", "float_type": "number",
+    "int_parsing": "integer", "int_type": "integer", "int_from_float": "integer",
+    "bool_parsing": "boolean", "bool_type": "boolean",
+    "dict_type": "mapping", "model_type": "mapping", "model_attributes_type": "mapping",
+    "tuple_type": "list", "list_type": "list", "set_type": "list",
+    "string_type": "text", "date_type": "date", "date_parsing": "date",
+    "date_from_datetime_parsing": "date", "date_from_datetime_inexact": "date",
+}
+
+
+def _found(value: Any, written: str | None) -> str:
+    """A value as a message names it: 'its text', a list, a mapping."""
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, bool):
+        return "true or false" if written is None else f"'{written}' (read as {str(value).lower()})"
+    text = written if written is not None else str(value)
+    return f"'{text[:40]}...'" if len(text) > 43 else f"'{text}'"
+
+
+def _wrong_type(kind: str, ctx: dict[str, Any], value: Any, written: str | None,
+                path: tuple[str | int, ...]) -> str | None:
+    """A plain message for a value of the wrong type, or None for other errors."""
+    if kind == "finite_number":
+        return (f"{_found(value, written)} is not a finite number; write a number, or null "
+                "when the value is missing")
+    what = _TYPE_ERRORS.get(kind)
+    if what is None:
+        return None
+    if what == "mapping" and ctx.get("class_name") == "Text":
+        what = "text or mapping"
+    expected, how = _EXPECTED[what]
+    name = next((p for p in reversed(path) if isinstance(p, str)), None)
+    subject = "the value" if name is None else f"'{name}'"
+    if path and isinstance(path[-1], int) and name is not None:
+        subject = f"each entry of '{name}'"
+    if value is None:
+        message = f"{subject} is empty: it must be {expected}"
+    else:
+        message = f"{subject} must be {expected}, not {_found(value, written)}"
+    detail = str(ctx.get("error", "")).strip()
+    if detail and what == "date":
+        message += f" ({detail})"
+    return f"{message}; {how}" if how else message
 
 
 def _unwrap(tp: Any) -> Any:
