@@ -7,6 +7,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import textwrap
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -81,3 +82,44 @@ def fingerprint(*paths: Path) -> dict[str, str]:
         for file in files:
             out[str(file)] = hashlib.sha256(file.read_bytes()).hexdigest()
     return out
+
+
+def install_package(root: Path, module: str) -> Path:
+    """The plugin package `qnkpi-flaky` (entry point `flaky`, version 0.3.1, an
+    `Issues` URL) whose module is `module`, installed by pip into `root/site`, which
+    is returned."""
+    package = root / "qnkpi-flaky"
+    (package / "src" / "qnkpi_flaky").mkdir(parents=True)
+    (package / "pyproject.toml").write_text(textwrap.dedent('''\
+        [build-system]
+        requires = ["hatchling"]
+        build-backend = "hatchling.build"
+
+        [project]
+        name = "qnkpi-flaky"
+        version = "0.3.1"
+
+        [project.urls]
+        Issues = "https://example.org/qnkpi-flaky/issues"
+
+        [project.entry-points.qnkpi]
+        flaky = "qnkpi_flaky"
+
+        [tool.hatch.build.targets.wheel]
+        packages = ["src/qnkpi_flaky"]
+        '''), encoding="utf-8")
+    (package / "src" / "qnkpi_flaky" / "__init__.py").write_text(
+        textwrap.dedent(module), encoding="utf-8")
+    site = root / "site"
+    done = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+                           "--no-build-isolation", "--no-index", "--target", str(site),
+                           str(package)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return site
+
+
+def installed(site: Path) -> dict[str, str]:
+    """The environment of a `qnkpi` subprocess that sees the packages of `site`."""
+    env = environment(autoload=True)
+    env["PYTHONPATH"] = str(site)
+    return env

@@ -13,6 +13,7 @@ file names of `qnkpi demo -o DIR`: they cannot lead out of `DIR`.
 from __future__ import annotations
 
 import os
+import re
 import resource
 import shutil
 import signal
@@ -231,17 +232,47 @@ def test_plugin_names_cannot_lead_out_of_the_demo_folder(tmp_path: Path, name: s
     plugins.mkdir()
     (plugins / "escape.py").write_text(textwrap.dedent(ESCAPING_PLUGIN.format(
         name=name, suffix=suffix, spec=spec)), encoding="utf-8")
+    env = environment(QNKPI_PLUGINS_DIR=str(plugins))
+    # the plugin is disabled, with a warning naming it and the name
+    listed = run_qnkpi("plugins", env=env)
+    assert listed.returncode == 0, listed.stderr
+    assert listed.stderr.startswith("qnkpi: warning: plugin 'plugdir/escape.py' is disabled: ")
+    assert refused in listed.stderr, listed.stderr
+    if name != "../../escaped" and spec != "../../escaped":
+        return
+    # and the demo runs on, writing only into its folder
     work = tmp_path / "work"
     (work / "demo").mkdir(parents=True)
-    env = environment(QNKPI_PLUGINS_DIR=str(plugins))
     done = run_qnkpi("demo", "-o", work / "demo", env=env, cwd=work)
-    # the plugin is disabled, with a warning naming it and the name; the demo runs on
     assert done.returncode == 0, done.stderr
-    assert "qnkpi: warning: plugin 'plugdir/escape.py' is disabled: " in done.stderr
-    assert refused in done.stderr, done.stderr
+    assert refused in done.stderr
     written = sorted(p.name for p in (work / "demo").iterdir())
     assert "quang-ninh-html.html" in written
     assert all(n.startswith("quang-ninh-") for n in written)
     assert sorted(p.name for p in work.iterdir()) == ["demo"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["plugdir", "work"]
     assert not Path("/tmp/escaped").exists() and not Path("/tmp/escaped.txt").exists()
+
+
+@pytest.mark.parametrize(("spec", "fmt", "suffix", "message"), [
+    ("quang-ninh", "../up", ".txt", "reporter name '../up' cannot be part of a file name"),
+    ("../up", "json", ".json", "bundled spec name '../up' cannot be part of a file name"),
+    ("quang-ninh", "json", "/../../x", "reporter 'json': suffix '/../../x' cannot end a "
+     "file name"),
+    ("quang-ninh", "json", 7, "reporter 'json': suffix 7 cannot end a file name"),
+])
+def test_demo_checks_the_names_again(spec: str, fmt: str, suffix: object,
+                                     message: str) -> None:
+    """Names are checked when registered; `qnkpi demo` checks what it builds again, for
+    a registry changed after it was made (its registrations are a public dict)."""
+    from qnkpi.cli.demo import _file_name
+    from qnkpi.errors import PluginError
+    from qnkpi.plugin.manager import Registration
+    from qnkpi.testing import plugins_with
+
+    plugins = plugins_with()
+    assert _file_name(plugins, "quang-ninh", "json", ".json") == "quang-ninh-json.json"
+    for hook, name in (("register_reporters", fmt), ("register_specs", spec)):
+        plugins.registrations[hook].setdefault(name, Registration(hook, name, None, "odd"))
+    with pytest.raises(PluginError, match=re.escape(message)):
+        _file_name(plugins, spec, fmt, suffix)

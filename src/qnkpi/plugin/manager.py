@@ -166,11 +166,17 @@ def get_plugin_manager(*, autoload: bool | None = None,
 def _disable(pm: PluginManager, name: str, reason: str, strict: bool,
              cause: BaseException | None = None) -> None:
     """Disable plugin `name` for `reason` (raise it instead if `strict`)."""
+    reason = _one_line(reason)
     if strict:
         raise PluginError(name, reason) from cause
     pm.failed[name] = reason
     pm.set_blocked(name)  # unregisters it, if it was registered
     warnings.warn(PluginWarning(name, reason), stacklevel=3)
+
+
+def _one_line(text: str) -> str:
+    """A message on one line (pluggy's span several): its lines joined by `; `."""
+    return "; ".join(line.strip() for line in text.splitlines() if line.strip())
 
 
 def _load_entry_points(pm: PluginManager, strict: bool) -> None:
@@ -340,6 +346,7 @@ class Plugins:
                     found[reg.name] = reg
 
     def _disable(self, plugin: str, reason: str, cause: Exception) -> None:
+        reason = _one_line(reason)
         if self.strict:
             if isinstance(cause, PluginError):
                 raise cause
