@@ -257,8 +257,8 @@ def _reported(spec: Spec, tree: OrgTree, plugins: Plugins,
               progress: Progress) -> tuple[dict[str, FloatPanel], tuple[str, ...]]:
     """The measures as the sources report them, and notes about values left out: the
     data of units outside their life are dropped, and `absent: zero` is applied."""
-    measures = _fetch(spec, tree, plugins, progress)
-    warnings = _outside_life(tree, measures)
+    measures, noted = _fetch(spec, tree, plugins, progress)
+    warnings = noted + _outside_life(tree, measures)
     for panel in measures.values():
         panel[~tree.valid] = np.nan  # left out: they neither roll up nor set "as of"
     leaf = tree.leaf_mask()
@@ -302,8 +302,11 @@ def _owner(plugins: Plugins, hook: str, name: str) -> str:
 
 
 def _fetch(spec: Spec, tree: OrgTree, plugins: Plugins,
-           progress: Progress) -> dict[str, FloatPanel]:
+           progress: Progress) -> tuple[dict[str, FloatPanel], tuple[str, ...]]:
+    """Every measure from its source, and what the sources noted while reading
+    ([`FetchRequest.warn`][qnkpi.sources.base.FetchRequest.warn])."""
     out: dict[str, FloatPanel] = {}
+    noted: list[str] = []
     failed: list[QnkpiError] = []  # every source is read, so one run names every bad one
     requests = fetch_requests(spec, tree)
     for done, (source_name, request) in enumerate(requests.items()):
@@ -319,6 +322,7 @@ def _fetch(spec: Spec, tree: OrgTree, plugins: Plugins,
             plugin = _owner(plugins, "register_source_types", source.type)
             raise PluginError(plugin, f"source '{source_name}' (type '{source.type}') failed: "
                               f"{type(exc).__name__}: {exc}") from exc
+        noted += request.warnings
         for m in request.measures:
             panel = got.get(m.name)
             if panel is None or np.shape(panel) != tree.shape:
@@ -331,7 +335,7 @@ def _fetch(spec: Spec, tree: OrgTree, plugins: Plugins,
         raise failed[0]
     if failed:
         raise DataError(f"{len(failed)} sources failed:\n" + "\n".join(f"  {e}" for e in failed))
-    return out
+    return out, tuple(dict.fromkeys(noted))
 
 
 def _compute(name: str, ind: IndicatorKind, ctx: KindContext,

@@ -144,10 +144,10 @@ class Result:
             and method.
         restated_to: The year whose tree earlier years were restated onto
             (`evaluate(restate_to=...)`), or `None`: every result as reported.
-        warnings: Notes about the data that did not stop the evaluation, such as values
-            for a unit in a year it did not exist in, which are left out, and broken
-            validation rules of severity `warning` (one note per rule, with its first
-            rows).
+        warnings: Notes about the data that did not stop the evaluation: what the
+            sources noted while reading (a file with a header and no rows), values for a
+            unit in a year it did not exist in, which are left out, and broken validation
+            rules of severity `warning` (one note per rule, with its first rows).
         validation: The spec's data validation rules judged on the data as reported
             (before any roll-up or restating), or `None`. No rule of severity `error` is
             broken in a result: [`evaluate`][qnkpi.engine.evaluate.evaluate] raises
