@@ -171,7 +171,8 @@ def test_cross_checks_of_a_provided_tree_point_into_the_provider() -> None:
         spec_from_dict(_doc({"provider": "orphan"}), plugins=plugins)
     (problem,) = info.value.problems
     assert problem.file == Path("<org-unit provider orphan>")
-    assert problem.message == "parent 'Q' of unit 'D2' is not a unit"
+    assert problem.message == ("parent 'Q' of unit 'D2' is not a unit; add the parent to "
+                               "the org units, or correct the code")
 
 
 def test_a_provider_without_provide_cannot_register() -> None:
@@ -328,7 +329,8 @@ def test_the_bad_trees_fail_as_a_specs_org_units() -> None:
     with pytest.raises(qnkpi.SpecError) as info:
         spec_from_dict(_doc({"provider": "orphan"}), plugins=registry)
     messages = [p.message for p in info.value.problems]
-    assert "parent 'Q' of unit 'D1' is not a unit" in messages
+    assert ("parent 'Q' of unit 'D1' is not a unit; add the parent to the org units, or "
+            "correct the code") in messages
     assert any("predecessor 'NOPE' of unit 'D2' never existed" in m for m in messages)
 
 

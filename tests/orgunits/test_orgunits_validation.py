@@ -137,7 +137,8 @@ def test_parent_that_is_not_a_unit() -> None:
     doc = _doc(_unit("ALPHA"), _unit("C", level="commune", parent="ALPHX"))
     problem = _one(doc)
     assert problem.message == ("parent 'ALPHX' of unit 'C' is not a unit; "
-                               "did you mean 'ALPHA'?")
+                               "did you mean 'ALPHA'?; add the parent to the org units, or "
+                               "correct the code")
     _at(problem, doc, ("units", 2, "parent"))
 
 

@@ -109,7 +109,7 @@ def test_an_unknown_measure_in_a_value_indicator() -> None:
 def test_an_indicator_that_refers_to_itself() -> None:
     data = _programme(s=_share("s"))
     problem = _only(data)  # not also reported as a circle
-    assert problem.message == "indicator 's' refers to itself"
+    assert problem.message == "indicator 's' refers to itself; name another indicator"
     assert problem.line == _line(data, "of: s")
 
 
@@ -202,7 +202,8 @@ def test_aggregate_on_a_table_source_is_fine() -> None:
 def test_a_target_year_outside_the_period() -> None:
     data = _programme(v={**VALUE, "targets": [{"year": 2031, "op": ">=", "value": 1}]})
     problem = _only(data)
-    assert problem.message == "year 2031 is outside the programme's period 2023-2030"
+    assert problem.message == ("year 2031 is outside the programme's period 2023-2030; "
+                               "change the target's year or the programme's period")
     assert problem.line == _line(data, "year: 2031")
 
 
@@ -214,7 +215,8 @@ def test_target_years_outside_the_period() -> None:
     ]})
     problems = _problems(data)
     assert sorted(p.message for p in problems) == [
-        f"year {y} is outside the programme's period 2023-2030" for y in (2019, 2020, 2035)]
+        f"year {y} is outside the programme's period 2023-2030; change the target's year "
+        "or the programme's period" for y in (2019, 2020, 2035)]
     assert {p.line for p in problems if "2020" in p.message} == {_line(data, "- 2020")}
 
 
@@ -264,14 +266,23 @@ def test_an_unknown_parent() -> None:
     data = _programme(v=VALUE)
     data["org_units"]["units"][2]["parent"] = "Q"
     problem = _only(data)
-    assert problem.message == "parent 'Q' of unit 'D2' is not a unit"
+    assert problem.message == ("parent 'Q' of unit 'D2' is not a unit; add the parent to "
+                               "the org units, or correct the code")
     assert problem.line == _line(data, "parent: Q")
+
+
+def test_an_unknown_parent_is_never_said_to_be_the_unit_itself() -> None:
+    data = _programme(v=VALUE)
+    data["org_units"]["units"][2]["parent"] = "D22"  # closest code: D2, the unit itself
+    assert _only(data).message == ("parent 'D22' of unit 'D2' is not a unit; add the parent "
+                                   "to the org units, or correct the code")
 
 
 def test_an_unknown_parent_close_to_a_code() -> None:
     data = _programme(v=VALUE)
     data["org_units"]["units"][2]["parent"] = "D3x"
-    assert _only(data).message == "parent 'D3x' of unit 'D2' is not a unit; did you mean 'D3'?"
+    assert _only(data).message == ("parent 'D3x' of unit 'D2' is not a unit; did you mean "
+                                   "'D3'?; add the parent to the org units, or correct the code")
 
 
 def test_a_parent_that_is_not_above_its_child() -> None:

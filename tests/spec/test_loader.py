@@ -253,7 +253,8 @@ _TARGET = '      - {year: 2023, op: ">=", value: 40}'
      "a target needs exactly one of 'year' or 'years: [first, last]'"),
     ("{year: 2023, op: between, min: 1}", "op 'between' needs both 'min' and 'max'"),
     ("{year: 2023, op: between, max: 1}", "op 'between' needs both 'min' and 'max'"),
-    ("{year: 2023, op: between, min: 5, max: 1}", "'min' (5) is greater than 'max' (1)"),
+    ("{year: 2023, op: between, min: 5, max: 1}",
+     "'min' (5) is greater than 'max' (1); swap them"),
     ("{year: 2023, op: between, min: 1, max: 5, value: 3}",
      "op 'between' takes 'min' and 'max', not 'value'"),
     ('{year: 2023, op: ">="}', "op '>=' needs a 'value'"),
@@ -479,7 +480,8 @@ def test_cross_reference_problems_in_the_org_units_file_name_that_file(tmp_path:
     with pytest.raises(SpecError) as info:
         load_spec(path, plugins=PLUGINS)
     [problem] = info.value.problems
-    assert problem.message == "parent 'Q' of unit 'D2' is not a unit"
+    assert problem.message == ("parent 'Q' of unit 'D2' is not a unit; add the parent to "
+                               "the org units, or correct the code")
     assert problem.file == org_file
     assert problem.line == _line(org_file.read_text(encoding="utf-8"), "parent: Q")
 

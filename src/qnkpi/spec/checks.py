@@ -164,8 +164,10 @@ def _org_units(spec: _HasOrgUnits) -> Iterator[Problem]:
             continue
         at = ("org_units", "units", i, "parent")
         if unit.parent not in records:
+            others = [code for code in records if code != unit.code]  # never itself
             yield spec.problem(at, f"parent '{unit.parent}' of unit '{unit.code}' is not a "
-                               f"unit{did_you_mean(unit.parent, records)}")
+                               f"unit{did_you_mean(unit.parent, others)}; add the parent to "
+                               "the org units, or correct the code")
             continue
         parent = org.units[records[unit.parent][0]]
         if (unit.level in levels and parent.level in levels
@@ -336,7 +338,8 @@ def _indicators(spec: Spec) -> Iterator[Problem]:
         for key, what, ref in ind.inputs():  # type: ignore[attr-defined]
             pool = spec.measures if what == "measure" else spec.indicators
             if ref == name and what == "indicator":
-                yield spec.problem((*here, *key), f"indicator '{name}' refers to itself")
+                yield spec.problem((*here, *key), f"indicator '{name}' refers to itself; "
+                                   "name another indicator")
             elif ref not in pool:
                 yield spec.problem((*here, *key), f"unknown {what} '{ref}'"
                                    f"{did_you_mean(ref, pool)}")
@@ -358,7 +361,8 @@ def _indicators(spec: Spec) -> Iterator[Problem]:
                 if not period.start <= year <= period.end:
                     yield spec.problem((*at, "year" if target.year is not None else "years"),
                                        f"year {year} is outside the programme's period "
-                                       f"{period.start}-{period.end}")
+                                       f"{period.start}-{period.end}; change the target's "
+                                       "year or the programme's period")
             if target.level is not None and target.level not in levels:
                 yield spec.problem((*at, "level"), f"unknown level '{target.level}'"
                                    f"{did_you_mean(target.level, levels)}; levels: "

@@ -253,7 +253,8 @@ class Rule(Model):
             if self.value is not None:
                 raise ValueError("op 'between' takes 'min' and 'max', not 'value'")
             if self.min > self.max:
-                raise ValueError(f"'min' ({self.min:g}) is greater than 'max' ({self.max:g})")
+                raise ValueError(f"'min' ({self.min:g}) is greater than 'max' "
+                                 f"({self.max:g}); swap them")
         else:
             if self.value is None:
                 raise ValueError(f"op '{self.op}' needs a 'value'")
