@@ -67,7 +67,9 @@ class RuleResult:
         index: The rule's position in the spec's `validation` list, from 0.
         rule: The rule as the spec states it.
         left: The left side's value at each unit and year; NaN where it has none (a
-            measure it names is missing, or it divides by zero).
+            measure it names is missing, or it divides by zero). A side that is one
+            measure is that measure's panel, and a number a read-only view: do not
+            change them.
         right: The right side's value, likewise.
         judged: Where both sides have a value: the cells the rule is judged at.
         broken: Where the rule is judged and its comparison fails.
@@ -326,10 +328,15 @@ def judge_rules(spec: Spec, tree: OrgTree,
             right = _side(comparison.right, measures, tree.shape)
             judged = np.isfinite(left) & np.isfinite(right)
             broken = judged & ~_COMPARE[comparison.op](left, right)
-        left = np.where(judged | np.isnan(left), left, np.nan)  # no infinities
-        right = np.where(judged | np.isnan(right), right, np.nan)
-        out.append(RuleResult(i, item, left, right, judged, broken))
+        out.append(RuleResult(i, item, _finite(left), _finite(right), judged, broken))
     return ValidationResult(spec, tree, measures, tuple(out))
+
+
+def _finite(side: FloatPanel) -> FloatPanel:
+    """The side with an overflow (an infinity, never judged) as NaN; the side itself (a
+    measure's panel, a constant's read-only view) when it has none, to save memory."""
+    infinite = np.isinf(side)
+    return np.where(infinite, np.nan, side) if infinite.any() else side
 
 
 def _comparison(spec: Spec, i: int, item: ValidationRule) -> Comparison:
