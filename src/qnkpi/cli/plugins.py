@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         listed: list[dict[str, Any]] = [
             {"name": name, "origin": origin,
-             "registers": {_LABELS[h]: names for h, names in reg.items()}, "failed": None}
+             "registers": {_LABELS[h]: names for h, names in reg.items()}}
             for name, origin, reg in described]
         listed += [{"name": name, "origin": origin, "registers": {}, "failed": reason}
                    for name, origin, reason in failed]
