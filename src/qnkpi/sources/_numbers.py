@@ -28,6 +28,10 @@ _ONE_GROUP = re.compile(r"[+-]?[1-9][0-9]{0,2}\.[0-9]{3}")
 _DOT_GROUPS = re.compile(r"[+-]?[0-9]{1,3}(?:\.[0-9]{3}){2,}(?:,[0-9]*)?")
 _COMMA_GROUPS = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?")
 _PLAIN_CHARS = "0123456789.+-eE"
+#: The largest and smallest sizes of a value (0 aside): far from float overflow, even for
+#: sums of a billion rows times a factor, and from ratios that overflow.
+LARGEST = 1e18
+SMALLEST = 1e-12
 
 
 class BadNumber(ValueError):
@@ -44,6 +48,8 @@ def parse_numbers(text: npt.NDArray[np.str_], decimal: Decimal) -> FloatArray:
     Raises:
         BadNumber: For the first cell that is not a number written by the rule.
     """
+    if not text.size:  # np.char.replace fails on an empty array (numpy 2)
+        return np.empty(0, dtype=np.float64)
     empty = text == ""
     plain = text
     if decimal == ",":
@@ -61,10 +67,22 @@ def parse_numbers(text: npt.NDArray[np.str_], decimal: Decimal) -> FloatArray:
     except ValueError:  # a cell of digits and signs that is no number, such as "1-2"
         _first_bad(text, decimal)
         values = np.array([float(cell) if cell else np.nan for cell in plain.tolist()])
-    if not np.isfinite(values[~empty]).all():
-        index = int(np.flatnonzero(~empty & ~np.isfinite(values))[0])
-        raise BadNumber(index, f"'{text[index]}' is too large to be a number qnkpi can use")
+    size = np.abs(values)
+    with np.errstate(invalid="ignore"):
+        odd = ~empty & ~((size == 0) | ((size >= SMALLEST) & (size <= LARGEST)))
+    if odd.any():
+        index = int(np.flatnonzero(odd)[0])
+        raise BadNumber(index, f"{quote(str(text[index]))} is "
+                               f"{out_of_range(float(values[index]))}")
     return values
+
+
+def out_of_range(value: float) -> str:
+    """Why a value is refused: too large, too small or not finite; what qnkpi reads."""
+    what = "too large" if not abs(value) < LARGEST else "too small"
+    return (f"{what} a number for qnkpi, which reads 0 and numbers between 10^-12 and 10^18 "
+            "in size (so that sums and ratios of them stay exact enough and finite); check "
+            "the cell")
 
 
 def _first_bad(text: npt.NDArray[np.str_], decimal: Decimal) -> None:
@@ -77,8 +95,7 @@ def _first_bad(text: npt.NDArray[np.str_], decimal: Decimal) -> None:
 
 def explain(cell: str, decimal: Decimal) -> str:
     """Why `cell` is not a number under the rule, and what to write instead."""
-    shown = f"'{cell}'" if len(cell) <= 40 else f"'{cell[:37]}...'"
-    head = f"{shown} is not a number"
+    head = f"{quote(cell)} is not a number"
     compact = cell.replace(" ", "").replace("\u00a0", "")
     if compact != cell and (_POINT.fullmatch(compact) or _COMMA.fullmatch(compact)):
         return f"{head}: write it without spaces ({compact})"
@@ -105,6 +122,11 @@ def explain(cell: str, decimal: Decimal) -> str:
                 "the file writes decimals with '.'")
     return (f"{head}; with decimal: ',' write numbers the Vietnamese way: ',' for decimals "
             "and '.' between thousands (1.234.567,5) or no separator (1234567,5)")
+
+
+def quote(cell: str) -> str:
+    """A cell as a message shows it: in quotes, shortened if long."""
+    return f"'{cell}'" if len(cell) <= 40 else f"'{cell[:37]}...'"
 
 
 def _vietnamese(cell: str) -> str:

@@ -242,9 +242,10 @@ def _thousands_warning(what: str, text: npt.NDArray[np.str_], numbers: IntArray,
     shown = ", ".join(f"{text[i]} (row {numbers[i]})" for i in suspects[:5])
     if len(suspects) > 5:
         shown += f" and {len(suspects) - 5} more"
-    verb = "is" if len(suspects) == 1 else "are"
+    verb = "is read as a decimal number" if len(suspects) == 1 else \
+        "are read as decimal numbers"
     first = str(text[suspects[0]])
-    return (f"{what}: {shown} {verb} read as a decimal number, while the column's other "
+    return (f"{what}: {shown} {verb}, while the column's other "
             "values are whole numbers; if the '.' separates thousands "
             f"({first} meaning {first.replace('.', '')}), write the number without it, or "
             "set decimal: ',' on the source to read the file's numbers the Vietnamese way")

@@ -5,19 +5,30 @@ from __future__ import annotations
 from typing import Annotated, ClassVar, Literal
 
 import numpy as np
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 from qnkpi.errors import DataError, did_you_mean
+from qnkpi.sources._numbers import LARGEST, SMALLEST, out_of_range
 from qnkpi.sources.base import FetchRequest, FloatPanel, Source
 from qnkpi.spec.models import Code
 
 
+def _in_range(value: float) -> float:
+    if value != 0 and not SMALLEST <= abs(value) <= LARGEST:
+        raise ValueError(f"{value:g} is {out_of_range(value)}")
+    return value
+
+
+Value = Annotated[float, Field(allow_inf_nan=False), AfterValidator(_in_range)]
+
+
 class InlineSource(Source):
     """`data: {measure: {unit code: {year: value}}}`; a null value is missing. Values are
-    finite numbers: `.nan` and `.inf` are refused (write null for a missing value)."""
+    finite numbers, 0 or between 10^-12 and 10^18 in size: `.nan` and `.inf` are refused (write
+    null for a missing value)."""
 
     type: Literal["inline"]
-    data: dict[str, dict[Code, dict[int, Annotated[float, Field(allow_inf_nan=False)] | None]]]
+    data: dict[str, dict[Code, dict[int, Value | None]]]
     tabular: ClassVar[bool] = False
 
     def fetch(self, request: FetchRequest) -> dict[str, FloatPanel]:

@@ -38,6 +38,7 @@ from pydantic import Field
 
 from qnkpi.errors import DataError, did_you_mean
 from qnkpi.sources._files import check_data_file, max_file_bytes, too_big
+from qnkpi.sources._numbers import LARGEST, SMALLEST, out_of_range, quote
 from qnkpi.sources.base import (
     FetchRequest,
     FloatPanel,
@@ -341,26 +342,32 @@ def _number(cell: Any) -> float:
     if cell is None:
         return math.nan
     if isinstance(cell, int | float):  # bool too: TRUE is 1
-        return float(cell)
+        try:
+            value = float(cell)
+        except OverflowError:  # a whole number too large for a float
+            value = math.inf
+        if value != 0 and not SMALLEST <= abs(value) <= LARGEST:
+            raise ValueError(f"{quote(str(cell))} is {out_of_range(value)}")
+        return value
     text = _text(cell)
     if not text:
         return math.nan
     if not isinstance(cell, str):
-        raise ValueError(f"'{text}' is a date or time, not a number; format the cell as "
+        raise ValueError(f"{quote(text)} is a date or time, not a number; format the cell as "
                          "Number")
     if "," in text:
-        raise ValueError(f"'{text}' is text, not a number: use '.' as the decimal point "
+        raise ValueError(f"{quote(text)} is text, not a number: use '.' as the decimal point "
                          "(52.3, not 52,3) and no thousands separator, or type the number "
                          "into a cell formatted as Number (Excel then shows your computer's "
                          "decimal separator)")
     if _THOUSANDS_DOT.fullmatch(text):
-        raise ValueError(f"'{text}' is text that may mean {float(text):g} or, with a "
+        raise ValueError(f"{quote(text)} is text that may mean {float(text):g} or, with a "
                          f"Vietnamese thousands dot, {text.replace('.', '')}; type the number "
                          "without thousands separators")
     if not _NUMBER.fullmatch(text):
-        raise ValueError(f"'{text}' is not a number; write numbers with a '.' for decimals "
-                         "and no thousands separator")
-    return float(text)
+        raise ValueError(f"{quote(text)} is not a number; write numbers with a '.' for "
+                         "decimals and no thousands separator")
+    return _number(float(text))
 
 
 def _letter(index: int) -> str:
