@@ -70,15 +70,38 @@ def main(argv: Sequence[str] | None = None) -> int:
                 shown(message, category, filename, lineno, file, line)
 
         warnings.showwarning = show
-        unraisable = sys.unraisablehook
+        unraisable, stderr = sys.unraisablehook, sys.stderr
         sys.unraisablehook = _unraisable
+        sys.stderr = _Printable(stderr)
+        code = EXIT_BUG
         try:
-            return _main(argv)
+            code = _main(argv)
+            return code
         finally:
-            import gc
+            if code not in (EXIT_OK, EXIT_FAIL_ON):
+                import gc
 
-            gc.collect()  # what a failed write left half-closed is collected now, quietly
-            sys.unraisablehook = unraisable
+                gc.collect()  # what a failed write left half-closed goes now, quietly
+            sys.unraisablehook, sys.stderr = unraisable, stderr
+
+
+class _Printable:
+    """Standard error while the command runs: every message (errors, warnings, notes)
+    can quote a spec or a data file, so control characters in it are written as their
+    escapes, never sent to the terminal. `raw` is the stream itself, for the progress
+    bar's own escape sequences."""
+
+    def __init__(self, raw: TextIO) -> None:
+        self.raw = raw
+
+    def write(self, text: str) -> int:
+        from qnkpi.reporters._text import printable
+
+        self.raw.write(printable(text, lines=True))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.raw, name)
 
 
 def _unraisable(info: Any) -> None:

@@ -27,7 +27,8 @@ def progress_bar(quiet: bool) -> Iterator[Progress | None]:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                   console=Console(stderr=True), transient=True)
+                   console=Console(file=getattr(sys.stderr, "raw", sys.stderr)),
+                   transient=True)  # raw: the command's stderr escapes control characters
     tasks: dict[str, Any] = {}
 
     def advance(stage: str, done: int, total: int) -> None:

@@ -79,7 +79,8 @@ def format_number(value: float, lang: str, decimals: int = 0) -> str:
     The value is rounded half away from zero, as people round (60.45 reads 60.5).
 
     Args:
-        value: The number; `None` or NaN is missing.
+        value: The number; `None`, NaN or an infinity is missing (as in the JSON
+            result, where they are `null`).
         lang: `"vi"` (`1.234,5`) or `"en"` (`1,234.5`).
         decimals: How many decimals to show.
 
@@ -89,7 +90,7 @@ def format_number(value: float, lang: str, decimals: int = 0) -> str:
     Raises:
         qnkpi.errors.QnkpiError: `lang` is not a report language.
     """
-    if value is None or math.isnan(value):
+    if value is None or not math.isfinite(value):  # infinite: no number to show either
         return "–"
     from babel.numbers import format_decimal
 

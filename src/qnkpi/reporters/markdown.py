@@ -18,6 +18,7 @@ import numpy as np
 from qnkpi.assess.base import ASSESSMENT_STATUSES
 from qnkpi.engine.compare import OPS, STATUSES
 from qnkpi.i18n import assessment_word, format_number, gettext, status_word, verdict
+from qnkpi.reporters._text import printable
 from qnkpi.reporters.table import bound, coverage_mark, shown_value, threshold_text
 
 if TYPE_CHECKING:
@@ -30,8 +31,9 @@ _SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 
 
 def escape(text: str) -> str:
-    """`text` as literal Markdown: special characters backslashed, one line."""
-    return _SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+    """`text` as literal Markdown: special characters backslashed, one line, control
+    characters written as their escapes (`\\x1b`)."""
+    return _SPECIAL.sub(r"\\\1", printable(" ".join(str(text).split())))
 
 
 class MarkdownReporter:

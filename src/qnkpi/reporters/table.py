@@ -16,6 +16,7 @@ from qnkpi.assess.base import ASSESSMENT_STATUSES
 from qnkpi.engine.compare import OPS
 from qnkpi.i18n import assessment_word, decimals_for, format_number, gettext
 from qnkpi.i18n import format_value as _format
+from qnkpi.reporters._text import printable
 
 if TYPE_CHECKING:
     from qnkpi.engine.result import IndicatorResult, Result
@@ -112,7 +113,7 @@ class TableReporter:
 
         console = Console(file=stream, highlight=False, emoji=False)
         prog = result.spec.programme
-        console.print(Text(prog.title.get(lang), style="bold"))
+        console.print(Text(printable(prog.title.get(lang)), style="bold"))
         as_of = gettext("as of {year}", lang).format(year=result.as_of)
         restated = ""
         if result.restated_to is not None:
@@ -121,13 +122,13 @@ class TableReporter:
         console.print(f"{prog.id} · {prog.period.start}-{prog.period.end} · {as_of}"
                       f"{restated}\n")
         tree = result.tree
-        names = tree.latest_names(lang)
+        names = [printable(n) for n in tree.latest_names(lang)]  # shown as Text: no markup
         for name, res in result.indicators.items():
             assessed = bool(result.assessments_of(name))
             if not res.status.any() and not assessed:
                 continue
             title = res.spec.title.get(lang) if res.spec.title else name
-            console.print(Text.assemble((title, "bold"), ("  " + name, "dim")))
+            console.print(Text.assemble((printable(title), "bold"), ("  " + name, "dim")))
             if res.status.any():
                 self._grid(console, res, tree.years, names, lang)
             self._assessments(console, result, name, names, lang)
@@ -168,7 +169,7 @@ class TableReporter:
             head = str(years[col]) + (f"\n{shared}" if shared else "")
             table.add_column(head, justify="right")
         for row in rows:
-            cells: list[Text | str] = [names[row]]
+            cells: list[Text | str] = [Text(names[row])]
             for col, with_threshold in zip(cols, in_cell, strict=True):
                 code = int(res.status[row, col])
                 if not code:
@@ -217,14 +218,14 @@ class TableReporter:
                 if not np.isnan(x.baseline[k]):
                     span = f"{fmt(x.baseline[k])} ({int(x.baseline_year[k])}) → {span}"
             # the unit's name beside the first method, its numbers beside the second
-            first = [names[row], Text(span, style="dim")]
+            first = [Text(names[row]), Text(span, style="dim")]
             if len(group) == 1:
-                first = [f"{names[row]}\n{span}"]
+                first = [Text(f"{names[row]}\n{span}")]
             for m, a in enumerate(group):
                 status = ASSESSMENT_STATUSES[a.status[k]]
                 need = a.required_annual_change[k] + 0.0  # no "-0.00"
                 table.add_row(
-                    first[m] if m < len(first) else "", a.method,
+                    first[m] if m < len(first) else "", Text(printable(a.method)),
                     Text(assessment_word(status, lang), style=_STYLE[status]),
                     "" if np.isnan(a.ratio[k]) else format_number(a.ratio[k], lang, 2),
                     "" if np.isnan(a.projected[k]) else fmt(a.projected[k]),
