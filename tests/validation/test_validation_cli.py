@@ -248,3 +248,22 @@ def test_a_wrong_report_in_the_example_is_refused(tmp_path: Path,
         "children_youth_population = 141670\n"
         "    No more children and youth can be reached than live in the area: check both "
         "figures.\n")
+
+
+def test_other_warnings_about_the_data_are_printed_before_the_error(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = _write(tmp_path, ACTIVITIES + REACHED)
+    text = spec.read_text(encoding="utf-8").replace(
+        'name: District C, level: district, parent: "10"}',
+        'name: District C, level: district, parent: "10", valid_to: 2023-06-30}')
+    spec.write_text(text, encoding="utf-8")
+    code, out, err = _run(capsys, "validate", str(spec))
+    assert (code, out) == (2, "")
+    lines = err.splitlines()
+    assert lines[0] == ("qnkpi: warning: unit '103' has data for 2023, 2024, when it was not "
+                        "in the org units (see its valid_from/valid_to); those values are "
+                        "left out")
+    # District C's values are left out, so neither rule sees them: no warning for its
+    # negative count, and two rows (District B's) for the error
+    assert lines[1].startswith("qnkpi: error: the data break 1 validation rule in 2 rows;")
+    assert len(lines) == 6

@@ -64,16 +64,18 @@ def fail_on_statuses(values: list[str]) -> set[str]:
 
 @contextmanager
 def rule_warnings() -> Iterator[None]:
-    """When the data break validation rules of severity error, print the broken rules
-    of severity warning too (on standard error) before the error is reported."""
+    """When the data break validation rules of severity error, print the warnings about
+    the data too (on standard error), broken rules of severity warning among them, before
+    the error is reported."""
     from qnkpi.engine.rules import RuleViolationError
 
     try:
         yield
     except RuleViolationError as exc:
         checked = exc.validation
-        for rule in checked.broken("warning"):
-            note = "\n  ".join(checked.describe(rule))
+        notes = [*exc.notes, *("\n  ".join(checked.describe(rule))
+                               for rule in checked.broken("warning"))]
+        for note in notes:
             print(f"qnkpi: warning: {note}", file=sys.stderr)
         raise
 

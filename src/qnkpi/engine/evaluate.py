@@ -159,7 +159,7 @@ def evaluate(spec: Spec, *, year: int | None = None, units: Sequence[str] | None
     measures, warnings = _reported(spec, tree, plugins, progress)
     validation = judge_rules(spec, tree, measures)
     if validation.broken("error"):
-        raise RuleViolationError(validation)
+        raise RuleViolationError(validation, warnings)
     warnings += tuple("\n  ".join(validation.describe(rule))
                       for rule in validation.broken("warning"))
     if restate_to is not None:

@@ -284,14 +284,18 @@ class RuleViolationError(DataError):
 
     Args:
         validation: Every rule judged.
+        notes: Other notes about the data, made before the rules were judged (what the
+            sources noted while reading, values left out).
 
     Attributes:
         validation: Every rule judged: its
             [`violations`][qnkpi.engine.rules.ValidationResult.violations] gives the rows.
+        notes: Other notes about the data, as a result's `warnings` would hold them.
     """
 
-    def __init__(self, validation: ValidationResult) -> None:
+    def __init__(self, validation: ValidationResult, notes: tuple[str, ...] = ()) -> None:
         self.validation = validation
+        self.notes = notes
         broken = validation.broken("error")
         n = sum(r.count for r in broken)
         lines = [f"the data break {len(broken)} validation {_plural(len(broken), 'rule')} "
