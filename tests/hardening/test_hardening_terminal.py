@@ -110,3 +110,25 @@ def test_a_name_that_is_broken_markup_is_just_a_name(tmp_path: Path, name: str) 
     done = run_qnkpi("evaluate", write_spec(tmp_path, spec))
     assert done.returncode == 0, done.stderr
     assert done.stdout.count(name) >= 2  # the title, the grid
+
+
+def test_control_characters_still_make_a_valid_workbook(tmp_path: Path) -> None:
+    """XML cannot hold most control characters: the xlsx report drops them, from cells
+    and from sheet names (named after the org units' levels), so Excel and openpyxl can
+    open what it writes."""
+    from openpyxl import load_workbook
+
+    spec_path = _spec(tmp_path)
+    text = spec_path.read_text(encoding="utf-8").replace("- district", "- \"dis\\0trict\\e[2J\"")
+    text = text.replace("level: district", "level: \"dis\\0trict\\e[2J\"")
+    spec_path.write_text(text, encoding="utf-8")
+    out = tmp_path / "report.xlsx"
+    done = run_qnkpi("evaluate", spec_path, "-f", "xlsx", "-o", out)
+    assert done.returncode == 0, done.stderr
+    book = load_workbook(out)
+    assert "district 2J" in [ws.title for ws in book.worksheets]
+    for ws in book.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", cell.value), cell

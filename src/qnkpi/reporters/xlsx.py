@@ -256,10 +256,11 @@ def level_word(level: str, lang: str) -> str:
 
 
 def sheet_name(text: str, taken: set[str]) -> str:
-    """A valid, unused sheet name from `text`: no `[]:*?/\\`, at most 31
-    characters, no quote at either end, unique (case-insensitive) among `taken`, which
-    it joins."""
-    base = " ".join(text.translate(_BAD_SHEET_CHARS).split()).strip("'") or "Sheet"
+    """A valid, unused sheet name from `text`: no `[]:*?/\\` and no control character
+    (XML cannot hold them), at most 31 characters, no quote at either end, unique
+    (case-insensitive) among `taken`, which it joins."""
+    text = _clean(text.translate(_BAD_SHEET_CHARS))
+    base = " ".join(text.split()).strip("'") or "Sheet"
     name, k = base[:31], 2
     while name.casefold() in {t.casefold() for t in taken}:
         suffix = f" ({k})"
