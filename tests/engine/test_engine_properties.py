@@ -13,9 +13,11 @@ from qnkpi.testing import plugins_with, spec_from_dict, tiny_programme
 PLUGINS = plugins_with()
 N = 4
 
-value = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)
+# Data values to 6 decimals: a source reads 0 or numbers of at least 10^-12 in size, and
+# a sum or difference of two such values is 0 or at least about 10^-6 in size.
+value = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False).map(lambda x: round(x, 6))
 threshold = st.floats(min_value=-1e6, max_value=1e6, allow_nan=False)
-delta = st.floats(min_value=0, max_value=1e6, allow_nan=False)
+delta = st.floats(min_value=0, max_value=1e6, allow_nan=False).map(lambda x: round(x, 6))
 
 
 def _statuses(values: list[float | None], op: str, limit: float, direction: str,
