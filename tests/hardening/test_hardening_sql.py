@@ -336,3 +336,24 @@ def test_duckdb_a_query_that_writes_fails_and_changes_nothing(tmp_path: Path, qu
     done = _duckdb_run(tmp_path, {"query": query, "unit": "unit_code", "year": "year"})
     assert_clean_failure(done, message)
     assert fingerprint(db) == before
+
+
+@pytest.mark.parametrize("key", ["table", "unit", "year"])
+@pytest.mark.parametrize("source_type", ["sql", "duckdb"])
+def test_plugins_a_nul_in_a_name_is_a_clear_error(tmp_path: Path, key: str,
+                                                  source_type: str) -> None:
+    pytest.importorskip(f"qnkpi_{source_type}")
+    if source_type == "sql":
+        db = _sqlite(tmp_path / "data.db")
+        source: dict[str, Any] = {"type": "sql", "url": f"sqlite:///{db}"}
+    else:
+        db = _duckdb(tmp_path / "data.duckdb")
+        source = {"type": "duckdb", "path": "data.duckdb"}
+    before = fingerprint(db)
+    source.update({"table": "t", "unit": "unit_code", "year": "year"})
+    source[key] = "year\x00; DROP TABLE t"
+    spec = write_spec(tmp_path, programme({"db": source}, {"m": {"source": "db"}}))
+    done = run_qnkpi("evaluate", spec, "-f", "json", env=environment(autoload=True))
+    assert_clean_failure(done, "year\\x00; DROP TABLE t" if source_type == "duckdb"
+                         else "holds a NUL character")
+    assert fingerprint(db) == before
