@@ -27,7 +27,6 @@ _COMMA = re.compile(r"[+-]?(?:(?:[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)(?:,[0-9]*)?|,
 _ONE_GROUP = re.compile(r"[+-]?[1-9][0-9]{0,2}\.[0-9]{3}")
 _DOT_GROUPS = re.compile(r"[+-]?[0-9]{1,3}(?:\.[0-9]{3}){2,}(?:,[0-9]*)?")
 _COMMA_GROUPS = re.compile(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?")
-_PLAIN_CHARS = "0123456789.+-eE"
 #: The largest and smallest sizes of a value (0 aside): far from float overflow, even for
 #: sums of a billion rows times a factor, and from ratios that overflow.
 LARGEST = 1e18
@@ -59,14 +58,17 @@ def parse_numbers(text: npt.NDArray[np.str_], decimal: Decimal) -> FloatArray:
             _first_bad(text[:wrong], decimal)  # an earlier cell may be bad in another way
             raise BadNumber(wrong, explain(str(text[wrong]), decimal))
         plain = np.char.replace(np.char.replace(text, ".", ""), ",", ".")
-    other = np.char.str_len(np.char.strip(plain, _PLAIN_CHARS)) > 0
-    if np.any(other & ~empty):
+    # numpy reads every number the rule allows, and a few it does not: non-ASCII digits,
+    # "1_000", "nan" and "inf"; those are looked for only when they may be there
+    if _unusual(plain):
         _first_bad(text, decimal)
     try:
-        values = np.where(empty, "nan", plain).astype(np.float64)
-    except ValueError:  # a cell of digits and signs that is no number, such as "1-2"
+        values = (np.where(empty, "nan", plain) if empty.any() else plain).astype(np.float64)
+    except ValueError:  # a cell numpy cannot read, such as "52,3" or "1-2"
         _first_bad(text, decimal)
         values = np.array([float(cell) if cell else np.nan for cell in plain.tolist()])
+    if not np.isfinite(values[~empty]).all():
+        _first_bad(text, decimal)  # "nan" and "inf" are not numbers; "1e999" is too large
     size = np.abs(values)
     with np.errstate(invalid="ignore"):
         odd = ~empty & ~((size == 0) | ((size >= SMALLEST) & (size <= LARGEST)))
@@ -83,6 +85,14 @@ def out_of_range(value: float) -> str:
     return (f"{what} a number for qnkpi, which reads 0 and numbers between 10^-12 and 10^18 "
             "in size (so that sums and ratios of them stay exact enough and finite); check "
             "the cell")
+
+
+def _unusual(text: npt.NDArray[np.str_]) -> bool:
+    """Whether any cell holds a character other than ASCII, or a '_'."""
+    if not text.size or not text.dtype.itemsize:
+        return False
+    codes = text.view(np.uint32)  # the cells' characters, as code points
+    return bool(codes.max() >= 128 or (np.char.find(text, "_") >= 0).any())
 
 
 def _first_bad(text: npt.NDArray[np.str_], decimal: Decimal) -> None:

@@ -78,8 +78,8 @@ class CsvSource(TabularSource):
                       for m in request.measures if m.column is not None}
             return _shape(request.measures, values, units, years, table.numbers, request,
                           self.path)
-        names = np.array([_name(n) for n in table.text(self.measure_column).tolist()],
-                         dtype=str)
+        written, at = np.unique(table.text(self.measure_column), return_inverse=True)
+        names = np.array([_name(n) for n in written.tolist()], dtype=str)[at.reshape(-1)]
         out: dict[str, FloatPanel] = {}
         for m in request.measures:
             pick = np.flatnonzero(names == _name(m.column or m.name))
@@ -145,10 +145,12 @@ class _Table:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise _not_utf8(data, delimiter, fail) from None
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        number = 1
+        # strict: a file cut short inside a quoted cell is an error, not a shorter cell
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+        number = 0  # the last row read
         try:
             header = [_name(h) for h in next(reader)]
+            number = 1
             if not any(header):
                 raise fail("the first row is empty; it must name the columns (such as "
                            "unit, year and the measures)", 1)
@@ -162,11 +164,7 @@ class _Table:
                 rows.append(row)
                 numbers.append(number)
         except csv.Error as exc:
-            hint = "check the quotes (\") around cells"
-            if "field limit" in str(exc):
-                hint = ("a cell is very long: is a quote (\") opened and never closed? "
-                        "check the quotes around cells")
-            raise fail(f"not valid CSV ({exc}); {hint}", number + 1) from None
+            raise fail(_bad_csv(str(exc), delimiter), number + 1) from None
         cells = zip(*rows, strict=True) if rows else [() for _ in header]
         columns: dict[str, tuple[str, ...]] = {}
         twice: dict[str, list[int]] = {}
@@ -235,6 +233,21 @@ class _Table:
             request.warn(_thousands_warning(what, text, numbers, suspects),
                          file=self.path, row=int(numbers[suspects[0]]))
         return values
+
+
+def _bad_csv(problem: str, delimiter: str) -> str:
+    """What Python's csv reader found wrong, and what to do."""
+    if "end of data" in problem:
+        return ("the file ends inside a quoted cell: the quote (\") that opens it is never "
+                "closed; if the file was cut short, copy it again, else close the quote")
+    if "expected after" in problem:
+        return (f"text follows the quote (\") that closes a cell, where '{delimiter}' or the "
+                "end of the row should be; remove the stray quote, or put the whole cell in "
+                "quotes with each quote inside it doubled (\"\")")
+    if "field limit" in problem:
+        return ("a cell is very long: is a quote (\") opened and never closed? check the "
+                "quotes around cells")
+    return f"not valid CSV ({problem}); check the quotes (\") around cells"
 
 
 def _thousands_warning(what: str, text: npt.NDArray[np.str_], numbers: IntArray,

@@ -8,14 +8,15 @@ import numpy as np
 from pydantic import AfterValidator, Field
 
 from qnkpi.errors import DataError, did_you_mean
-from qnkpi.sources._numbers import LARGEST, SMALLEST, out_of_range
+from qnkpi.sources._numbers import LARGEST
 from qnkpi.sources.base import FetchRequest, FloatPanel, Source
 from qnkpi.spec.models import Code
 
 
 def _in_range(value: float) -> float:
-    if value != 0 and not SMALLEST <= abs(value) <= LARGEST:
-        raise ValueError(f"{value:g} is {out_of_range(value)}")
+    if not abs(value) <= LARGEST:
+        raise ValueError(f"{value:g} is too large a number for qnkpi, which reads numbers up "
+                         "to 10^18 in size (so that sums of them stay finite)")
     return value
 
 
@@ -24,8 +25,8 @@ Value = Annotated[float, Field(allow_inf_nan=False), AfterValidator(_in_range)]
 
 class InlineSource(Source):
     """`data: {measure: {unit code: {year: value}}}`; a null value is missing. Values are
-    finite numbers, 0 or between 10^-12 and 10^18 in size: `.nan` and `.inf` are refused (write
-    null for a missing value)."""
+    finite numbers, up to 10^18 in size: `.nan` and `.inf` are refused (write null for a
+    missing value)."""
 
     type: Literal["inline"]
     data: dict[str, dict[Code, dict[int, Value | None]]]
