@@ -105,9 +105,8 @@ def test_a_bug_in_an_installed_plugin_says_where_to_report_it(tmp_path: Path) ->
     assert "Traceback" not in done.stderr
 
 
-#: A kind whose `inputs()` returns something that is not an input: qnkpi's spec checks
-#: fail on it, in qnkpi's code (they trust the kind), so the blame falls on qnkpi, with
-#: the plugins loaded named as suspects.
+#: A kind whose `inputs()` returns something that is not an input: the spec checks
+#: check what a kind says, so this is the plugin's error, named, not a crash.
 ODD_KIND = '''
 from typing import Literal
 
@@ -129,22 +128,46 @@ def register_indicator_kinds(register):
     register(Odd)
 '''
 
+#: A stand-in for a bug in qnkpi itself: a plugin that breaks one of qnkpi's own
+#: functions, so the exception is raised in qnkpi's code and the blame falls on qnkpi,
+#: with the plugins loaded named as suspects.
+BREAKS_QNKPI = '''
+import qnkpi.spec.checks
+
+qnkpi.spec.checks._deps = None
+'''
+
+
+def _odd_spec(tmp_path: Path, kind: str = "odd") -> Path:
+    return write_spec(tmp_path, programme(
+        {"data": {"type": "inline", "data": {"m": {"D1": {2023: 1}}}}},
+        {"m": {"source": "data"}}, {"x": {"kind": kind, "direction": "increase",
+                                          **({} if kind == "odd" else {"measure": "m"})}}))
+
+
+def test_a_kind_that_says_it_reads_nonsense_is_named(tmp_path: Path) -> None:
+    folder = _plugin_file(tmp_path, "odd.py", ODD_KIND)
+    done = run_qnkpi("evaluate", _odd_spec(tmp_path),
+                     env=environment(QNKPI_PLUGINS_DIR=str(folder)))
+    assert done.returncode == 2, done.stderr
+    assert ("plugin 'plugdir/odd.py': kind 'odd', indicator 'x': inputs() returned None, "
+            "not an Input(key, 'measure' or 'indicator', name)") in done.stderr
+    assert "Traceback" not in done.stderr
+
 
 def test_a_bug_in_qnkpi_says_where_to_report_it(tmp_path: Path) -> None:
     from qnkpi import __version__
 
-    folder = _plugin_file(tmp_path, "odd.py", ODD_KIND)
-    spec = write_spec(tmp_path, programme(
-        {"data": {"type": "inline", "data": {"m": {"D1": {2023: 1}}}}},
-        {"m": {"source": "data"}}, {"x": {"kind": "odd", "direction": "increase"}}))
-    done = run_qnkpi("evaluate", spec, env=environment(QNKPI_PLUGINS_DIR=str(folder)))
+    folder = _plugin_file(tmp_path, "breaks.py", BREAKS_QNKPI)
+    done = run_qnkpi("evaluate", _odd_spec(tmp_path, "value"),
+                     env=environment(QNKPI_PLUGINS_DIR=str(folder)))
     assert done.returncode == 70, done.stderr
     lines = done.stderr.splitlines()
     assert lines[0].startswith("qnkpi: internal error: TypeError: ")
     assert lines[1] == (f"This is a bug in qnkpi {__version__}, not in your spec or data. "
                         "Please report it at https://github.com/qnkpi/qnkpi/issues, with the "
                         "command you ran.")
-    assert lines[2] == ("Plugins were loaded (plugdir/odd.py): if the error goes away with "
+    assert lines[2] == ("Plugins were loaded (plugdir/breaks.py): if the error goes away with "
                         "QNKPI_DISABLE_PLUGINS=NAME, report it to that plugin's authors "
                         "instead.")
     assert lines[3].endswith("run the command again with QNKPI_DEBUG=1.")

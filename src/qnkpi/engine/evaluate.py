@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 import numpy as np
 import numpy.typing as npt
@@ -329,7 +330,18 @@ def _fetch(spec: Spec, tree: OrgTree, plugins: Plugins,
                 plugin = _owner(plugins, "register_source_types", source.type)
                 raise PluginError(plugin, f"source type '{source.type}' returned no "
                                   f"{tree.shape} panel for measure '{m.name}'")
-            out[m.name] = np.asarray(panel, dtype=np.float64)
+            try:
+                values = np.asarray(panel, dtype=np.float64)
+            except (TypeError, ValueError) as exc:
+                plugin = _owner(plugins, "register_source_types", source.type)
+                raise PluginError(plugin, f"source type '{source.type}' returned values that "
+                                  f"are not numbers for measure '{m.name}': {exc}") from None
+            if np.isinf(values).any():
+                plugin = _owner(plugins, "register_source_types", source.type)
+                raise PluginError(plugin, f"source type '{source.type}' returned an infinite "
+                                  f"value for measure '{m.name}'; a source gives finite "
+                                  "numbers, or NaN for missing")
+            out[m.name] = values
     progress("sources", len(requests), len(requests))
     if len(failed) == 1:
         raise failed[0]
@@ -348,11 +360,19 @@ def _compute(name: str, ind: IndicatorKind, ctx: KindContext,
         plugin = _owner(plugins, "register_indicator_kinds", ind.kind)
         raise PluginError(plugin, f"indicator '{name}' (kind '{ind.kind}') failed: "
                           f"{type(exc).__name__}: {exc}") from exc
-    if np.shape(panel.value) != ctx.tree.shape:
+    try:
+        value = np.asarray(panel.value, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        plugin = _owner(plugins, "register_indicator_kinds", ind.kind)
+        raise PluginError(plugin, f"kind '{ind.kind}' returned values that are not numbers "
+                          f"for indicator '{name}': {exc}") from None
+    if value.shape != ctx.tree.shape:
         plugin = _owner(plugins, "register_indicator_kinds", ind.kind)
         raise PluginError(plugin, f"kind '{ind.kind}' returned a panel of shape "
-                          f"{np.shape(panel.value)}, not {ctx.tree.shape}")
-    return _covered(ind, panel, ctx)
+                          f"{value.shape}, not {ctx.tree.shape}")
+    if np.isinf(value).any():  # an overflowed quotient (a tiny denominator) has no honest value
+        value = np.where(np.isinf(value), np.nan, value)
+    return _covered(ind, replace(panel, value=value), ctx)
 
 
 def _covered(ind: IndicatorKind, panel: IndicatorPanel, ctx: KindContext) -> IndicatorPanel:

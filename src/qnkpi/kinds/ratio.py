@@ -36,7 +36,7 @@ class RatioIndicator(IndicatorKind):
         pair = ~np.isnan(num) & ~np.isnan(den)
         num = ctx.tree.rollup(np.where(pair, num, np.nan), "sum")
         den = ctx.tree.rollup(np.where(pair, den, np.nan), "sum")
-        with np.errstate(invalid="ignore", divide="ignore"):
+        with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
             # multiply first: 7 * 100 / 10 is exactly 70, 7 / 10 * 100 is not
             value = np.where(den != 0, num * self.factor / den, np.nan)
         return IndicatorPanel(value, num, den)

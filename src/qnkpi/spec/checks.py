@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
-from qnkpi.errors import Problem, did_you_mean
+from qnkpi.errors import PluginError, Problem, did_you_mean
 from qnkpi.spec._yaml import Located
 from qnkpi.spec.models import AssessmentSpec, OrgUnitsSpec, UnitSpec
 
@@ -335,7 +335,7 @@ def _indicators(spec: Spec) -> Iterator[Problem]:
     codes = {unit.code for unit in spec.org_units.units}
     for name, ind in spec.indicators.items():
         here = ("indicators", name)
-        for key, what, ref in ind.inputs():  # type: ignore[attr-defined]
+        for key, what, ref in inputs_of(spec, name):
             pool = spec.measures if what == "measure" else spec.indicators
             if ref == name and what == "indicator":
                 yield spec.problem((*here, *key), f"indicator '{name}' refers to itself; "
@@ -377,8 +377,34 @@ def _indicators(spec: Spec) -> Iterator[Problem]:
                            f"circle: {' -> '.join(cycle)}; break the circle")
 
 
+def inputs_of(spec: Spec, name: str) -> list[tuple[tuple[str | int, ...], str, str]]:
+    """What indicator `name` reads, as its kind's `inputs()` says, checked: the kind is a
+    plugin's code, so a wrong answer is a [`PluginError`][qnkpi.errors.PluginError]
+    naming the plugin, not a crash in these checks."""
+    ind = spec.indicators[name]
+    kind = getattr(ind, "kind", "?")
+
+    def fail(message: str) -> PluginError:
+        plugins = spec.plugins
+        reg = plugins.registrations.get("register_indicator_kinds", {}).get(kind) \
+            if plugins is not None else None
+        return PluginError(reg.plugin if reg is not None else "?",
+                           f"kind '{kind}', indicator '{name}': {message}")
+
+    try:
+        found = list(ind.inputs())  # type: ignore[attr-defined]
+    except Exception as exc:
+        raise fail(f"inputs() failed: {type(exc).__name__}: {exc}") from exc
+    for item in found:
+        if not (isinstance(item, tuple) and len(item) == 3 and isinstance(item[0], tuple)
+                and item[1] in ("measure", "indicator") and isinstance(item[2], str)):
+            raise fail(f"inputs() returned {item!r}, not an Input(key, 'measure' or "
+                       "'indicator', name)")
+    return found
+
+
 def _deps(spec: Spec, name: str) -> list[str]:
-    return [ref for _, what, ref in spec.indicators[name].inputs()  # type: ignore[attr-defined]
+    return [ref for _, what, ref in inputs_of(spec, name)
             if what == "indicator" and ref in spec.indicators and ref != name]
 
 
