@@ -132,3 +132,16 @@ def test_control_characters_still_make_a_valid_workbook(tmp_path: Path) -> None:
             for cell in row:
                 if isinstance(cell.value, str):
                     assert not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", cell.value), cell
+
+
+def test_explain_shows_control_characters_as_escapes(tmp_path: Path) -> None:
+    spec = _spec(tmp_path)
+    hostile_file = f"data{HOSTILE}.csv"
+    (tmp_path / "data.csv").rename(tmp_path / hostile_file)
+    escaped = hostile_file.encode("unicode_escape").decode()  # YAML's "\x1b", "\u202e"
+    spec.write_text(spec.read_text(encoding="utf-8").replace(
+        "path: data.csv", f'path: "{escaped}"'), encoding="utf-8")
+    done = run_qnkpi("evaluate", spec, "--explain")
+    assert done.returncode == 0, done.stderr
+    _assert_inert(done.stdout)
+    assert "data\\x1b[2J" in done.stdout

@@ -95,9 +95,11 @@ def run(args: argparse.Namespace) -> int:
         print(warning, file=sys.stderr)
     if args.explain:
         from qnkpi.engine.evaluate import explain
+        from qnkpi.reporters._text import printable
 
-        for name, plan in explain(spec, plugins=plugins).items():
-            print(f"-- source '{name}' ({spec.sources[name].type})\n{plan}\n")
+        for name, plan in explain(spec, plugins=plugins).items():  # names come from the spec
+            print(printable(f"-- source '{name}' ({spec.sources[name].type})\n{plan}\n",
+                            lines=True))
         return 0
     with rule_warnings(), progress_bar(args.quiet) as progress:
         result = evaluate(spec, year=args.year, units=args.unit,
