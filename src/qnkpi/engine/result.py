@@ -409,27 +409,18 @@ class Result:
         stream.write("{\n")
         for key, value in self._head().items():
             stream.write(f'  {dump(key)}: {dump(value)},\n')
-        stream.write('  "checks": [')
-        first = True
-        for check in self._check_dicts():
-            stream.write("\n    " if first else ",\n    ")
-            stream.write(dump(check))
-            first = False
-        stream.write("\n  ],\n" if not first else "],\n")
-        stream.write('  "assessments": [')
-        first = True
-        for row in self.assessment_rows():
-            stream.write("\n    " if first else ",\n    ")
-            stream.write(dump(row))
-            first = False
-        stream.write("\n  ],\n" if not first else "],\n")
-        stream.write('  "violations": [')
-        first = True
-        for row in self.violation_rows():
-            stream.write("\n    " if first else ",\n    ")
-            stream.write(dump(row))
-            first = False
-        stream.write("\n  ],\n" if not first else "],\n")
+        def write_list(key: str, rows: Iterable[Any]) -> None:
+            stream.write(f'  "{key}": [')
+            first = True
+            for row in rows:
+                stream.write("\n    " if first else ",\n    ")
+                stream.write(dump(row))
+                first = False
+            stream.write("\n  ],\n" if not first else "],\n")
+
+        write_list("checks", self._check_dicts())
+        write_list("assessments", self.assessment_rows())
+        write_list("violations", self.violation_rows())
         stream.write(f'  "summary": {dump(self.summary())}\n}}\n')
 
 
