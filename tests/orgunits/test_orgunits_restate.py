@@ -525,3 +525,39 @@ def test_restated_top_totals_equal_the_reported_ones_on_a_chain() -> None:
         restated = _values(qnkpi.evaluate(spec, restate_to=to, plugins=PLUGINS))
         for year in range(2023, to):
             assert restated[("P", year)] == pytest.approx(reported[("P", year)])
+
+
+def _flags(**indicator: Any) -> qnkpi.Spec:
+    """A yes/no flag (`rollup: min`, so restated `whole`): only C3, made whole of D3, gets
+    a 2023 value on the 2025 tree; C1 and C2, made of parts of D1 and D2, get none."""
+    flags = {"D1": {2023: 1.0}, "D2": {2023: 0.0}, "D3": {2023: 1.0},
+             "C1": {2025: 1.0}, "C2": {2025: 0.0}, "C3": {2025: 1.0}}
+    ind = {"kind": "value", "measure": "flag", "direction": "increase",
+           "targets": [{"years": [2023, 2025], "op": ">=", "value": 1, "level": "commune"}],
+           **indicator}
+    share = {"kind": "share_of_units", "of": "f", "level": "commune",
+             "rule": {"op": ">=", "value": 1}, "direction": "increase",
+             "targets": [{"years": [2023, 2025], "op": ">=", "value": 50}]}
+    return _spec(MERGER, {"flag": flags}, {"f": ind, "share": share},
+                 measures={"flag": {"source": "data", "rollup": "min"}})
+
+
+def test_a_unit_that_cannot_be_restated_is_unknown_not_silent() -> None:
+    """`missing: not_met` judges a unit that did not report; in a restated year a unit
+    without a value is one whose value could not be carried, so its check is no_data."""
+    checks = _checks(qnkpi.evaluate(_flags(missing="not_met"), restate_to=2025,
+                                    plugins=PLUGINS))
+    assert checks[("C3", 2023)].status == "met"           # carried whole from D3
+    assert checks[("C1", 2023)].status == "no_data"       # parts of D1 and D2: unknown
+    assert checks[("C2", 2023)].status == "no_data"
+    assert checks[("C2", 2025)].status == "not_met"       # as reported
+
+
+def test_a_share_in_a_restated_year_rests_on_the_units_that_could_be_carried() -> None:
+    result = qnkpi.evaluate(_flags(), restate_to=2025, plugins=PLUGINS)
+    share = {(c.unit, c.year): c for c in result.checks("share")}
+    # 2023: only C3 has a value (it meets the rule): 1 of 1, not 1 of 3
+    assert share[("P", 2023)].value == 100.0
+    assert (share[("P", 2023)].expected_units, share[("P", 2023)].reported_units) == (3, 1)
+    # 2025, as reported: C1 and C3 of the three meet it
+    assert share[("P", 2025)].value == pytest.approx(200 / 3)

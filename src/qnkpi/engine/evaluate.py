@@ -163,11 +163,12 @@ def evaluate(spec: Spec, *, year: int | None = None, units: Sequence[str] | None
         raise RuleViolationError(validation, warnings)
     warnings += tuple("\n  ".join(validation.describe(rule))
                       for rule in validation.broken("warning"))
+    restated = None
     if restate_to is not None:
-        tree, measures, _ = restate(tree, measures, spec.measures, restate_to)
+        tree, measures, restated = restate(tree, measures, spec.measures, restate_to)
 
     panels: dict[str, IndicatorPanel] = {}
-    ctx = KindContext(tree, measures, spec.measures, panels)
+    ctx = KindContext(tree, measures, spec.measures, panels, restated)
     order = indicator_order(spec)
     for done, name in enumerate(order):
         progress("indicators", done, len(order))
@@ -197,8 +198,12 @@ def evaluate(spec: Spec, *, year: int | None = None, units: Sequence[str] | None
         passed = compare(value, thresholds.op, thresholds.lo, thresholds.hi)
         # missing: not_met: a unit without a value, in a year others have values, has
         # not met the target; a year without any value stays no_data, and so does an
-        # aggregate short of min_coverage, whatever the policy
-        no_value = np.where((ind.missing == "not_met") & ~np.isnan(value).all(axis=0), 2, 3)
+        # aggregate short of min_coverage, whatever the policy, and a unit whose value
+        # could not be restated onto the later tree (it is unknown, not unreported)
+        not_met = (ind.missing == "not_met") & ~np.isnan(value).all(axis=0)
+        if restated is not None:
+            not_met &= ~restated
+        no_value = np.where(not_met, 2, 3)
         no_value = np.where(_short(ind, panels[name].expected, panels[name].reported), 3,
                             no_value[None, :])
         status = np.where(~checked, 0,

@@ -80,12 +80,17 @@ class KindContext:
         measure_specs: Measure name -> its spec (its `rollup`, `aggregate`...).
         indicators: Indicator name -> panel, for the indicators this one declared as
             inputs: already computed and rolled up.
+        restated: Per year column, whether the year is restated onto a later tree
+            (`--restate-to`); `None` when nothing is. In a restated year a unit without
+            a value did not fail to report: its value could not be carried onto the
+            later tree, so it is unknown rather than missing.
     """
 
     tree: OrgTree
     measures: Mapping[str, FloatPanel]
     measure_specs: Mapping[str, MeasureSpec]
     indicators: Mapping[str, IndicatorPanel]
+    restated: npt.NDArray[np.bool_] | None = None
 
     def measure(self, name: str) -> FloatPanel:
         """A measure as reported: NaN where a unit did not report it.

@@ -17,8 +17,9 @@ class ShareOfUnitsIndicator(IndicatorKind):
 
     The expected units come from that year's tree, not from the data: a unit that did
     not report counts as not meeting the rule (`missing: not_met`, the default) or is
-    left out of numerator and denominator (`missing: skip`). Where none of the expected
-    units reported, the share is missing (no data), never 0%.
+    left out of numerator and denominator (`missing: skip`). In a year restated onto a
+    later tree, a unit whose value could not be carried there is left out either way.
+    Where none of the expected units reported, the share is missing (no data), never 0%.
     """
 
     kind: Literal["share_of_units"]
@@ -47,7 +48,11 @@ class ShareOfUnitsIndicator(IndicatorKind):
         op = np.int8(op_code(self.rule.op))
         meets = reported & compare(per_unit, op, lo, hi)  # type: ignore[arg-type]
         numerator = tree.subtree_count(meets)
-        denominator = tree.subtree_count(reported if self.missing == "skip" else expected)
+        # a unit without a value in a restated year is unknown, not one that failed to
+        # report: it is left out, as with `missing: skip`
+        counted = (reported if self.missing == "skip" else expected if ctx.restated is None
+                   else np.where(ctx.restated[None, :], reported, expected))
+        denominator = tree.subtree_count(counted)
         # where no expected unit reported at all there is no share to speak of, not 0%
         known = (denominator > 0) & (tree.subtree_count(reported) > 0)
         with np.errstate(invalid="ignore", divide="ignore"):
