@@ -20,7 +20,14 @@ import numpy as np
 import numpy.typing as npt
 
 from qnkpi.errors import DataError, SpecError
-from qnkpi.spec.rule_syntax import BinaryOp, Comparison, Expr, MeasureRef, Negate, Number
+from qnkpi.spec.rule_syntax import (
+    Comparison,
+    Expr,
+    MeasureRef,
+    Negate,
+    Number,
+    measure_refs,
+)
 
 if TYPE_CHECKING:
     from qnkpi.orgunits import OrgTree
@@ -261,7 +268,7 @@ class ValidationResult:
                     continue
                 shown = f"{text} = {_number(columns[key][k])}"
                 if not isinstance(expr, MeasureRef):
-                    inner = dict.fromkeys(r.name for r in _refs(expr))
+                    inner = dict.fromkeys(r.name for r in measure_refs(expr))
                     shown += " (" + ", ".join(f"{name} = {_number(columns['values'][k][name])}"
                                               for name in inner) + ")"
                 parts.append(shown)
@@ -373,16 +380,6 @@ def _value(expr: Expr, measures: Mapping[str, FloatPanel]) -> FloatPanel | float
     out: FloatPanel = _ARITHMETIC[expr.op](_value(expr.left, measures),
                                            _value(expr.right, measures))
     return out
-
-
-def _refs(expr: Expr) -> list[MeasureRef]:
-    if isinstance(expr, MeasureRef):
-        return [expr]
-    if isinstance(expr, Negate):
-        return _refs(expr.operand)
-    if isinstance(expr, BinaryOp):
-        return _refs(expr.left) + _refs(expr.right)
-    return []
 
 
 def _number(value: float) -> str:

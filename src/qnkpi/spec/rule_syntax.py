@@ -34,6 +34,7 @@ __all__ = [
     "Negate",
     "Number",
     "RuleSyntaxError",
+    "measure_refs",
     "parse_rule",
 ]
 
@@ -159,17 +160,23 @@ class Comparison:
     def measures(self) -> list[MeasureRef]:
         """The measures the rule names, in the order written (a name used twice is
         listed twice)."""
-        found: list[MeasureRef] = []
-        stack: list[Expr] = [self.right, self.left]
-        while stack:
-            node = stack.pop()
-            if isinstance(node, MeasureRef):
-                found.append(node)
-            elif isinstance(node, Negate):
-                stack.append(node.operand)
-            elif isinstance(node, BinaryOp):
-                stack += [node.right, node.left]
-        return found
+        return measure_refs(self.left) + measure_refs(self.right)
+
+
+def measure_refs(expr: Expr) -> list[MeasureRef]:
+    """The measures `expr` names, in the order written (a name used twice is listed
+    twice)."""
+    found: list[MeasureRef] = []
+    stack: list[Expr] = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, MeasureRef):
+            found.append(node)
+        elif isinstance(node, Negate):
+            stack.append(node.operand)
+        elif isinstance(node, BinaryOp):
+            stack += [node.right, node.left]
+    return found
 
 
 @dataclass(frozen=True)
