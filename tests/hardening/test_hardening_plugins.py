@@ -190,6 +190,13 @@ def test_a_spec_needing_a_disabled_plugin_names_it(tmp_path: Path) -> None:
                                          {"m": {"source": "a"}}), "bad.yaml")
     done = run_qnkpi("evaluate", bad, env=_with(folder))
     assert done.returncode == 2 and "is disabled (" not in done.stderr
+    # nor does an unknown measure, which no plugin provides
+    typo = write_spec(tmp_path, programme(
+        {"a": {"type": "inline", "data": {"m": {"D1": {2023: 1}}}}}, {"m": {"source": "a"}},
+        {"v": {"kind": "value", "measure": "mm", "direction": "increase"}}), "typo.yaml")
+    done = run_qnkpi("evaluate", typo, env=_with(folder))
+    assert done.returncode == 2 and "unknown measure 'mm'" in done.stderr
+    assert "is disabled (" not in done.stderr
 
 
 def test_two_working_plugins_with_one_name_are_still_an_error(tmp_path: Path) -> None:

@@ -113,7 +113,7 @@ def _unraisable(info: Any) -> None:
 
 
 def _main(argv: Sequence[str] | None) -> int:
-    from qnkpi.errors import DataError, PluginError, QnkpiError
+    from qnkpi.errors import QnkpiError
 
     parser = build_parser()
     try:
@@ -133,11 +133,7 @@ def _main(argv: Sequence[str] | None) -> int:
     except QnkpiError as exc:
         if _debug():
             _print_traceback(exc)
-        message = str(exc)
-        if not isinstance(exc, (DataError, PluginError)) and (
-                "unknown" in message or "no bundled spec" in message):
-            message += _failure_note()  # what is unknown may be a disabled plugin's
-        print(f"qnkpi: error: {message}", file=sys.stderr)
+        print(f"qnkpi: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("qnkpi: interrupted", file=sys.stderr)
@@ -156,11 +152,6 @@ def _print_traceback(exc: BaseException) -> None:
     import traceback
 
     traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
-
-
-def _failure_note() -> str:
-    registry = _registry()
-    return registry.failure_note() if registry is not None else ""
 
 
 def _registry() -> Any:

@@ -26,7 +26,7 @@ def reporter_for(plugins: Plugins, name: str) -> object:
     reporters = plugins.reporters
     if name not in reporters:
         raise QnkpiError(f"unknown format '{name}'{did_you_mean(name, reporters)}; "
-                         f"formats: {', '.join(reporters)}")
+                         f"formats: {', '.join(reporters)}{plugins.failure_note()}")
     return reporters[name]
 
 

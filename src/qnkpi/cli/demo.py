@@ -32,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
     specs = plugins.specs
     if args.spec not in specs:
         raise QnkpiError(f"no bundled spec '{args.spec}'{did_you_mean(args.spec, specs)}; "
-                         f"bundled: {', '.join(specs)}")
+                         f"bundled: {', '.join(specs)}{plugins.failure_note()}")
     path = Path(specs[args.spec].obj)
     spec = load_spec(path, plugins=plugins)
     result = evaluate(spec, plugins=plugins)

@@ -355,8 +355,9 @@ class Plugins:
         warnings.warn(PluginWarning(plugin, reason), stacklevel=4)
 
     def failure_note(self) -> str:
-        """What to add to a message about something unknown (a source type, a kind, a
-        report format) when plugins were disabled: one line per failed plugin, or `""`.
+        """What ends a message about something unknown that plugins provide (a source
+        type, a kind, an assessment method, a report format, a bundled spec, an org-unit
+        provider) when plugins were disabled: one line per failed plugin, or `""`.
 
         Returns:
             Lines such as `"  plugin 'x' is disabled (failed to load from ...), so

@@ -139,7 +139,8 @@ def _methods(spec: Spec) -> Iterator[Problem]:
             if method not in known:
                 yield spec.problem((*here, "methods", i), f"unknown assessment method "
                                    f"'{method}'{did_you_mean(method, known)}; known: "
-                                   f"{', '.join(known)} (plugins add more: 'qnkpi plugins')")
+                                   f"{', '.join(known)} (plugins add more: 'qnkpi plugins')"
+                                   f"{spec.plugins.failure_note()}")
 
 
 def _org_units(spec: _HasOrgUnits) -> Iterator[Problem]:

@@ -123,7 +123,7 @@ def parse_spec(text: str, *, file: str | Path = "<spec>", base_dir: str | Path |
             units = _validate(OrgUnitsSpec, sub["org_units"], problems, base)
             data = {**data, "org_units": units}
     spec = _validate(build_spec_model(plugins), located, problems, base, skip=skip,
-                     data=data)
+                     data=data, unknown_note=plugins.failure_note())
     if spec is None or problems:
         raise SpecError(problems or [located.problem((), "invalid spec")])
     assert isinstance(spec, Spec)
@@ -168,7 +168,7 @@ def provided_org_units(options: dict[str, Any], plugins: Plugins,
     if name not in providers:
         message = (f"unknown org-unit provider {name!r}{did_you_mean(str(name), providers)}; "
                    f"installed: {', '.join(sorted(providers)) or 'none'} (a provider comes "
-                   "from a plugin, such as qnkpi-vn-units)")
+                   f"from a plugin, such as qnkpi-vn-units){plugins.failure_note()}")
         raise SpecError(located.problem(where, message) if located else Problem(message))
     owner = plugins.registrations["register_org_unit_providers"][name].plugin
     rest = {k: v for k, v in options.items() if k != "provider"}
@@ -230,7 +230,11 @@ def _read(file: Path, *, referenced: Located | None = None,
 
 
 def _validate(model: type[BaseModel], located: Located, problems: list[Problem],
-              base: Path, *, skip: tuple[str, ...] = (), data: Any = None) -> Any:
+              base: Path, *, skip: tuple[str, ...] = (), data: Any = None,
+              unknown_note: str = "") -> Any:
+    """`model` validated; its problems, each at its place, added to `problems`.
+    `unknown_note` ends a problem about an unknown source type or kind (which plugins
+    failed and are disabled)."""
     try:
         return model.model_validate(located.data if data is None else data,
                                     context={"base_dir": base})
@@ -244,7 +248,7 @@ def _validate(model: type[BaseModel], located: Located, problems: list[Problem],
                 close = did_you_mean(str(e["loc"][-1]), _allowed_keys(model, e["loc"][:-1]))
                 if close:
                     misspelt.add((*e["loc"][:-1], close.split("'")[1]))
-        problems.extend(_problem(model, located, e) for e in errors
+        problems.extend(_problem(model, located, e, unknown_note) for e in errors
                         if not (e["type"] == "missing" and tuple(e["loc"]) in misspelt))
         return None
 
@@ -263,7 +267,8 @@ def _yaml_path(data: Any, loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
     return tuple(path)
 
 
-def _problem(model: type[BaseModel], located: Located, error: Any) -> Problem:
+def _problem(model: type[BaseModel], located: Located, error: Any,
+             unknown_note: str = "") -> Problem:
     loc: tuple[str | int, ...] = tuple(error["loc"])
     path = _yaml_path(located.data, loc)
     kind, ctx = error["type"], error.get("ctx") or {}
@@ -282,7 +287,8 @@ def _problem(model: type[BaseModel], located: Located, error: Any) -> Problem:
         what = ctx.get("discriminator", "").strip("'")
         return located.problem((*path, what), f"unknown {what} '{ctx.get('tag')}'"
                                f"{did_you_mean(str(ctx.get('tag')), tags)}; known: "
-                               f"{', '.join(tags)} (plugins add more: see 'qnkpi plugins')")
+                               f"{', '.join(tags)} (plugins add more: see 'qnkpi plugins')"
+                               f"{unknown_note}")
     if kind == "union_tag_not_found":
         what = str(ctx.get("discriminator", "")).strip("'")
         return located.problem(path, f"missing required key '{what}'")
