@@ -38,12 +38,15 @@ if TYPE_CHECKING:
     from qnkpi.spec.loader import load_spec, parse_spec
     from qnkpi.spec.models import Name, RelPath, Text, ValidationRule
     from qnkpi.spec.spec import Spec
+    from qnkpi.verdicts import AssessmentStatus, CheckStatus, Op, Verdict
 
 __all__ = [
     "Assessment",
     "AssessmentInputs",
     "AssessmentMethod",
+    "AssessmentStatus",
     "Check",
+    "CheckStatus",
     "DataError",
     "FetchRequest",
     "IndicatorKind",
@@ -54,6 +57,7 @@ __all__ = [
     "MeasureRequest",
     "MethodOutput",
     "Name",
+    "Op",
     "OrgTree",
     "PluginError",
     "PluginManager",
@@ -73,6 +77,7 @@ __all__ = [
     "Text",
     "ValidationResult",
     "ValidationRule",
+    "Verdict",
     "Violation",
     "__version__",
     "check_data",
@@ -130,6 +135,10 @@ _WHERE = {
     "Text": "qnkpi.spec.models",
     "ValidationRule": "qnkpi.spec.models",
     "Spec": "qnkpi.spec.spec",
+    "AssessmentStatus": "qnkpi.verdicts",
+    "CheckStatus": "qnkpi.verdicts",
+    "Op": "qnkpi.verdicts",
+    "Verdict": "qnkpi.verdicts",
 }
 
 

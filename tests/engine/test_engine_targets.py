@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 
 import qnkpi
-from qnkpi.engine.compare import op_code
 from qnkpi.engine.evaluate import year_axis
 from qnkpi.engine.targets import Thresholds, resolve_targets
 from qnkpi.orgunits import OrgTree
 from qnkpi.testing import plugins_with, spec_from_dict, tiny_programme
+from qnkpi.verdicts import op_code
 
 PLUGINS = plugins_with()
 YEARS = list(range(2023, 2031))

@@ -133,7 +133,7 @@ def test_annex_heading_like_a_real_annex(books: dict[str, Any]) -> None:
 def test_annex_row_of_a_ratio(books: dict[str, Any], result: qnkpi.Result) -> None:
     res = result.indicators["children_youth_reached_pct"]
     top, col = _top_and_col(result, 2025)
-    row = _annex(books["vi"], "vi")[res.spec.title.get("vi")]
+    row = _annex(books["vi"], "vi")[res.indicator.title.get("vi")]
     actual, plan = row["Thực hiện"], row["Kế hoạch"]
     assert actual.data_type == "n" and isinstance(actual.value, float)
     assert actual.value == pytest.approx(float(res.panel.value[top, col]))
@@ -155,24 +155,25 @@ def test_annex_exceeded_and_not_met(books: dict[str, Any], result: qnkpi.Result)
     rows = _annex(books["vi"], "vi")
 
     def verdict(name: str) -> str:
-        return str(rows[result.indicators[name].spec.title.get("vi")]["Đánh giá"].value)
+        return str(rows[result.indicators[name].indicator.title.get("vi")]["Đánh giá"].value)
 
     assert verdict("youth_online_public_services_pct") == "Vượt"  # 60.8% against >= 60
     assert verdict("documents_on_system_pct") == "Chưa đạt"  # 99.9% against >= 100
     en = _annex(books["en"], "en")
-    title = result.indicators["youth_online_public_services_pct"].spec.title.get("en")
+    title = result.indicators["youth_online_public_services_pct"].indicator.title.get("en")
     assert en[title]["Verdict"].value == "exceeded"
 
 
 def test_annex_targets_for_each_unit_and_goal_only(books: dict[str, Any],
                                                     result: qnkpi.Result) -> None:
     rows = _annex(books["vi"], "vi")
-    per_unit = rows[result.indicators["district_digital_activities"].spec.title.get("vi")]
+    per_unit = rows[result.indicators["district_digital_activities"].indicator.title.get("vi")]
     assert per_unit["Kế hoạch"].value == 2 and per_unit["ĐVT"].value == "số lượng"
     assert per_unit["Thực hiện"].value is None
     assert re.fullmatch(r"\d+/54 đơn vị đạt", per_unit["Đánh giá"].value)
     assert "xem trang “Cấp xã”" in per_unit["Ghi chú"].value
-    goal_only = rows[result.indicators["members_using_digital_services_pct"].spec.title.get("vi")]
+    services = result.indicators["members_using_digital_services_pct"].indicator
+    goal_only = rows[services.title.get("vi")]
     assert goal_only["Kế hoạch"].value is None and goal_only["Đánh giá"].value is None
     assert isinstance(goal_only["Thực hiện"].value, float)
     assert "không có chỉ tiêu năm 2025" in goal_only["Ghi chú"].value
@@ -190,7 +191,7 @@ def _level(book: Any, sheet: str, title: str) -> list[dict[Any, Any]]:
 
 
 def test_level_sheets_hold_every_unit(books: dict[str, Any], result: qnkpi.Result) -> None:
-    title = result.indicators["district_digital_activities"].spec.title.get("vi")
+    title = result.indicators["district_digital_activities"].indicator.title.get("vi")
     communes = _level(books["vi"], "Cấp xã", title)
     assert len(communes) == 54 == len({r["Mã đơn vị"].value for r in communes})
     assert all(r[2025].data_type == "n" and r[2025].value is not None for r in communes)
@@ -206,7 +207,7 @@ def test_level_sheets_hold_every_unit(books: dict[str, Any], result: qnkpi.Resul
 def test_level_sheet_colours_and_exceeded(books: dict[str, Any], result: qnkpi.Result) -> None:
     res = result.indicators["district_digital_activities"]
     col = result.years.tolist().index(2025)
-    rows = _level(books["vi"], "Cấp xã", res.spec.title.get("vi"))
+    rows = _level(books["vi"], "Cấp xã", res.indicator.title.get("vi"))
     exceeded = [r for r in rows if r[2025].value >= 3]
     assert exceeded and all(r["Đánh giá 2025"].value == "Vượt" for r in exceeded)
     assert all(_fill(r[2025]).startswith(("C6", "A9")) for r in exceeded)  # greens

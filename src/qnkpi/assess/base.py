@@ -16,15 +16,9 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["ASSESSMENT_STATUSES", "AssessmentInputs", "AssessmentMethod", "MethodOutput"]
+__all__ = ["AssessmentInputs", "AssessmentMethod", "MethodOutput"]
 
 FloatArray = npt.NDArray[np.float64]
-
-ASSESSMENT_STATUSES: tuple[str, ...] = (
-    "", "achieved", "on_track", "at_risk", "off_track", "regressing", "insufficient_data")
-"""The names of assessment status codes, by code: 1 `achieved`, 2 `on_track`, 3
-`at_risk`, 4 `off_track`, 5 `regressing`, 6 `insufficient_data`; 0 (`""`) means not
-assessed. [`Assessment.status`][qnkpi.engine.assess.Assessment] holds these codes."""
 
 
 @dataclass(frozen=True, eq=False)

@@ -10,7 +10,6 @@ import numpy as np
 import numpy.typing as npt
 
 from qnkpi.assess.base import AssessmentInputs, MethodOutput
-from qnkpi.engine.compare import compare, op_code
 from qnkpi.engine.targets import target_scope
 from qnkpi.errors import PluginError, QnkpiError
 from qnkpi.kinds.base import IndicatorPanel
@@ -18,13 +17,11 @@ from qnkpi.orgunits import OrgTree
 from qnkpi.plugin.manager import Plugins
 from qnkpi.spec.models import DEFAULT_METHODS, Cutoffs, IndicatorSpec, Target
 from qnkpi.spec.spec import Spec
+from qnkpi.verdicts import AssessmentStatus, compare, op_code
 
 __all__ = ["Assessment", "assess_indicator", "goal_of", "methods_for"]
 
 FloatArray = npt.NDArray[np.float64]
-
-ACHIEVED, ON_TRACK, AT_RISK, OFF_TRACK, REGRESSING, INSUFFICIENT = 1, 2, 3, 4, 5, 6
-
 
 @dataclass(frozen=True, eq=False)
 class Assessment:
@@ -40,9 +37,9 @@ class Assessment:
         goal_target: The index of the goal in the indicator's `targets`.
         inputs: What the method was given: the units' rows, baselines, current values
             and the goal.
-        status: Status codes, names in
-            [`ASSESSMENT_STATUSES`][qnkpi.assess.base.ASSESSMENT_STATUSES]: 1 achieved,
-            2 on track, 3 at risk, 4 off track, 5 regressing, 6 insufficient data.
+        status: [`AssessmentStatus`][qnkpi.verdicts.AssessmentStatus] codes: 1
+            achieved, 2 on track, 3 at risk, 4 off track, 5 regressing, 6 insufficient
+            data.
         ratio: The method's ratio of progress (1 = exactly on course); NaN where there
             is none.
         projected: The value projected for the goal year; NaN where there is none.
@@ -149,7 +146,9 @@ def assess_indicator(spec: Spec, name: str, ind: IndicatorSpec, panel: Indicator
         status = np.select(
             [achieved, short | np.isnan(ratio), ratio >= cutoffs.on_track,
              ratio >= cutoffs.at_risk, ratio >= cutoffs.off_track],
-            [ACHIEVED, INSUFFICIENT, ON_TRACK, AT_RISK, OFF_TRACK], default=REGRESSING,
+            [AssessmentStatus.ACHIEVED, AssessmentStatus.INSUFFICIENT_DATA,
+             AssessmentStatus.ON_TRACK, AssessmentStatus.AT_RISK, AssessmentStatus.OFF_TRACK],
+            default=AssessmentStatus.REGRESSING,
         ).astype(np.int8)
         projected = np.asarray(result.projected, dtype=np.float64).copy()
         projected[short] = np.nan
@@ -160,7 +159,7 @@ def assess_indicator(spec: Spec, name: str, ind: IndicatorSpec, panel: Indicator
         projected[~np.isfinite(projected)] = np.nan  # overflowed: no honest number
         # a reason wherever no ratio could be given and the status is not plain
         reason = np.full(len(rows), None, dtype=object)
-        unexplained = (status != ACHIEVED) & ~np.isfinite(ratio)
+        unexplained = (status != AssessmentStatus.ACHIEVED) & ~np.isfinite(ratio)
         reason[unexplained] = np.asarray(result.reason, dtype=object)[unexplained]
         reason[unexplained & ~reason.astype(bool)] = "the method gave no ratio"  # None, ""
         reason[unexplained & short] = ("needs values in two different years (a baseline "

@@ -10,7 +10,6 @@ import numpy as np
 import numpy.typing as npt
 
 from qnkpi.engine.assess import assess_indicator
-from qnkpi.engine.compare import compare
 from qnkpi.engine.restate import restate
 from qnkpi.engine.result import IndicatorResult, Result
 from qnkpi.engine.rules import RuleViolationError, ValidationResult, judge_rules
@@ -18,11 +17,12 @@ from qnkpi.engine.targets import resolve_targets
 from qnkpi.errors import DataError, PluginError, Problem, QnkpiError, SpecError, did_you_mean
 from qnkpi.kinds.base import FloatPanel, IndicatorKind, IndicatorPanel, KindContext
 from qnkpi.orgunits import OrgTree
-from qnkpi.plugin.manager import Plugins, default_plugins
+from qnkpi.plugin.manager import Plugins, get_plugins
 from qnkpi.sources.base import FetchRequest, MeasureRequest, Source
 from qnkpi.spec.checks import indicator_order
 from qnkpi.spec.models import IndicatorSpec
 from qnkpi.spec.spec import Spec
+from qnkpi.verdicts import CheckStatus, Op, compare
 
 __all__ = ["Progress", "check_data", "evaluate", "explain", "fetch_requests", "year_axis"]
 
@@ -78,7 +78,7 @@ def explain(spec: Spec, *, plugins: Plugins | None = None) -> dict[str, str]:
         PluginError: A source's `explain` raised something other than a
             [`QnkpiError`][qnkpi.errors.QnkpiError]; it names the plugin.
     """
-    plugins = plugins or spec.plugins or default_plugins()
+    plugins = plugins or spec.plugins or get_plugins()
     tree = OrgTree.from_spec(spec.org_units, year_axis(spec))
     out = {}
     for name, request in fetch_requests(spec, tree).items():
@@ -144,7 +144,7 @@ def evaluate(spec: Spec, *, year: int | None = None, units: Sequence[str] | None
         print(result.as_of, result.summary()["met"], result.summary()["not_met"])
         ```
     """
-    plugins = plugins or spec.plugins or default_plugins()
+    plugins = plugins or spec.plugins or get_plugins()
     period = spec.programme.period
     tree = OrgTree.from_spec(spec.org_units, year_axis(spec))
     if year is not None and not period.start <= year <= period.end:
@@ -194,7 +194,7 @@ def evaluate(spec: Spec, *, year: int | None = None, units: Sequence[str] | None
             problems.extend(exc.problems)
             continue
         value = panels[name].value
-        checked = (thresholds.op != 0) & in_years[None, :] & unit_rows[:, None]
+        checked = (thresholds.op != Op.NONE) & in_years[None, :] & unit_rows[:, None]
         passed = compare(value, thresholds.op, thresholds.lo, thresholds.hi)
         # missing: not_met: a unit without a value, in a year others have values, has
         # not met the target; a year without any value stays no_data, and so does an
@@ -203,11 +203,12 @@ def evaluate(spec: Spec, *, year: int | None = None, units: Sequence[str] | None
         not_met = (ind.missing == "not_met") & ~np.isnan(value).all(axis=0)
         if restated is not None:
             not_met &= ~restated
-        no_value = np.where(not_met, 2, 3)
-        no_value = np.where(_short(ind, panels[name].expected, panels[name].reported), 3,
-                            no_value[None, :])
-        status = np.where(~checked, 0,
-                          np.where(np.isnan(value), no_value, np.where(passed, 1, 2)))
+        no_value = np.where(not_met, CheckStatus.NOT_MET, CheckStatus.NO_DATA)
+        no_value = np.where(_short(ind, panels[name].expected, panels[name].reported),
+                            CheckStatus.NO_DATA, no_value[None, :])
+        status = np.where(~checked, CheckStatus.NONE,
+                          np.where(np.isnan(value), no_value,
+                                   np.where(passed, CheckStatus.MET, CheckStatus.NOT_MET)))
         results[name] = IndicatorResult(name, ind, panels[name], thresholds,
                                         status.astype(np.int8))
     if problems:
@@ -253,7 +254,7 @@ def check_data(spec: Spec, *, plugins: Plugins | None = None) -> ValidationResul
             print(row.rule, row.unit, row.year, row.left, row.op, row.right)
         ```
     """
-    plugins = plugins or spec.plugins or default_plugins()
+    plugins = plugins or spec.plugins or get_plugins()
     tree = OrgTree.from_spec(spec.org_units, year_axis(spec))
     measures, _ = _reported(spec, tree, plugins, _quiet)
     return judge_rules(spec, tree, measures)

@@ -7,7 +7,9 @@ built only when asked for.
 
 from __future__ import annotations
 
+import functools
 import json
+import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import IO, Any
@@ -15,15 +17,14 @@ from typing import IO, Any
 import numpy as np
 import numpy.typing as npt
 
-from qnkpi.assess.base import ASSESSMENT_STATUSES
 from qnkpi.engine.assess import Assessment
-from qnkpi.engine.compare import OPS, STATUSES, margin
 from qnkpi.engine.rules import ValidationResult
 from qnkpi.engine.targets import Thresholds
 from qnkpi.kinds.base import IndicatorPanel
 from qnkpi.orgunits import OrgTree
 from qnkpi.spec.models import IndicatorSpec
 from qnkpi.spec.spec import Spec
+from qnkpi.verdicts import ASSESSMENT_STATUSES, OPS, STATUSES, margin, verdicts
 
 __all__ = ["RESULT_FORMAT", "Check", "IndicatorResult", "Result"]
 
@@ -33,32 +34,55 @@ RESULT_FORMAT = "result/1"
 
 @dataclass(frozen=True, eq=False)
 class IndicatorResult:
-    """One indicator's panels: values, thresholds and statuses, units x years.
+    """One indicator's panels: values, thresholds, statuses and verdicts, units x years.
 
     Attributes:
         name: The indicator's name.
-        spec: Its spec: an instance of its kind (such as `RatioIndicator`).
+        indicator: The indicator as the spec declares it: an instance of its kind (such
+            as `RatioIndicator`).
         panel: Its values after roll-up, with the numerator and denominator where the
             kind has them, and coverage counts at aggregates.
         thresholds: The threshold that applies at each unit and year.
-        status: int8 status codes: 0 no check, 1 met, 2 not met, 3 no data.
+        status: int8 [`CheckStatus`][qnkpi.verdicts.CheckStatus] codes: 0 no check,
+            1 met, 2 not met, 3 no data.
     """
 
     name: str
-    spec: IndicatorSpec
+    indicator: IndicatorSpec
     panel: IndicatorPanel
     thresholds: Thresholds
     status: npt.NDArray[np.int8]
 
     @property
+    def spec(self) -> IndicatorSpec:
+        """Deprecated since 0.2: the same as
+        [`indicator`][qnkpi.engine.result.IndicatorResult] (`Result.spec` is the
+        programme's spec, this one was an indicator's)."""
+        warnings.warn("IndicatorResult.spec is deprecated: use IndicatorResult.indicator",
+                      DeprecationWarning, stacklevel=2)
+        return self.indicator
+
+    @functools.cached_property
     def margin(self) -> npt.NDArray[np.float64]:
         """How far each value clears its threshold, units x years.
 
         Positive on the passing side, 0 on the boundary, negative on the failing side
         (for `==`, minus the distance); NaN where there is no value or no threshold.
+        Computed on first use, then kept.
         """
         t = self.thresholds
         return margin(self.panel.value, t.op, t.lo, t.hi)
+
+    @functools.cached_property
+    def verdict(self) -> npt.NDArray[np.int8]:
+        """What a report shows for each check, units x years: int8
+        [`Verdict`][qnkpi.verdicts.Verdict] codes, the `status` codes with a `met`
+        check of a `>=` or `<=` target passed with room to spare made 4 (`exceeded`).
+
+        The one place the rule is applied (see [`verdicts`][qnkpi.verdicts.verdicts]);
+        every reporter reads it here. Computed on first use, then kept.
+        """
+        return verdicts(self.status, self.thresholds.op, self.margin)
 
 
 @dataclass(frozen=True)
@@ -201,7 +225,7 @@ class Result:
         for k in np.flatnonzero(ops == "between").tolist():
             threshold[k] = [float(lo[k]), float(hi[k])]
         target = t.target[rows, cols].tolist()
-        targets = res.spec.targets
+        targets = res.indicator.targets
         return {
             "indicator": [indicator] * n,
             "unit": np.array(tree.codes, dtype=object)[rows].tolist(),
@@ -266,7 +290,7 @@ class Result:
             group = self.assessments_of(name)
             if not group or (indicator is not None and name != indicator):
                 continue
-            ind = self.indicators[name].spec
+            ind = self.indicators[name].indicator
             target = ind.targets[group[0].goal_target]
             for k, row in enumerate(group[0].inputs.rows.tolist()):
                 for a in group:

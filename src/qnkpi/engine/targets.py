@@ -10,11 +10,11 @@ from itertools import pairwise
 import numpy as np
 import numpy.typing as npt
 
-from qnkpi.engine.compare import op_code
 from qnkpi.errors import Problem, SpecError
 from qnkpi.orgunits import OrgTree
 from qnkpi.spec.models import IndicatorSpec, Target
 from qnkpi.spec.spec import Spec
+from qnkpi.verdicts import Op, op_code
 
 __all__ = ["Thresholds", "resolve_targets", "target_scope"]
 
@@ -73,7 +73,7 @@ def resolve_targets(spec: Spec, name: str, ind: IndicatorSpec, tree: OrgTree) ->
             return
         cells = target_scope(tree, ind.targets[i])[:, col]
         if not interpolated:
-            clash = cells & (out.op[:, col] != 0)
+            clash = cells & (out.op[:, col] != Op.NONE)
             if clash.any():
                 other = int(out.target[clash, col][0])
                 code = tree.codes[int(np.flatnonzero(clash)[0])]
@@ -83,7 +83,7 @@ def resolve_targets(spec: Spec, name: str, ind: IndicatorSpec, tree: OrgTree) ->
                     f"{year}; give each (unit, year) one target"))
                 return
         else:
-            cells = cells & (out.op[:, col] == 0)
+            cells = cells & (out.op[:, col] == Op.NONE)
         out.op[cells, col] = op_code(op)
         out.lo[cells, col] = lo
         out.hi[cells, col] = hi

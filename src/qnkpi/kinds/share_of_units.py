@@ -6,9 +6,9 @@ from typing import Literal
 
 import numpy as np
 
-from qnkpi.engine.compare import compare, op_code
 from qnkpi.kinds.base import IndicatorKind, IndicatorPanel, Input, KindContext
 from qnkpi.spec.models import Name, Rule
+from qnkpi.verdicts import compare, op_code
 
 
 class ShareOfUnitsIndicator(IndicatorKind):

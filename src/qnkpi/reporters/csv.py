@@ -77,7 +77,8 @@ class CsvReporter:
             return
         cols, rows = np.nonzero(res.status.T)  # the order of check_columns
         columns["unit_name"] = tree.unit_names(rows, cols, lang)
-        columns["title"] = [res.spec.title.get(lang) if res.spec.title else name] * len(rows)
+        ind = res.indicator
+        columns["title"] = [ind.title.get(lang) if ind.title else name] * len(rows)
         lo, hi = [], []
         for threshold in columns["threshold"]:
             pair = isinstance(threshold, list)
@@ -108,7 +109,7 @@ class CsvAssessmentsReporter:
         writer.writerow(ASSESSMENT_COLUMNS)
         names = result.tree.latest_names(lang)
         for row in result.assessment_rows():
-            spec = result.indicators[row["indicator"]].spec
+            spec = result.indicators[row["indicator"]].indicator
             flat = {
                 **row,
                 "title": spec.title.get(lang) if spec.title else row["indicator"],

@@ -22,8 +22,6 @@ from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 
-from qnkpi.assess.base import ASSESSMENT_STATUSES
-from qnkpi.engine.compare import OPS, STATUSES
 from qnkpi.i18n import (
     assessment_word,
     format_number,
@@ -33,6 +31,7 @@ from qnkpi.i18n import (
     verdict,
 )
 from qnkpi.reporters.table import bound, shown_value, threshold_text
+from qnkpi.verdicts import ASSESSMENT_STATUSES, OPS, STATUSES
 
 if TYPE_CHECKING:
     import jinja2
@@ -275,7 +274,7 @@ def _top_row(result: Result) -> int:
 def _card(result: Result, name: str, per: dict[str, int], lang: str) -> Card:
     """The card of indicator `name`; `per` counts its checks by status."""
     res = result.indicators[name]
-    ind = res.spec
+    ind = res.indicator
     group = result.assessments_of(name)
     top = _top_row(result)
     progress = _progress(result, group, lang)
@@ -307,10 +306,10 @@ def _goal_text(res: IndicatorResult, group: list[Assessment], lang: str,
     aspirational goal."""
     from qnkpi.engine.assess import goal_of
 
-    index = group[0].goal_target if group else goal_of(res.spec)
+    index = group[0].goal_target if group else goal_of(res.indicator)
     if index is None:
         return ""
-    target = res.spec.targets[index]
+    target = res.indicator.targets[index]
     star = " *" if target.aspirational else ""
     if short:
         return f"{_rule(target, lang)} ({target.last_year}){star}"
@@ -400,7 +399,7 @@ def _progress(result: Result, group: list[Assessment], lang: str) -> list[Progre
              for key in ASSESSMENT_STATUSES if key}
 
     def fmt(value: float) -> str:
-        return format_value(float(value), res.spec, lang=lang)
+        return format_value(float(value), res.indicator, lang=lang)
 
     out = []
     for k, row in enumerate(x.rows.tolist()):
@@ -437,7 +436,7 @@ def _progress_counts(group: list[Assessment], lang: str) -> list[Count]:
 def _targets(result: Result, res: IndicatorResult, lang: str) -> list[TargetRow]:
     top_name = result.tree.latest_names(lang)[_top_row(result)]
     out = []
-    for i, target in enumerate(res.spec.targets):
+    for i, target in enumerate(res.indicator.targets):
         years = (str(target.year) if target.year is not None
                  else f"{target.first_year}–{target.last_year}")
         if target.level is not None:
@@ -460,7 +459,7 @@ def _chart(result: Result, res: IndicatorResult, group: list[Assessment], top: i
            lang: str) -> Chart | None:
     """The top unit's trend: values, yearly thresholds, the goal and the projection of
     `linear_path` to the goal year; None when there is nothing to draw."""
-    ind = res.spec
+    ind = res.indicator
     years: list[int] = result.years.tolist()
     values = res.panel.value[top]
     t = res.thresholds
@@ -538,17 +537,17 @@ def _goal_point(res: IndicatorResult, group: list[Assessment], top: int,
     (current year, current, goal year, projected) of `linear_path` there."""
     from qnkpi.engine.assess import goal_of
 
-    index = group[0].goal_target if group else goal_of(res.spec)
+    index = group[0].goal_target if group else goal_of(res.indicator)
     goal = None
     projection = None
     rows = group[0].inputs.rows.tolist() if group else []
     if index is not None:
-        target = res.spec.targets[index]
+        target = res.indicator.targets[index]
         if top in rows:
             value = group[0].inputs.goal
         elif target.scope is None:
             lo, hi = target.bounds
-            value = lo if target.op != "between" or res.spec.direction == "increase" else hi
+            value = lo if target.op != "between" or res.indicator.direction == "increase" else hi
         else:
             value = math.nan
         if math.isfinite(value):

@@ -15,11 +15,10 @@ from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 
-from qnkpi.assess.base import ASSESSMENT_STATUSES
-from qnkpi.engine.compare import OPS, STATUSES
 from qnkpi.i18n import assessment_word, format_number, gettext, status_word, verdict
 from qnkpi.reporters._text import printable
 from qnkpi.reporters.table import bound, coverage_mark, shown_value, threshold_text
+from qnkpi.verdicts import ASSESSMENT_STATUSES, OPS, STATUSES
 
 if TYPE_CHECKING:
     from qnkpi.engine.result import IndicatorResult, Result
@@ -51,7 +50,7 @@ class MarkdownReporter:
             assessed = bool(result.assessments_of(name))
             if not res.status.any() and not assessed:
                 continue
-            title = res.spec.title.get(lang) if res.spec.title else name
+            title = res.indicator.title.get(lang) if res.indicator.title else name
             out += [f"## {escape(title)}", "", f"`{name}`", ""]
             if res.status.any():
                 self._grid(out, res, result, lang)
@@ -126,7 +125,7 @@ class MarkdownReporter:
             return
         res = result.indicators[name]
         x = group[0].inputs
-        target = res.spec.targets[group[0].goal_target]
+        target = res.indicator.targets[group[0].goal_target]
         goal = f"{target.op} {bound(x.goal, lang)}"
         head = gettext("Toward the goal {goal} in {year}", lang).format(goal=goal,
                                                                          year=x.goal_year)
@@ -146,7 +145,7 @@ class MarkdownReporter:
     @staticmethod
     def _provenance(out: list[str], res: IndicatorResult, lang: str) -> None:
         notes = []
-        for i, target in enumerate(res.spec.targets):
+        for i, target in enumerate(res.indicator.targets):
             marks = [gettext("aspirational (phấn đấu)", lang)] if target.aspirational else []
             if target.assumed_year:
                 marks.append(gettext("assumed year", lang))

@@ -12,11 +12,10 @@ from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 
-from qnkpi.assess.base import ASSESSMENT_STATUSES
-from qnkpi.engine.compare import OPS
 from qnkpi.i18n import assessment_word, decimals_for, format_number, gettext
 from qnkpi.i18n import format_value as _format
 from qnkpi.reporters._text import printable
+from qnkpi.verdicts import ASSESSMENT_STATUSES, OPS
 
 if TYPE_CHECKING:
     from qnkpi.engine.result import IndicatorResult, Result
@@ -51,7 +50,7 @@ def threshold_text(res: IndicatorResult, row: int, col: int, lang: str = "en") -
     t = res.thresholds
     op = OPS[t.op[row, col]]
     marks = " ~" if t.interpolated[row, col] else ""
-    if res.spec.targets[int(t.target[row, col])].aspirational:
+    if res.indicator.targets[int(t.target[row, col])].aspirational:
         marks += " *"
     if op == "between":
         return f"{bound(t.lo[row, col], lang)}–{bound(t.hi[row, col], lang)}{marks}"
@@ -62,14 +61,14 @@ def shown_value(res: IndicatorResult, row: int, col: int, lang: str = "en") -> s
     """The value as read; if rounding would make a failed check look like it sits on
     its threshold (99.96 shown as 100.0 against ">= 100"), show more decimals."""
     value = float(res.panel.value[row, col])
-    text = format_value(value, res.spec, lang=lang)
+    text = format_value(value, res.indicator, lang=lang)
     if res.status[row, col] == 2 and not math.isnan(value):
         limit = float(res.thresholds.lo[row, col])
-        decimals = res.spec.decimals
-        decimals = decimals if decimals is not None else 1 if res.spec.unit == "percent" else 0
+        decimals = res.indicator.decimals
+        decimals = decimals if decimals is not None else 1 if res.indicator.unit == "percent" else 0
         while decimals < 6 and round(value, decimals) == round(limit, decimals):
             decimals += 1
-            text = format_value(value, res.spec, decimals, lang=lang)
+            text = format_value(value, res.indicator, decimals, lang=lang)
     return text
 
 
@@ -127,7 +126,7 @@ class TableReporter:
             assessed = bool(result.assessments_of(name))
             if not res.status.any() and not assessed:
                 continue
-            title = res.spec.title.get(lang) if res.spec.title else name
+            title = res.indicator.title.get(lang) if res.indicator.title else name
             console.print(Text.assemble((printable(title), "bold"), ("  " + name, "dim")))
             if res.status.any():
                 self._grid(console, res, tree.years, names, lang)
@@ -195,10 +194,10 @@ class TableReporter:
             return
         res = result.indicators[name]
         x = group[0].inputs
-        target = res.spec.targets[group[0].goal_target]
+        target = res.indicator.targets[group[0].goal_target]
 
         def fmt(value: float) -> str:
-            return apart(float(value), float(x.goal), res.spec, lang)
+            return apart(float(value), float(x.goal), res.indicator, lang)
 
         star = " *" if target.aspirational else ""
         goal = f"{target.op} {bound(x.goal, lang)}"

@@ -36,9 +36,8 @@ from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 
-from qnkpi.assess.base import ASSESSMENT_STATUSES
-from qnkpi.engine.compare import OPS, STATUSES
 from qnkpi.i18n import assessment_word, format_number, gettext, status_word, verdict
+from qnkpi.verdicts import ASSESSMENT_STATUSES, OPS, STATUSES
 
 if TYPE_CHECKING:
     from qnkpi.engine.result import IndicatorResult, Result
@@ -203,7 +202,7 @@ def value_format(res: IndicatorResult) -> str:
     """The number format of an indicator's values: its `decimals`, else one decimal for
     percentages (`0.0"%"`: the values are already x100), none for whole numbers and two
     otherwise; thousands grouped."""
-    ind = res.spec
+    ind = res.indicator
     decimals = ind.decimals
     if decimals is None:
         if ind.unit == "percent":
@@ -270,7 +269,7 @@ def sheet_name(text: str, taken: set[str]) -> str:
 
 
 def _title(res: IndicatorResult, name: str, lang: str) -> str:
-    return res.spec.title.get(lang) if res.spec.title else name
+    return res.indicator.title.get(lang) if res.indicator.title else name
 
 
 def _yes(flag: bool, lang: str) -> str:
@@ -462,7 +461,7 @@ def _annex_row(result: Result, name: str, top: int, col: int, sheets: dict[int, 
     """Indicator `name` in the as-of year (column `col`) at the top unit (row
     `top`); for a target that applies to each unit below, how many units met it."""
     res = result.indicators[name]
-    row = _AnnexRow(_title(res, name, lang), measure_word(res.spec.unit, lang))
+    row = _AnnexRow(_title(res, name, lang), measure_word(res.indicator.unit, lang))
     if res.status[top, col]:
         _top_check(row, res, top, col, lang)
     elif res.status[:, col].any():
@@ -489,7 +488,7 @@ def _top_check(row: _AnnexRow, res: IndicatorResult, top: int, col: int, lang: s
     row.coverage = _coverage(res, top, col)
     if t.interpolated[top, col]:
         row.notes.append(gettext("threshold interpolated between the stated targets", lang))
-    target = res.spec.targets[int(t.target[top, col])]
+    target = res.indicator.targets[int(t.target[top, col])]
     _target_notes(row, target.aspirational, target.assumed_year, target.note, lang)
 
 
@@ -514,7 +513,7 @@ def _unit_checks(row: _AnnexRow, result: Result, res: IndicatorResult, col: int,
         if level in sheets:
             row.notes.append(gettext("a target for each unit: see the sheet “{sheet}”",
                                      lang).format(sheet=sheets[level]))
-    target = res.spec.targets[int(t.target[rows[0], col])]
+    target = res.indicator.targets[int(t.target[rows[0], col])]
     _target_notes(row, target.aspirational, target.assumed_year, target.note, lang)
 
 
@@ -540,15 +539,15 @@ def _goal(row: _AnnexRow, res: IndicatorResult, lang: str) -> None:
     """The goal: its threshold (a number, or text for a range) and its year."""
     from qnkpi.engine.assess import goal_of
 
-    index = goal_of(res.spec)
+    index = goal_of(res.indicator)
     if index is None:
         return
-    target = res.spec.targets[index]
+    target = res.indicator.targets[index]
     lo, hi = target.bounds
     if target.op == "between":
         row.goal = _range_text(lo, hi, lang)
     else:
-        row.goal, row.goal_format = lo, bound_format(lo, target.op, res.spec.unit == "percent")
+        row.goal, row.goal_format = lo, bound_format(lo, target.op, res.indicator.unit == "percent")
     row.goal_year = target.last_year
     if target.aspirational and gettext("aspirational (phấn đấu)", lang) not in row.notes:
         row.notes.append(gettext("the goal is aspirational (phấn đấu)", lang))
@@ -656,7 +655,7 @@ def _level_sheet(ws: Any, result: Result, level: int, lang: str, st: _Styles) ->
             [_title(res, n, lang) for res, n in zip(lr.res, lr.names, strict=True)],
             wrap=True),
         _Col(gettext("Unit of measure", lang), 11,
-            [measure_word(res.spec.unit, lang) for res in lr.res]),
+            [measure_word(res.indicator.unit, lang) for res in lr.res]),
     ]
     out += [_year_col(lr, c, int(tree.years[c]), formats) for c in lr.cols]
     out += _latest_cols(lr, last, int(tree.years[last]), lang)
@@ -705,7 +704,7 @@ def _plan(res: IndicatorResult, row: int, col: int, lang: str) -> tuple[float | 
     lo = float(t.lo[row, col])
     if op == "between":
         return _range_text(lo, float(t.hi[row, col]), lang), ""
-    return lo, bound_format(lo, op, res.spec.unit == "percent")
+    return lo, bound_format(lo, op, res.indicator.unit == "percent")
 
 
 def _legend(ws: Any, row: int, lang: str, st: _Styles) -> None:
@@ -796,7 +795,7 @@ def _assessments_sheet(ws: Any, result: Result, lang: str, st: _Styles) -> None:
     rows = list(result.assessment_rows())
     res = [result.indicators[r["indicator"]] for r in rows]
     fmt = [value_format(x) for x in res]
-    goal_fmt = [bound_format(r["goal"], r["op"], x.spec.unit == "percent")
+    goal_fmt = [bound_format(r["goal"], r["op"], x.indicator.unit == "percent")
                 for r, x in zip(rows, res, strict=True)]
     g = functools.partial(gettext, lang=lang)
     cols = [

@@ -33,7 +33,7 @@ class ChecksMarkdown:
         stream.write("| indicator | unit | year | value | target | status |\n")
         stream.write("| --- | --- | ---: | ---: | --- | --- |\n")
         for check in result.checks():
-            decimals = result.indicators[check.indicator].spec.decimals
+            decimals = result.indicators[check.indicator].indicator.decimals
             stream.write(f"| {check.indicator} | {_cell(names[check.unit])} | {check.year} "
                          f"| {_number(check.value, decimals)} "
                          f"| {_target(check.op, check.threshold)} | {check.status} |\n")
@@ -44,7 +44,7 @@ class ChecksMarkdown:
                      "| why no ratio |\n")
         stream.write("| --- | --- | --- | --- | --- | ---: | ---: | --- |\n")
         for row in rows:
-            decimals = result.indicators[row["indicator"]].spec.decimals
+            decimals = result.indicators[row["indicator"]].indicator.decimals
             goal = f"{_number(row['goal'], decimals)} in {row['goal_year']}"
             stream.write(f"| {row['indicator']} | {_cell(names[row['unit']])} | {goal} "
                          f"| {row['method']} | {row['status']} | {_number(row['ratio'], 2)} "

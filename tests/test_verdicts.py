@@ -1,4 +1,5 @@
-"""Comparators: engine.compare.compare / margin on arrays, and the same verdicts end to end."""
+"""qnkpi.verdicts: the codes as enums, compare / margin / verdicts on arrays, and the same
+verdicts end to end."""
 
 from __future__ import annotations
 
@@ -12,8 +13,21 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import qnkpi
-from qnkpi.engine.compare import OPS, STATUSES, compare, margin, op_code
 from qnkpi.testing import plugins_with, spec_from_dict, tiny_programme
+from qnkpi.verdicts import (
+    ASSESSMENT_STATUSES,
+    OPS,
+    STATUSES,
+    VERDICTS,
+    AssessmentStatus,
+    CheckStatus,
+    Op,
+    Verdict,
+    compare,
+    margin,
+    op_code,
+    verdicts,
+)
 
 PLUGINS = plugins_with()
 
@@ -40,6 +54,55 @@ def test_op_and_status_codes() -> None:
     assert OPS == ("", ">", ">=", "<", "<=", "==", "between")
     assert STATUSES == ("", "met", "not_met", "no_data")
     assert [op_code(op) for op in OPS[1:]] == [1, 2, 3, 4, 5, 6]
+
+
+def test_the_enums_and_the_name_tuples_agree() -> None:
+    """The tuples name the codes the enums define, in code order: the JSON's words."""
+    assert [op.symbol for op in Op] == list(OPS)
+    assert [Op.of(symbol) for symbol in OPS] == list(Op)
+    assert [s.key for s in CheckStatus] == list(STATUSES)
+    assert [v.key for v in Verdict] == list(VERDICTS) == [*STATUSES, "exceeded"]
+    assert [a.key for a in AssessmentStatus] == list(ASSESSMENT_STATUSES)
+    # a verdict is its check status, except for the one it splits `met` into
+    assert all(Verdict(s) == s for s in CheckStatus)
+    assert qnkpi.CheckStatus is CheckStatus and qnkpi.Verdict is Verdict
+    assert qnkpi.Op is Op and qnkpi.AssessmentStatus is AssessmentStatus
+    with pytest.raises(ValueError):
+        Op.of("=>")
+
+
+@pytest.mark.parametrize(("status", "op", "marg", "verdict"), [
+    (CheckStatus.MET, ">=", 0.5, Verdict.EXCEEDED),
+    (CheckStatus.MET, "<=", 0.5, Verdict.EXCEEDED),
+    (CheckStatus.MET, ">=", 0.0, Verdict.MET),       # exactly on the threshold
+    (CheckStatus.MET, ">", 0.5, Verdict.MET),        # "more than": met is all it can be
+    (CheckStatus.MET, "==", 0.0, Verdict.MET),
+    (CheckStatus.MET, "between", 5.0, Verdict.MET),
+    (CheckStatus.NOT_MET, ">=", -1.0, Verdict.NOT_MET),
+    (CheckStatus.NO_DATA, ">=", math.nan, Verdict.NO_DATA),
+    (CheckStatus.NONE, "", math.nan, Verdict.NONE),
+])
+def test_verdicts(status: CheckStatus, op: str, marg: float, verdict: Verdict) -> None:
+    got = verdicts(np.array([[status]], dtype=np.int8),
+                   np.array([[op_code(op)]], dtype=np.int8), np.array([[marg]]))
+    assert got.dtype == np.int8 and got.tolist() == [[verdict]]
+
+
+def test_the_result_carries_the_verdict_panel_and_the_indicator() -> None:
+    spec = spec_from_dict(tiny_programme(
+        data={"x": {"D1": {2023: 50.0}, "D2": {2023: 50.5}, "D3": {2023: 49.0}}},
+        indicators={"v": {"kind": "value", "measure": "x", "direction": "increase",
+                          "targets": [{"year": 2023, "op": ">=", "value": 50,
+                                       "level": "district"}]}}), plugins=PLUGINS)
+    result = qnkpi.evaluate(spec, plugins=PLUGINS)
+    res = result.indicators["v"]
+    col = result.years.tolist().index(2023)
+    assert res.verdict[:, col].tolist() == [Verdict.NONE, Verdict.MET, Verdict.EXCEEDED,
+                                            Verdict.NOT_MET]
+    assert res.verdict is res.verdict  # computed once, then kept
+    assert res.indicator is spec.indicators["v"]
+    with pytest.warns(DeprecationWarning, match="IndicatorResult.indicator"):
+        assert res.spec is res.indicator
 
 
 @pytest.mark.parametrize(("value", "op", "lo", "hi", "passed", "marg"), [

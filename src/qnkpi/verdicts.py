@@ -1,0 +1,180 @@
+"""How a value is judged: operators, check statuses, verdicts and assessment statuses.
+
+The bottom layer every other one compares with: kinds (`share_of_units` judges each
+unit by a rule), the engine (checks and assessments) and the reporters (what a reader
+sees) all take their codes and their rules from here, so a new status or a new verdict
+word is one edit. Panels store the codes as `int8`; each enum's member 0 means "nothing
+here" (no target, no check, not assessed).
+
+```
+Op             0 none · 1 >   · 2 >=      · 3 <       · 4 <=   · 5 ==  · 6 between
+CheckStatus    0 none · 1 met · 2 not_met · 3 no_data
+Verdict        0 none · 1 met · 2 not_met · 3 no_data · 4 exceeded
+AssessmentStatus 0 none · 1 achieved · 2 on_track · 3 at_risk · 4 off_track
+                 · 5 regressing · 6 insufficient_data
+```
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["ASSESSMENT_STATUSES", "OPS", "STATUSES", "VERDICTS", "AssessmentStatus",
+           "CheckStatus", "Op", "Verdict", "compare", "margin", "op_code", "verdicts"]
+
+FloatPanel = npt.NDArray[np.float64]
+CodePanel = npt.NDArray[np.int8]
+
+
+class Op(IntEnum):
+    """A target's comparison, by the code threshold panels store."""
+
+    NONE = 0
+    GT = 1
+    GE = 2
+    LT = 3
+    LE = 4
+    EQ = 5
+    BETWEEN = 6
+
+    @property
+    def symbol(self) -> str:
+        """The operator as a spec writes it: `>`, `>=`, `<`, `<=`, `==`, `between`
+        (`""` for `NONE`)."""
+        return OPS[self]
+
+    @classmethod
+    def of(cls, symbol: str) -> Op:
+        """The operator a spec writes as `symbol`.
+
+        Raises:
+            ValueError: `symbol` is not an operator.
+        """
+        return cls(OPS.index(symbol))
+
+
+class CheckStatus(IntEnum):
+    """How one (indicator, unit, year) stands against its threshold."""
+
+    NONE = 0
+    MET = 1
+    NOT_MET = 2
+    NO_DATA = 3
+
+    @property
+    def key(self) -> str:
+        """The status as the JSON result writes it: `met`, `not_met`, `no_data`."""
+        return STATUSES[self]
+
+
+class Verdict(IntEnum):
+    """What a report shows for a check: its status, with `met` split into `met` and
+    `exceeded`. The codes of the statuses are those of
+    [`CheckStatus`][qnkpi.verdicts.CheckStatus]."""
+
+    NONE = 0
+    MET = 1
+    NOT_MET = 2
+    NO_DATA = 3
+    EXCEEDED = 4
+
+    @property
+    def key(self) -> str:
+        """The verdict's name: `met`, `not_met`, `no_data` or `exceeded`."""
+        return VERDICTS[self]
+
+
+class AssessmentStatus(IntEnum):
+    """How one unit stands toward an indicator's goal, by one method."""
+
+    NONE = 0
+    ACHIEVED = 1
+    ON_TRACK = 2
+    AT_RISK = 3
+    OFF_TRACK = 4
+    REGRESSING = 5
+    INSUFFICIENT_DATA = 6
+
+    @property
+    def key(self) -> str:
+        """The status as the JSON result writes it, such as `on_track`."""
+        return ASSESSMENT_STATUSES[self]
+
+
+OPS: tuple[str, ...] = ("", ">", ">=", "<", "<=", "==", "between")
+"""Operators by their [`Op`][qnkpi.verdicts.Op] code; code 0 means "no target here"."""
+
+STATUSES: tuple[str, ...] = ("", "met", "not_met", "no_data")
+"""Check statuses by their [`CheckStatus`][qnkpi.verdicts.CheckStatus] code; code 0
+means "no check here"."""
+
+VERDICTS: tuple[str, ...] = (*STATUSES, "exceeded")
+"""Verdicts by their [`Verdict`][qnkpi.verdicts.Verdict] code."""
+
+ASSESSMENT_STATUSES: tuple[str, ...] = (
+    "", "achieved", "on_track", "at_risk", "off_track", "regressing", "insufficient_data")
+"""Assessment statuses by their [`AssessmentStatus`][qnkpi.verdicts.AssessmentStatus]
+code: 1 `achieved`, 2 `on_track`, 3 `at_risk`, 4 `off_track`, 5 `regressing`, 6
+`insufficient_data`; 0 (`""`) means not assessed."""
+
+
+def op_code(op: str) -> int:
+    """The code of `op` in [`OPS`][qnkpi.verdicts.OPS]."""
+    return int(Op.of(op))
+
+
+def compare(value: FloatPanel, op: CodePanel, lo: FloatPanel,
+            hi: FloatPanel) -> npt.NDArray[np.bool_]:
+    """Where `value` passes the threshold. NaN never passes; "> 50" fails on 50.0.
+
+    Args:
+        value: Values, any shape.
+        op: [`Op`][qnkpi.verdicts.Op] codes, broadcastable to `value`.
+        lo: The thresholds (for `between`, the lower bound).
+        hi: For `between`, the upper bound; ignored by the other operators.
+    """
+    with np.errstate(invalid="ignore"):
+        passed: npt.NDArray[np.bool_] = (
+            ((op == Op.GT) & (value > lo))
+            | ((op == Op.GE) & (value >= lo))
+            | ((op == Op.LT) & (value < lo))
+            | ((op == Op.LE) & (value <= lo))
+            | ((op == Op.EQ) & (value == lo))
+            | ((op == Op.BETWEEN) & (value >= lo) & (value <= hi))
+        )
+    return passed
+
+
+def margin(value: FloatPanel, op: CodePanel, lo: FloatPanel, hi: FloatPanel) -> FloatPanel:
+    """How far `value` clears the threshold: positive on the passing side, 0 on the
+    boundary, negative on the failing side (for `==`, minus the distance); NaN where
+    there is no value or no threshold."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        above = value - lo
+        return np.select(
+            [(op == Op.GT) | (op == Op.GE), (op == Op.LT) | (op == Op.LE), op == Op.EQ,
+             op == Op.BETWEEN],
+            [above, lo - value, -np.abs(above), np.minimum(above, hi - value)],
+            default=np.nan,
+        )
+
+
+def verdicts(status: CodePanel, op: CodePanel, margins: FloatPanel) -> CodePanel:
+    """The [`Verdict`][qnkpi.verdicts.Verdict] of every check: its status, except that
+    a `met` check of an at-least or at-most target (`>=`, `<=`) passed with room to
+    spare is `exceeded`, where a Vietnamese annex writes "Vượt".
+
+    Args:
+        status: [`CheckStatus`][qnkpi.verdicts.CheckStatus] codes.
+        op: [`Op`][qnkpi.verdicts.Op] codes of the thresholds, the same shape.
+        margins: The checks' margins (see [`margin`][qnkpi.verdicts.margin]).
+
+    Returns:
+        Verdict codes, the shape of `status`.
+    """
+    with np.errstate(invalid="ignore"):
+        exceeded = (status == CheckStatus.MET) & ((op == Op.GE) | (op == Op.LE)) & (margins > 0)
+    return np.where(exceeded, np.int8(Verdict.EXCEEDED), status).astype(np.int8)
