@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 import qnkpi
-from qnkpi.engine.evaluate import fetch_requests, year_axis
+from qnkpi.engine.evaluate import year_axis
+from qnkpi.engine.fetch import fetch_requests
 from qnkpi.orgunits import OrgTree
 from qnkpi.sources._files import MAX_FILE_BYTES, max_file_bytes
 from qnkpi.sources.base import Source

@@ -1,30 +1,44 @@
-"""One pass from a spec to verdicts: fetch, compute, roll up, resolve targets, compare."""
+"""One pass from a spec to verdicts: read, judge the rules, restate, compute, check,
+assess.
+
+[`evaluate`][qnkpi.engine.evaluate.evaluate] is the orchestrator: each step is a
+function of its own (here or in its module) that takes what the steps before it made
+and nothing else.
+
+| step | where |
+| --- | --- |
+| read the measures | `engine/fetch.py`: `read_measures` |
+| judge the validation rules | `engine/rules.py`: `judge_rules` |
+| restate earlier years onto a later tree | `engine/restate.py`: `restate` |
+| compute the indicators | `engine/compute.py`: `compute_indicators` |
+| pick the as-of year | `_as_of` below |
+| judge the checks | `engine/checks.py`: `judge_checks` |
+| assess the goals | `engine/assess.py`: `assess_indicator` |
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 
 import numpy as np
 import numpy.typing as npt
 
-from qnkpi.engine.assess import assess_indicator
+from qnkpi.engine._blame import plugin_error
+from qnkpi.engine.assess import Assessment, assess_indicator
+from qnkpi.engine.checks import judge_checks
+from qnkpi.engine.compute import compute_indicators
+from qnkpi.engine.fetch import fetch_requests, read_measures
 from qnkpi.engine.restate import restate
-from qnkpi.engine.result import IndicatorResult, Result
+from qnkpi.engine.result import Result
 from qnkpi.engine.rules import RuleViolationError, ValidationResult, judge_rules
-from qnkpi.engine.targets import resolve_targets
-from qnkpi.errors import DataError, PluginError, Problem, QnkpiError, SpecError, did_you_mean
-from qnkpi.kinds.base import FloatPanel, IndicatorKind, IndicatorPanel, KindContext
+from qnkpi.errors import QnkpiError, did_you_mean
+from qnkpi.kinds.base import FloatPanel, IndicatorPanel
 from qnkpi.orgunits import OrgTree
 from qnkpi.plugin.manager import Plugins, get_plugins
-from qnkpi.sources.base import FetchRequest, MeasureRequest, Source
-from qnkpi.spec.checks import indicator_order
-from qnkpi.spec.models import IndicatorSpec
+from qnkpi.sources.base import Source
 from qnkpi.spec.spec import Spec
-from qnkpi.verdicts import CheckStatus, Op, compare
 
-__all__ = ["Progress", "check_data", "evaluate", "explain", "fetch_requests", "year_axis"]
+__all__ = ["Progress", "check_data", "evaluate", "explain", "year_axis"]
 
 Progress = Callable[[str, int, int], None]
 """The type of the `progress` callback of [`evaluate`][qnkpi.engine.evaluate.evaluate].
@@ -47,16 +61,6 @@ def year_axis(spec: Spec) -> list[int]:
     return list(range(first, period.end + 1))
 
 
-def fetch_requests(spec: Spec, tree: OrgTree) -> dict[str, FetchRequest]:
-    """One request per source: every measure read from it, for every unit and year."""
-    by_source: dict[str, list[MeasureRequest]] = defaultdict(list)
-    for name, m in spec.measures.items():
-        column = m.column if m.column is not None or m.aggregate == "count" else name
-        by_source[m.source].append(MeasureRequest(name, column, m.aggregate))
-    return {source: FetchRequest(source, tuple(measures), tree.index, tree.years)
-            for source, measures in by_source.items()}
-
-
 def explain(spec: Spec, *, plugins: Plugins | None = None) -> dict[str, str]:
     """Say what each source would do to fetch the spec's measures, without doing it.
 
@@ -68,7 +72,7 @@ def explain(spec: Spec, *, plugins: Plugins | None = None) -> dict[str, str]:
     Args:
         spec: A loaded spec.
         plugins: The registry used to name the plugin responsible when a source fails.
-            Default: the registry the spec was loaded with.
+            Default: the registry the spec was loaded with (else a fresh one).
 
     Returns:
         Source name -> its plan, in the order sources are read. Sources no measure reads
@@ -89,9 +93,9 @@ def explain(spec: Spec, *, plugins: Plugins | None = None) -> dict[str, str]:
         except QnkpiError:
             raise
         except Exception as exc:
-            plugin = _owner(plugins, "register_source_types", source.type)
-            raise PluginError(plugin, f"source '{name}' (type '{source.type}') could not "
-                              f"explain its work: {type(exc).__name__}: {exc}") from exc
+            raise plugin_error(plugins, "register_source_types", source.type,
+                               f"source '{name}' (type '{source.type}') could not explain "
+                               f"its work: {type(exc).__name__}: {exc}") from exc
     return out
 
 
@@ -115,8 +119,10 @@ def evaluate(spec: Spec, *, year: int | None = None, units: Sequence[str] | None
             `--restate-to` does). The result's `restated_to` and each check's `basis`
             say so.
         plugins: The registry used to name the plugin responsible when a source, kind or
-            assessment method fails. Default: the registry the spec was loaded with;
-            pass the same registry as to [`load_spec`][qnkpi.spec.loader.load_spec].
+            assessment method fails. Default: the registry the spec was loaded with
+            (for a spec made without one, a fresh registry of the built-ins and the
+            installed plugins); pass the same registry as to
+            [`load_spec`][qnkpi.spec.loader.load_spec].
         progress: Called as sources are read, indicators computed and goals assessed;
             see [`Progress`][qnkpi.engine.evaluate.Progress].
 
@@ -145,81 +151,23 @@ def evaluate(spec: Spec, *, year: int | None = None, units: Sequence[str] | None
         ```
     """
     plugins = plugins or spec.plugins or get_plugins()
-    period = spec.programme.period
+    progress = progress or _quiet
+    _check_years(spec, year=year, restate_to=restate_to)
     tree = OrgTree.from_spec(spec.org_units, year_axis(spec))
-    if year is not None and not period.start <= year <= period.end:
-        raise QnkpiError(f"year {year} is outside the programme's period "
-                         f"{period.start}-{period.end}")
     unit_rows = _unit_rows(tree, units)
 
-    if restate_to is not None and not period.start <= restate_to <= period.end:
-        raise QnkpiError(f"--restate-to {restate_to}: not a year of the programme "
-                         f"({period.start}-{period.end})")
-
-    progress = progress or _quiet
-    measures, warnings = _reported(spec, tree, plugins, progress)
+    measures, warnings = read_measures(spec, tree, plugins, progress)
     validation = judge_rules(spec, tree, measures)
-    if validation.broken("error"):
-        raise RuleViolationError(validation, warnings)
-    warnings += tuple("\n  ".join(validation.describe(rule))
-                      for rule in validation.broken("warning"))
+    warnings += _rule_warnings(validation, warnings)
     restated = None
     if restate_to is not None:
         tree, measures, restated = restate(tree, measures, spec.measures, restate_to)
-
-    panels: dict[str, IndicatorPanel] = {}
-    ctx = KindContext(tree, measures, spec.measures, panels, restated)
-    order = indicator_order(spec)
-    for done, name in enumerate(order):
-        progress("indicators", done, len(order))
-        ind = spec.indicators[name]
-        assert isinstance(ind, IndicatorKind)
-        panels[name] = _compute(name, ind, ctx, plugins)
-    progress("indicators", len(order), len(order))
-
-    any_data = np.zeros(tree.shape[1], bool)
-    for panel in measures.values():
-        any_data |= ~np.isnan(panel).all(axis=0)
-    with_data = tree.years[any_data & (tree.years >= period.start)]
-    as_of = year if year is not None else int(with_data.max()) if with_data.size else period.start
-    first = as_of if year is not None else period.start
-    in_years = (tree.years >= first) & (tree.years <= as_of)
-
-    results = {}
-    problems: list[Problem] = []
-    for name, ind in spec.indicators.items():
-        try:
-            thresholds = resolve_targets(spec, name, ind, tree)
-        except SpecError as exc:
-            problems.extend(exc.problems)
-            continue
-        value = panels[name].value
-        checked = (thresholds.op != Op.NONE) & in_years[None, :] & unit_rows[:, None]
-        passed = compare(value, thresholds.op, thresholds.lo, thresholds.hi)
-        # missing: not_met: a unit without a value, in a year others have values, has
-        # not met the target; a year without any value stays no_data, and so does an
-        # aggregate short of min_coverage, whatever the policy, and a unit whose value
-        # could not be restated onto the later tree (it is unknown, not unreported)
-        not_met = (ind.missing == "not_met") & ~np.isnan(value).all(axis=0)
-        if restated is not None:
-            not_met &= ~restated
-        no_value = np.where(not_met, CheckStatus.NOT_MET, CheckStatus.NO_DATA)
-        no_value = np.where(_short(ind, panels[name].expected, panels[name].reported),
-                            CheckStatus.NO_DATA, no_value[None, :])
-        status = np.where(~checked, CheckStatus.NONE,
-                          np.where(np.isnan(value), no_value,
-                                   np.where(passed, CheckStatus.MET, CheckStatus.NOT_MET)))
-        results[name] = IndicatorResult(name, ind, panels[name], thresholds,
-                                        status.astype(np.int8))
-    if problems:
-        raise SpecError(problems)
-    assessments = []
-    for done, (name, ind) in enumerate(spec.indicators.items()):
-        progress("assessments", done, len(spec.indicators))
-        assessments += assess_indicator(spec, name, ind, panels[name], tree, as_of, plugins,
-                                        unit_rows)
-    progress("assessments", len(spec.indicators), len(spec.indicators))
-    return Result(spec=spec, tree=tree, as_of=as_of, indicators=results, measures=measures,
+    panels = compute_indicators(spec, tree, measures, restated, plugins, progress)
+    as_of, checked_years = _as_of(spec, tree, measures, year)
+    indicators = judge_checks(spec, tree, panels, checked_years[None, :] & unit_rows[:, None],
+                              restated)
+    assessments = _assess(spec, tree, panels, as_of, plugins, unit_rows, progress)
+    return Result(spec=spec, tree=tree, as_of=as_of, indicators=indicators, measures=measures,
                   assessments=assessments, restated_to=restate_to, warnings=warnings,
                   validation=validation)
 
@@ -256,42 +204,23 @@ def check_data(spec: Spec, *, plugins: Plugins | None = None) -> ValidationResul
     """
     plugins = plugins or spec.plugins or get_plugins()
     tree = OrgTree.from_spec(spec.org_units, year_axis(spec))
-    measures, _ = _reported(spec, tree, plugins, _quiet)
+    measures, _ = read_measures(spec, tree, plugins, _quiet)
     return judge_rules(spec, tree, measures)
 
 
-def _reported(spec: Spec, tree: OrgTree, plugins: Plugins,
-              progress: Progress) -> tuple[dict[str, FloatPanel], tuple[str, ...]]:
-    """The measures as the sources report them, and notes about values left out: the
-    data of units outside their life are dropped, and `absent: zero` is applied."""
-    measures, noted = _fetch(spec, tree, plugins, progress)
-    warnings = noted + _outside_life(tree, measures)
-    for panel in measures.values():
-        panel[~tree.valid] = np.nan  # left out: they neither roll up nor set "as of"
-    leaf = tree.leaf_mask()
-    for name, m in spec.measures.items():
-        if m.absent == "zero":
-            panel = measures[name]
-            has_data = ~np.isnan(panel).all(axis=0)
-            panel[np.isnan(panel) & leaf & has_data] = 0.0
-    return measures, warnings
+def _check_years(spec: Spec, *, year: int | None, restate_to: int | None) -> None:
+    """`year` and `restate_to` are years of the programme, or a QnkpiError says not."""
+    period = spec.programme.period
+    if year is not None and not period.start <= year <= period.end:
+        raise QnkpiError(f"year {year} is outside the programme's period "
+                         f"{period.start}-{period.end}")
+    if restate_to is not None and not period.start <= restate_to <= period.end:
+        raise QnkpiError(f"--restate-to {restate_to}: not a year of the programme "
+                         f"({period.start}-{period.end})")
 
 
-def _outside_life(tree: OrgTree, measures: dict[str, FloatPanel]) -> tuple[str, ...]:
-    """Data for a unit in a year it did not exist in are left out; say so, per unit."""
-    stray = np.zeros(tree.shape, dtype=bool)
-    for panel in measures.values():
-        stray |= ~np.isnan(panel) & ~tree.valid
-    out = []
-    for row in np.flatnonzero(stray.any(axis=1)).tolist():
-        years = tree.years[stray[row]].tolist()
-        out.append(f"unit '{tree.codes[row]}' has data for {', '.join(map(str, years))}, "
-                   "when it was not in the org units (see its valid_from/valid_to); those "
-                   "values are left out")
-    return tuple(out)
-
-
-def _unit_rows(tree: OrgTree, units: Sequence[str] | None) -> np.ndarray:
+def _unit_rows(tree: OrgTree, units: Sequence[str] | None) -> npt.NDArray[np.bool_]:
+    """The tree's rows to check: every unit, or those of `units` (known codes only)."""
     rows = np.ones(len(tree.codes), dtype=bool)
     if units is not None:
         rows[:] = False
@@ -303,109 +232,39 @@ def _unit_rows(tree: OrgTree, units: Sequence[str] | None) -> np.ndarray:
     return rows
 
 
-def _owner(plugins: Plugins, hook: str, name: str) -> str:
-    reg = plugins.registrations.get(hook, {}).get(name)
-    return reg.plugin if reg is not None else "?"
+def _rule_warnings(validation: ValidationResult, noted: tuple[str, ...]) -> tuple[str, ...]:
+    """One note per broken rule of severity `warning`; a broken rule of severity
+    `error` stops the evaluation (a RuleViolationError, with the notes so far)."""
+    if validation.broken("error"):
+        raise RuleViolationError(validation, noted)
+    return tuple("\n  ".join(validation.describe(rule))
+                 for rule in validation.broken("warning"))
 
 
-def _fetch(spec: Spec, tree: OrgTree, plugins: Plugins,
-           progress: Progress) -> tuple[dict[str, FloatPanel], tuple[str, ...]]:
-    """Every measure from its source, and what the sources noted while reading
-    ([`FetchRequest.warn`][qnkpi.sources.base.FetchRequest.warn])."""
-    out: dict[str, FloatPanel] = {}
-    noted: list[str] = []
-    failed: list[QnkpiError] = []  # every source is read, so one run names every bad one
-    requests = fetch_requests(spec, tree)
-    for done, (source_name, request) in enumerate(requests.items()):
-        progress("sources", done, len(requests))
-        source = spec.sources[source_name]
-        assert isinstance(source, Source)
-        try:
-            got = source.fetch(request)
-        except QnkpiError as exc:
-            failed.append(exc)
-            continue
-        except Exception as exc:
-            plugin = _owner(plugins, "register_source_types", source.type)
-            raise PluginError(plugin, f"source '{source_name}' (type '{source.type}') failed: "
-                              f"{type(exc).__name__}: {exc}") from exc
-        noted += request.warnings
-        for m in request.measures:
-            panel = got.get(m.name)
-            if panel is None or np.shape(panel) != tree.shape:
-                plugin = _owner(plugins, "register_source_types", source.type)
-                raise PluginError(plugin, f"source type '{source.type}' returned no "
-                                  f"{tree.shape} panel for measure '{m.name}'")
-            try:
-                values = np.asarray(panel, dtype=np.float64)
-            except (TypeError, ValueError) as exc:
-                plugin = _owner(plugins, "register_source_types", source.type)
-                raise PluginError(plugin, f"source type '{source.type}' returned values that "
-                                  f"are not numbers for measure '{m.name}': {exc}") from None
-            if np.isinf(values).any():
-                plugin = _owner(plugins, "register_source_types", source.type)
-                raise PluginError(plugin, f"source type '{source.type}' returned an infinite "
-                                  f"value for measure '{m.name}'; a source gives finite "
-                                  "numbers, or NaN for missing")
-            out[m.name] = values
-    progress("sources", len(requests), len(requests))
-    if len(failed) == 1:
-        raise failed[0]
-    if failed:
-        raise DataError(f"{len(failed)} sources failed:\n" + "\n".join(f"  {e}" for e in failed))
-    return out, tuple(dict.fromkeys(noted))
+def _as_of(spec: Spec, tree: OrgTree, measures: dict[str, FloatPanel],
+           year: int | None) -> tuple[int, npt.NDArray[np.bool_]]:
+    """The as-of year and the years checked (a mask over the tree's years).
+
+    With `year`, that year alone; else every year of the programme up to the latest one
+    any measure has data for (the programme's start when none has)."""
+    period = spec.programme.period
+    any_data = np.zeros(tree.shape[1], bool)
+    for panel in measures.values():
+        any_data |= ~np.isnan(panel).all(axis=0)
+    with_data = tree.years[any_data & (tree.years >= period.start)]
+    as_of = year if year is not None else int(with_data.max()) if with_data.size else period.start
+    first = as_of if year is not None else period.start
+    return as_of, (tree.years >= first) & (tree.years <= as_of)
 
 
-def _compute(name: str, ind: IndicatorKind, ctx: KindContext,
-             plugins: Plugins) -> IndicatorPanel:
-    try:
-        panel = ind.compute(ctx)
-    except (QnkpiError, DataError):
-        raise
-    except Exception as exc:
-        plugin = _owner(plugins, "register_indicator_kinds", ind.kind)
-        raise PluginError(plugin, f"indicator '{name}' (kind '{ind.kind}') failed: "
-                          f"{type(exc).__name__}: {exc}") from exc
-    try:
-        value = np.asarray(panel.value, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        plugin = _owner(plugins, "register_indicator_kinds", ind.kind)
-        raise PluginError(plugin, f"kind '{ind.kind}' returned values that are not numbers "
-                          f"for indicator '{name}': {exc}") from None
-    if value.shape != ctx.tree.shape:
-        plugin = _owner(plugins, "register_indicator_kinds", ind.kind)
-        raise PluginError(plugin, f"kind '{ind.kind}' returned a panel of shape "
-                          f"{value.shape}, not {ctx.tree.shape}")
-    if np.isinf(value).any():  # an overflowed quotient (a tiny denominator) has no honest value
-        value = np.where(np.isinf(value), np.nan, value)
-    return _covered(ind, replace(panel, value=value), ctx)
-
-
-def _covered(ind: IndicatorKind, panel: IndicatorPanel, ctx: KindContext) -> IndicatorPanel:
-    """The panel with its coverage counted, and the indicator's `missing` and
-    `min_coverage` rules applied: an aggregate short of them becomes missing."""
-    expected, reported = panel.expected, panel.reported
-    if expected is None or reported is None:
-        read = [i.name for i in ind.inputs() if i.what == "measure"]
-        if not read:
-            return panel
-        has = np.logical_and.reduce([~np.isnan(ctx.measures[m]) for m in read])
-        expected, reported = ctx.tree.coverage(has)
-    # a year in which no unit reported has no coverage to speak of (2030, before its
-    # data): null, as for the kinds the tree counts, whichever kind counted it
-    silent: npt.NDArray[np.bool_] = ~np.any(np.nan_to_num(reported) > 0, axis=0, keepdims=True)
-    expected = np.where(silent, np.nan, expected)
-    reported = np.where(silent, np.nan, reported)
-    value = np.where(_short(ind, expected, reported), np.nan, panel.value)
-    return IndicatorPanel(value, panel.numerator, panel.denominator, expected, reported)
-
-
-def _short(ind: IndicatorSpec, expected: FloatPanel | None,
-           reported: FloatPanel | None) -> npt.NDArray[np.bool_]:
-    """Where an aggregate rests on fewer units than the indicator's `missing` and
-    `min_coverage` rules ask for (False where there is no aggregate)."""
-    least = 1.0 if ind.missing == "no_data" else ind.min_coverage
-    if least is None or expected is None or reported is None:
-        return np.zeros((1, 1), dtype=bool)  # broadcasts to any panel
-    with np.errstate(invalid="ignore"):
-        return reported < least * expected - 1e-9  # NaN (not an aggregate): False
+def _assess(spec: Spec, tree: OrgTree, panels: dict[str, IndicatorPanel], as_of: int,
+            plugins: Plugins, unit_rows: npt.NDArray[np.bool_],
+            progress: Callable[[str, int, int], None]) -> list[Assessment]:
+    """Every indicator's goal assessed by each of its methods, in spec order."""
+    assessments = []
+    for done, (name, ind) in enumerate(spec.indicators.items()):
+        progress("assessments", done, len(spec.indicators))
+        assessments += assess_indicator(spec, name, ind, panels[name], tree, as_of, plugins,
+                                        unit_rows)
+    progress("assessments", len(spec.indicators), len(spec.indicators))
+    return assessments
