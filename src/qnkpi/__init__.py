@@ -25,14 +25,9 @@ if TYPE_CHECKING:
     from qnkpi.errors import DataError, PluginError, Problem, QnkpiError, SpecError
     from qnkpi.kinds.base import IndicatorKind, IndicatorPanel, Input, KindContext
     from qnkpi.orgunits import OrgTree
-    from qnkpi.plugin.manager import (
-        PluginManager,
-        Plugins,
-        Registration,
-        get_plugin_manager,
-        get_plugins,
-    )
+    from qnkpi.plugin.loading import PluginManager, get_plugin_manager
     from qnkpi.plugin.markers import hookimpl, hookspec
+    from qnkpi.plugin.registry import Plugins, Registration, get_plugins
     from qnkpi.reporters.base import Reporter
     from qnkpi.sources.base import FetchRequest, MeasureRequest, Source, TabularSource
     from qnkpi.spec.loader import load_spec, parse_spec
@@ -116,11 +111,11 @@ _WHERE = {
     "Input": "qnkpi.kinds.base",
     "KindContext": "qnkpi.kinds.base",
     "OrgTree": "qnkpi.orgunits",
-    "PluginManager": "qnkpi.plugin.manager",
-    "Plugins": "qnkpi.plugin.manager",
-    "Registration": "qnkpi.plugin.manager",
-    "get_plugin_manager": "qnkpi.plugin.manager",
-    "get_plugins": "qnkpi.plugin.manager",
+    "PluginManager": "qnkpi.plugin.loading",
+    "Plugins": "qnkpi.plugin.registry",
+    "Registration": "qnkpi.plugin.registry",
+    "get_plugin_manager": "qnkpi.plugin.loading",
+    "get_plugins": "qnkpi.plugin.registry",
     "hookimpl": "qnkpi.plugin.markers",
     "hookspec": "qnkpi.plugin.markers",
     "Reporter": "qnkpi.reporters.base",

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from qnkpi.plugin.manager import Plugins
+    from qnkpi.plugin.registry import Plugins
     from qnkpi.spec.spec import Spec
 
 __all__ = ["plugins_with", "spec_from_dict", "tiny_org_units", "tiny_programme"]
@@ -46,7 +46,7 @@ def plugins_with(*plugins: object) -> Plugins:
         qnkpi.errors.PluginError: A plugin failed to load or registered something
             invalid; it names the plugin.
     """
-    from qnkpi.plugin.manager import get_plugins
+    from qnkpi.plugin.registry import get_plugins
 
     return get_plugins(autoload=False, plugins=plugins, strict=True)
 

@@ -6,15 +6,6 @@ import argparse
 import json
 from typing import Any
 
-_LABELS = {
-    "register_source_types": "source types",
-    "register_indicator_kinds": "indicator kinds",
-    "register_assessment_methods": "assessment methods",
-    "register_reporters": "reporters",
-    "register_specs": "specs",
-    "register_org_unit_providers": "org-unit providers",
-}
-
 
 def add_parser(sub: Any) -> None:
     p = sub.add_parser("plugins", help="list loaded plugins and what each registers, and "
@@ -24,15 +15,17 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from qnkpi.plugin.hooks import HOOKS
     from qnkpi.plugin.manager import default_plugins
 
+    labels = {hook.name: hook.label for hook in HOOKS}
     plugins = default_plugins()
     described = list(plugins.describe())
     failed = list(plugins.describe_failed())
     if args.json:
         listed: list[dict[str, Any]] = [
             {"name": name, "origin": origin,
-             "registers": {_LABELS[h]: names for h, names in reg.items()}}
+             "registers": {labels[h]: names for h, names in reg.items()}}
             for name, origin, reg in described]
         listed += [{"name": name, "origin": origin, "registers": {}, "failed": reason}
                    for name, origin, reason in failed]
@@ -41,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     for name, origin, registered in described:
         print(f"{name}  ({origin})")
         for hook, names in registered.items():
-            print(f"    {_LABELS[hook]}: {', '.join(names)}")
+            print(f"    {labels[hook]}: {', '.join(names)}")
     for name, origin, reason in failed:
         print(f"{name}  ({origin})  FAILED, disabled")
         print(f"    {reason}")

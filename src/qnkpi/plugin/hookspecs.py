@@ -2,12 +2,16 @@
 
 Every hook is a registration hook with one argument, `register`. qnkpi calls each
 plugin's implementation once, on its own, when a
-[`Plugins`][qnkpi.plugin.manager.Plugins] registry is built; the plugin calls `register`
+[`Plugins`][qnkpi.plugin.registry.Plugins] registry is built; the plugin calls `register`
 once per thing it provides. Every call of `register` is checked on the spot: a wrong
 type, a missing method or a name another plugin already registered for the same hook is
 a [`PluginError`][qnkpi.errors.PluginError] naming the plugin (and the other plugin, for
 a name already taken), and so is an exception raised inside the hook. The built-in
 parts register through these same hooks.
+
+Each hook is declared here and in one row of the table
+[`HOOKS`][qnkpi.plugin.hooks.HOOKS], which gives its label and checks its `register`
+calls; this module's `__all__` is read from that table.
 
 Implement a hook with [`hookimpl`][qnkpi.plugin.markers.hookimpl], in a function named
 after it:
@@ -27,16 +31,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from qnkpi.plugin import hooks as _hooks
 from qnkpi.plugin.markers import hookspec
 
-__all__ = [
-    "register_assessment_methods",
-    "register_indicator_kinds",
-    "register_org_unit_providers",
-    "register_reporters",
-    "register_source_types",
-    "register_specs",
-]
+__all__ = [hook.name for hook in _hooks.HOOKS]
 
 
 @hookspec
@@ -204,7 +202,7 @@ def register_specs(register: Callable[..., None]) -> None:
     libraries.
 
     `qnkpi demo --spec NAME` evaluates a bundled spec, and `qnkpi plugins` lists them;
-    [`Plugins.specs`][qnkpi.plugin.manager.Plugins.specs] holds them. The built-in
+    [`Plugins.specs`][qnkpi.plugin.registry.Plugins.specs] holds them. The built-in
     `quang-ninh` is the one `qnkpi demo` evaluates by default.
 
     Args:

@@ -20,7 +20,7 @@ from qnkpi.spec.models import (
 )
 
 if TYPE_CHECKING:
-    from qnkpi.plugin.manager import Plugins
+    from qnkpi.plugin.registry import Plugins
     from qnkpi.spec._yaml import Located
 
 __all__ = ["Spec", "build_spec_model"]
