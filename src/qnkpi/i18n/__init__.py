@@ -17,6 +17,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    import numpy as np
+    import numpy.typing as npt
+
     from qnkpi.spec.models import IndicatorSpec
 
 __all__ = ["LANGS", "assessment_word", "decimals_for", "format_number", "format_value",
@@ -102,22 +107,31 @@ def format_number(value: float, lang: str, decimals: int = 0) -> str:
                               locale=_LOCALES[_check_langs(lang)]))
 
 
-def decimals_for(value: float, ind: IndicatorSpec) -> int:
-    """How many decimals a value of an indicator is shown with.
+def decimals_for(value: float | Sequence[float] | npt.NDArray[np.float64],
+                 ind: IndicatorSpec) -> int:
+    """How many decimals a value of an indicator is shown with: the one rule every
+    report follows.
 
     Args:
-        value: The value.
+        value: The value, or the values shown with one format (a column of a
+            workbook); NaN and infinities among them are ignored.
         ind: The indicator.
 
     Returns:
         The indicator's `decimals` if it sets them; else 1 for percentages, 0 for whole
-            numbers, 2 otherwise.
+            numbers (when every value is whole), 2 otherwise.
     """
     if ind.decimals is not None:
         return ind.decimals
     if ind.unit == "percent":
         return 1
-    return 0 if float(value).is_integer() else 2
+    if isinstance(value, int | float):
+        return 0 if float(value).is_integer() else 2
+    import numpy as np
+
+    values = np.asarray(value, dtype=np.float64)
+    values = values[np.isfinite(values)]
+    return 0 if bool(np.all(values == np.round(values))) else 2
 
 
 def format_value(value: float, ind: IndicatorSpec, lang: str,
@@ -144,7 +158,7 @@ def format_value(value: float, ind: IndicatorSpec, lang: str,
     return format_number(value, lang, decimals) + ("%" if ind.unit == "percent" else "")
 
 
-#: Check statuses in the words of a report (translated by the catalogue).
+#: Verdicts in the words of a report (translated by the catalogue).
 _STATUS_WORDS = {"met": "met", "exceeded": "exceeded", "not_met": "not met",
                  "no_data": "no data"}
 _ASSESSMENT_WORDS = {"achieved": "achieved", "on_track": "on track", "at_risk": "at risk",
@@ -153,7 +167,12 @@ _ASSESSMENT_WORDS = {"achieved": "achieved", "on_track": "on track", "at_risk": 
 
 
 def verdict(status: str, op: str, margin: float) -> str:
-    """The status a report shows for a check.
+    """The verdict a report shows for a check.
+
+    The rule is [`qnkpi.verdicts.verdicts`][qnkpi.verdicts.verdicts], which a result
+    has applied to every check already
+    ([`IndicatorResult.verdict`][qnkpi.engine.result.IndicatorResult]); this is it for
+    one check given by name.
 
     Args:
         status: The check's status: `met`, `not_met` or `no_data`.
@@ -164,25 +183,32 @@ def verdict(status: str, op: str, margin: float) -> str:
         `exceeded` for a `met` check of an at-least or at-most target (`>=`, `<=`)
             passed with room to spare, where a Vietnamese annex writes "Vượt"; otherwise
             `status` itself.
+
+    Raises:
+        ValueError: `status` is not a check status or `op` not an operator.
     """
-    if status == "met" and op in (">=", "<=") and margin > 0:
-        return "exceeded"
-    return status
+    import numpy as np
+
+    from qnkpi.verdicts import STATUSES, Op, Verdict, verdicts
+
+    code = verdicts(np.array(STATUSES.index(status), dtype=np.int8),
+                    np.array(Op.of(op), dtype=np.int8), np.array(margin, dtype=np.float64))
+    return Verdict(int(code)).key
 
 
 def status_word(status: str, lang: str) -> str:
-    """A check status as a reader says it.
+    """A verdict as a reader says it.
 
     Args:
-        status: `met`, `exceeded` (see [`verdict`][qnkpi.i18n.verdict]), `not_met` or
-            `no_data`.
+        status: A [`Verdict`][qnkpi.verdicts.Verdict] key: `met`, `exceeded` (see
+            [`verdict`][qnkpi.i18n.verdict]), `not_met` or `no_data`.
         lang: `"vi"` or `"en"`.
 
     Returns:
         The words: in Vietnamese `Đạt`, `Vượt`, `Chưa đạt`, `Chưa có số liệu`.
 
     Raises:
-        KeyError: `status` is not a check status.
+        KeyError: `status` is not a verdict.
     """
     return gettext(_STATUS_WORDS[status], lang)
 

@@ -18,7 +18,8 @@ from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 
-from qnkpi.i18n import assessment_word, status_word, verdict
+from qnkpi.i18n import assessment_word
+from qnkpi.reporters._present import verdict_words
 
 if TYPE_CHECKING:
     from qnkpi.engine.result import Result
@@ -85,12 +86,8 @@ class CsvReporter:
             lo.append(threshold[0] if pair else threshold)
             hi.append(threshold[1] if pair else None)
         columns["threshold"], columns["threshold_max"] = lo, hi
-        words = {key: status_word(key, lang) for key in ("met", "exceeded", "not_met",
-                                                         "no_data")}
-        columns["status_text"] = [
-            words[verdict(s, op, m if m is not None else 0.0)]
-            for s, op, m in zip(columns["status"], columns["op"], columns["margin"],
-                                strict=True)]
+        words = np.array(verdict_words(lang), dtype=object)
+        columns["status_text"] = words[res.verdict[rows, cols]].tolist()
         for flag in _FLAGS:  # the csv module writes None as "", floats by repr
             columns[flag] = ["true" if v else "false" for v in columns[flag]]
         yield from zip(*(columns[c] for c in CHECK_COLUMNS), strict=True)

@@ -22,16 +22,17 @@ from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 
-from qnkpi.i18n import (
-    assessment_word,
-    format_number,
-    format_value,
-    gettext,
-    status_word,
-    verdict,
+from qnkpi.i18n import assessment_word, format_number, format_value, gettext, status_word
+from qnkpi.reporters._present import (
+    bound,
+    headline,
+    rule_text,
+    shown_value,
+    span,
+    threshold_text,
+    verdict_words,
 )
-from qnkpi.reporters.table import bound, shown_value, threshold_text
-from qnkpi.verdicts import ASSESSMENT_STATUSES, OPS, STATUSES
+from qnkpi.verdicts import ASSESSMENT_STATUSES, AssessmentStatus, CheckStatus, Op
 
 if TYPE_CHECKING:
     import jinja2
@@ -45,8 +46,10 @@ __all__ = ["ACTUAL_COLOUR", "Card", "Chart", "HtmlReporter", "Page", "Status", "
 _TEMPLATES = Path(__file__).parent / "templates"
 #: The colour of the line of actual values in the charts (used nowhere else on the page).
 ACTUAL_COLOUR = "#2451b7"
-#: CSS class of each check status code (0: no check).
-_CHECK_CSS = ("none", "met", "not-met", "no-data")
+#: CSS class of each verdict code (0: no check).
+_VERDICT_CSS = ("none", "met", "not-met", "no-data", "exceeded")
+#: The check statuses the page counts, in order.
+_COUNTED = (CheckStatus.MET, CheckStatus.NOT_MET, CheckStatus.NO_DATA)
 _ASSESS_CSS = {"achieved": "good", "on_track": "good", "at_risk": "warn",
                "off_track": "bad", "regressing": "bad", "insufficient_data": "grey"}
 #: Grids with more rows than this start folded.
@@ -148,9 +151,9 @@ class Chart:
 
 
 @dataclass(frozen=True)
-class Progress:
+class UnitProgress:
     """How one unit stands toward the goal: per method, a status; the projection of
-    `linear_path` (or the first method)."""
+    the headline method (`linear_path`, or the first method)."""
 
     unit: str
     span: str
@@ -185,9 +188,9 @@ class Card:
     goal: str
     goal_short: str
     methods: list[str]
-    progress: list[Progress]
+    progress: list[UnitProgress]
     progress_counts: list[Count]
-    top_progress: Progress | None
+    top_progress: UnitProgress | None
     targets: list[TargetRow]
     first_year: int | None
     counts: list[Count]
@@ -247,8 +250,8 @@ def build_page(result: Result, lang: str) -> Page:
     def n(value: int) -> str:
         return format_number(value, lang)
 
-    checks = [Count(status_word(key, lang), n(s[key]), _CHECK_CSS[STATUSES.index(key)])
-              for key in ("met", "not_met", "no_data")]
+    checks = [Count(status_word(st.key, lang), n(s[st.key]), _VERDICT_CSS[st])
+              for st in _COUNTED]
     a = s["assessments"]
     assessments = [Count(assessment_word(key, lang), n(a[key]), _ASSESS_CSS[key])
                    for key in ASSESSMENT_STATUSES if key and a[key]]
@@ -282,12 +285,11 @@ def _card(result: Result, name: str, per: dict[str, int], lang: str) -> Card:
     top_status = None
     if group and top in group[0].inputs.rows.tolist():
         top_progress = progress[group[0].inputs.rows.tolist().index(top)]
-        top_status = next((st for st in top_progress.statuses if st.method == "linear_path"),
-                          top_progress.statuses[0])
+        top_status = top_progress.statuses[group.index(headline(group) or group[0])]
     checked = np.flatnonzero(res.status.any(axis=0))
     first = [t.first_year for t in ind.targets]
-    counts = [Count(status_word(key, lang), format_number(per[key], lang),
-                    _CHECK_CSS[STATUSES.index(key)]) for key in ("met", "not_met", "no_data")]
+    counts = [Count(status_word(st.key, lang), format_number(per[st.key], lang),
+                    _VERDICT_CSS[st]) for st in _COUNTED]
     return Card(
         name=name, title=ind.title.get(lang) if ind.title else name,
         description=ind.description.get(lang) if ind.description else "",
@@ -318,10 +320,8 @@ def _goal_text(res: IndicatorResult, group: list[Assessment], lang: str,
 
 
 def _rule(target: Target, lang: str) -> str:
-    lo, hi = target.bounds
-    if target.op == "between":
-        return f"{bound(lo, lang)}–{bound(hi, lang)}"
-    return f"{target.op} {bound(lo, lang)}"
+    """A target's comparison as read: `>= 90`, `50–80`."""
+    return rule_text(target.op, *target.bounds, lang)
 
 
 # --- the grid -------------------------------------------------------------------------
@@ -333,38 +333,33 @@ def _grid(result: Result, res: IndicatorResult, lang: str) -> Grid:
     rows = np.flatnonzero(res.status.any(axis=1))
     at = np.ix_(rows, cols)
     codes = res.status[at]
-    ops = np.array(OPS, dtype=object)[res.thresholds.op[at]]
-    exceeded = (codes == 1) & np.isin(ops, [">=", "<="]) & (res.margin[at] > 0)
-    words = {(code, False): status_word(verdict(s, "", 0.0), lang)
-             for code, s in enumerate(STATUSES) if s}
-    words[(1, True)] = status_word("exceeded", lang)
-    css = np.array(_CHECK_CSS, dtype=object)[codes]
-    css[exceeded] = "exceeded"
+    checked = codes != CheckStatus.NONE
+    verdicts = res.verdict[at]
+    css = np.array(_VERDICT_CSS, dtype=object)[verdicts]
+    words = np.array(verdict_words(lang), dtype=object)[verdicts]
     cover = _coverage(res, rows, cols)
     heads: list[str] = []
     for j, col in enumerate(cols.tolist()):
-        texts = {threshold_text(res, r, col, lang) for r in rows[codes[:, j] > 0].tolist()}
+        texts = {threshold_text(res, r, col, lang) for r in rows[checked[:, j]].tolist()}
         heads.append(texts.pop() if len(texts) == 1 else "")
-    last = cols[codes.shape[1] - 1 - np.argmax(codes[:, ::-1] > 0, axis=1)]
+    last = cols[codes.shape[1] - 1 - np.argmax(checked[:, ::-1], axis=1)]
     names = tree.unit_names(rows, last, lang)
     depth = tree.level_of[rows].tolist()
     out = []
     for i, row in enumerate(rows.tolist()):
         cells = []
         for j, col in enumerate(cols.tolist()):
-            code = int(codes[i, j])
-            if not code:
+            if not checked[i, j]:
                 cells.append(Cell("none"))
                 continue
             cells.append(Cell(
-                css=css[i, j], value=shown_value(res, row, col, lang),
-                word=words[(code, bool(exceeded[i, j]))],
+                css=css[i, j], value=shown_value(res, row, col, lang), word=words[i, j],
                 threshold="" if heads[j] else threshold_text(res, row, col, lang),
                 coverage=cover[i][j]))
         out.append(GridRow(names[i], depth[i], cells))
-    counts = np.bincount(codes.ravel(), minlength=len(STATUSES))
-    shown = [Count(status_word(s, lang), format_number(int(counts[k]), lang), _CHECK_CSS[k])
-             for k, s in enumerate(STATUSES) if s and counts[k]]
+    counts = np.bincount(codes.ravel(), minlength=len(CheckStatus))
+    shown = [Count(status_word(st.key, lang), format_number(int(counts[st]), lang),
+                   _VERDICT_CSS[st]) for st in _COUNTED if counts[st]]
     return Grid(years=result.years[cols].tolist(), heads=heads, rows=out,
                 open=len(rows) <= _OPEN_ROWS, counts=shown)
 
@@ -387,14 +382,15 @@ def _coverage(res: IndicatorResult, rows: Any, cols: Any) -> list[list[str]]:
 
 # --- progress toward the goal ---------------------------------------------------------
 
-def _progress(result: Result, group: list[Assessment], lang: str) -> list[Progress]:
-    """One row per assessed unit: baseline → current, a status per method, projection."""
-    if not group:
+def _progress(result: Result, group: list[Assessment], lang: str) -> list[UnitProgress]:
+    """One row per assessed unit: baseline → current, a status per method, and the
+    projection of the headline method."""
+    main = headline(group)
+    if main is None:
         return []
-    res = result.indicators[group[0].indicator]
-    x = group[0].inputs
+    res = result.indicators[main.indicator]
+    inputs = main.inputs
     names = result.tree.latest_names(lang)
-    main = next((a for a in group if a.method == "linear_path"), group[0])
     words = {key: (assessment_word(key, lang), _ASSESS_CSS[key])
              for key in ASSESSMENT_STATUSES if key}
 
@@ -402,33 +398,28 @@ def _progress(result: Result, group: list[Assessment], lang: str) -> list[Progre
         return format_value(float(value), res.indicator, lang=lang)
 
     out = []
-    for k, row in enumerate(x.rows.tolist()):
-        span = gettext("no data", lang)
-        if not np.isnan(x.current[k]):
-            span = f"{fmt(x.current[k])} ({int(x.current_year[k])})"
-            if not np.isnan(x.baseline[k]) and x.baseline_year[k] < x.current_year[k]:
-                span = f"{fmt(x.baseline[k])} ({int(x.baseline_year[k])}) → {span}"
+    for k, row in enumerate(inputs.rows.tolist()):
         statuses = [Status(*_pick(words, a, k)) for a in group]
         projected = "" if np.isnan(main.projected[k]) else fmt(main.projected[k])
-        out.append(Progress(names[row], span, statuses, projected))
+        out.append(UnitProgress(names[row], span(inputs, k, fmt, lang), statuses, projected))
     return out
 
 
 def _pick(words: dict[str, tuple[str, str]], a: Assessment, k: int) -> tuple[str, str, str]:
     """(status word, method, css class) of unit `k` in assessment `a`."""
-    word, css = words[ASSESSMENT_STATUSES[a.status[k]]]
+    word, css = words[AssessmentStatus(a.status[k]).key]
     return word, a.method, css
 
 
 def _progress_counts(group: list[Assessment], lang: str) -> list[Count]:
-    """The units by status of the first method (`linear_path` where there is one)."""
-    if not group:
+    """The units by status of the headline method (`linear_path` where there is one,
+    else the first)."""
+    main = headline(group)
+    if main is None:
         return []
-    main = next((a for a in group if a.method == "linear_path"), group[0])
-    counts = np.bincount(main.status, minlength=len(ASSESSMENT_STATUSES))
-    return [Count(assessment_word(key, lang), format_number(int(counts[k]), lang),
-                  _ASSESS_CSS[key]) for k, key in enumerate(ASSESSMENT_STATUSES)
-            if key and counts[k]]
+    counts = np.bincount(main.status, minlength=len(AssessmentStatus))
+    return [Count(assessment_word(st.key, lang), format_number(int(counts[st]), lang),
+                  _ASSESS_CSS[st.key]) for st in AssessmentStatus if st and counts[st]]
 
 
 # --- where the targets come from ------------------------------------------------------
@@ -463,7 +454,7 @@ def _chart(result: Result, res: IndicatorResult, group: list[Assessment], top: i
     years: list[int] = result.years.tolist()
     values = res.panel.value[top]
     t = res.thresholds
-    has_t = t.op[top] > 0
+    has_t = t.op[top] != Op.NONE
     goal, projection = _goal_point(res, group, top, lang)
     numbers = [values[~np.isnan(values)], t.lo[top][has_t], t.hi[top][has_t]]
     extra = [v for v in (goal[1] if goal else math.nan,
@@ -479,19 +470,19 @@ def _chart(result: Result, res: IndicatorResult, group: list[Assessment], top: i
         x1 = x0 + 1
     plot_w, plot_h = _W - _LEFT - _RIGHT, _H - _TOP - _BOTTOM
 
-    def x(year: float) -> float:
+    def x_of(year: float) -> float:
         return round(_LEFT + (year - x0) / (x1 - x0) * plot_w, 1)
 
-    def y(value: float) -> float:
+    def y_of(value: float) -> float:
         return round(_TOP + (y_hi - value) / (y_hi - y_lo) * plot_h, 1)
 
     def fmt(value: float) -> str:
         return format_value(float(value), ind, lang)
 
-    x_ticks = [Point(x(yr), _H - _BOTTOM + 18, str(yr)) for yr in range(x0, x1 + 1)]
+    x_ticks = [Point(x_of(yr), _H - _BOTTOM + 18, str(yr)) for yr in range(x0, x1 + 1)]
     count = round((y_hi - y_lo) / step)
     percent = "%" if ind.unit == "percent" else ""
-    y_ticks = [Point(_LEFT - 6, y(y_lo + k * step), bound(y_lo + k * step, lang) + percent)
+    y_ticks = [Point(_LEFT - 6, y_of(y_lo + k * step), bound(y_lo + k * step, lang) + percent)
                for k in range(count + 1)]
     lines: list[str] = []
     dots: list[Point] = []
@@ -502,8 +493,8 @@ def _chart(result: Result, res: IndicatorResult, group: list[Assessment], top: i
                 lines.append(" ".join(run))
             run = []
             continue
-        run.append(f"{x(years[col])},{y(value)}")
-        dots.append(Point(x(years[col]), y(value), f"{years[col]}: {fmt(value)}"))
+        run.append(f"{x_of(years[col])},{y_of(value)}")
+        dots.append(Point(x_of(years[col]), y_of(value), f"{years[col]}: {fmt(value)}"))
     if len(run) > 1:
         lines.append(" ".join(run))
     half = 0.32 * plot_w / (x1 - x0)
@@ -512,17 +503,18 @@ def _chart(result: Result, res: IndicatorResult, group: list[Assessment], top: i
         label = f"{years[col]}: {threshold_text(res, top, col, lang)}"
         for level in {float(t.lo[top, col]), float(t.hi[top, col])}:
             if math.isfinite(level):
-                cx = x(years[col])
+                cx = x_of(years[col])
                 left, right = max(cx - half, _LEFT), min(cx + half, _W - _RIGHT)
-                thresholds.append(Segment(left, y(level), right, y(level), label))
+                thresholds.append(Segment(left, y_of(level), right, y_of(level), label))
     goal_point = None
     if goal:
-        goal_point = Point(x(goal[0]), y(goal[1]), f"{goal[0]}: {goal[2]}")
+        goal_point = Point(x_of(goal[0]), y_of(goal[1]), f"{goal[0]}: {goal[2]}")
     line = None
     if projection:
-        cy, c, gy, p = projection
-        line = Segment(x(cy), y(c), x(gy), y(p), gettext("projected {year}: {value}", lang)
-                       .format(year=int(gy), value=fmt(p)))
+        now, current, goal_year, projected = projection
+        line = Segment(x_of(now), y_of(current), x_of(goal_year), y_of(projected),
+                       gettext("projected {year}: {value}", lang)
+                       .format(year=int(goal_year), value=fmt(projected)))
     note = "" if has_t.any() else gettext(
         "The targets apply to the units below: see the grid.", lang)
     return Chart(_W, _H, _LEFT, _RIGHT, _TOP, _BOTTOM,
@@ -552,12 +544,12 @@ def _goal_point(res: IndicatorResult, group: list[Assessment], top: int,
             value = math.nan
         if math.isfinite(value):
             goal = (target.last_year, float(value), _rule(target, lang))
-    main = next((a for a in group if a.method == "linear_path"), None)
+    main = headline(group, fallback=False)  # a straight line: linear_path's alone
     if main is not None and top in rows:
         k = rows.index(top)
-        x = main.inputs
-        point = (float(x.current_year[k]), float(x.current[k]), float(x.goal_year),
-                 float(main.projected[k]))
+        inputs = main.inputs
+        point = (float(inputs.current_year[k]), float(inputs.current[k]),
+                 float(inputs.goal_year), float(main.projected[k]))
         if all(math.isfinite(v) for v in point):
             projection = point
     return goal, projection

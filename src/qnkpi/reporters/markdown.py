@@ -15,17 +15,23 @@ from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 
-from qnkpi.i18n import assessment_word, format_number, gettext, status_word, verdict
+from qnkpi.i18n import assessment_word, format_number, gettext, status_word
+from qnkpi.reporters._present import (
+    MARKS,
+    bound,
+    coverage_mark,
+    shown_value,
+    threshold_text,
+    verdict_words,
+)
 from qnkpi.reporters._text import printable
-from qnkpi.reporters.table import bound, coverage_mark, shown_value, threshold_text
-from qnkpi.verdicts import ASSESSMENT_STATUSES, OPS, STATUSES
+from qnkpi.verdicts import AssessmentStatus, CheckStatus, Verdict
 
 if TYPE_CHECKING:
     from qnkpi.engine.result import IndicatorResult, Result
 
 __all__ = ["MarkdownReporter", "escape"]
 
-_MARK = {1: "✓", 2: "✗", 3: "·"}
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
 
 
@@ -70,14 +76,15 @@ class MarkdownReporter:
                 year=result.restated_to)
         out += [line, ""]
         n = {k: format_number(v, lang) for k, v in s.items() if isinstance(v, int)}
-        out.append(f"✓ {status_word('met', lang)} {n['met']} · "
-                   f"✗ {status_word('not_met', lang)} {n['not_met']} · "
-                   f"· {status_word('no_data', lang)} {n['no_data']} · "
-                   + gettext("of {count} checks", lang).format(count=n["checks"]))
+        out.append("".join(
+            f"{MARKS[status]} {status_word(status.key, lang)} {n[status.key]} · "
+            for status in (CheckStatus.MET, CheckStatus.NOT_MET, CheckStatus.NO_DATA))
+            + gettext("of {count} checks", lang).format(count=n["checks"]))
         a = s["assessments"]
         if a["total"]:
-            counts = " · ".join(f"{assessment_word(key, lang)} {format_number(a[key], lang)}"
-                                for key in ASSESSMENT_STATUSES if key and a[key])
+            counts = " · ".join(
+                f"{assessment_word(st.key, lang)} {format_number(a[st.key], lang)}"
+                for st in AssessmentStatus if st and a[st.key])
             out += ["", f"{gettext('Toward the goals:', lang)} {counts} · "
                     + gettext("of {count} assessments", lang).format(
                         count=format_number(a["total"], lang))]
@@ -96,20 +103,17 @@ class MarkdownReporter:
         out.append("| --- |" + " ---: |" * len(cols))
         out.append(f"| *{gettext('target', lang)}* | "
                    + " | ".join(escape(h) if h else "" for h in shared) + " |")
-        margins = res.margin
+        words = verdict_words(lang)
         last = [max(c for c in cols if res.status[row, c]) for row in rows]
         names = result.tree.unit_names(np.array(rows), np.array(last), lang)
         for row, name in zip(rows, names, strict=True):
             cells = []
             for col, head in zip(cols, shared, strict=True):
-                code = int(res.status[row, col])
-                if not code:
+                code = Verdict(res.verdict[row, col])
+                if code == Verdict.NONE:
                     cells.append("")
                     continue
-                op = OPS[res.thresholds.op[row, col]]
-                word = status_word(verdict(STATUSES[code], op, float(margins[row, col])),
-                                   lang)
-                text = f"{shown_value(res, row, col, lang)} {_MARK[code]} {word}"
+                text = f"{shown_value(res, row, col, lang)} {MARKS[code]} {words[code]}"
                 if head is None:
                     text += f" ({threshold_text(res, row, col, lang)})"
                 text += coverage_mark(res, row, col)
@@ -124,17 +128,17 @@ class MarkdownReporter:
         if not group:
             return
         res = result.indicators[name]
-        x = group[0].inputs
+        inputs = group[0].inputs
         target = res.indicator.targets[group[0].goal_target]
-        goal = f"{target.op} {bound(x.goal, lang)}"
-        head = gettext("Toward the goal {goal} in {year}", lang).format(goal=goal,
-                                                                         year=x.goal_year)
+        goal = f"{target.op} {bound(inputs.goal, lang)}"
+        head = gettext("Toward the goal {goal} in {year}", lang).format(
+            goal=goal, year=inputs.goal_year)
         star = " \\*" if target.aspirational else ""
         out += [f"**{escape(head)}{star}**", ""]
-        for k, row in enumerate(x.rows.tolist()):
+        for k, row in enumerate(inputs.rows.tolist()):
             parts = []
             for a in group:
-                status = assessment_word(ASSESSMENT_STATUSES[a.status[k]], lang)
+                status = assessment_word(AssessmentStatus(a.status[k]).key, lang)
                 ratio = a.ratio[k]
                 parts.append(f"`{a.method}`: {status}" + (
                     "" if np.isnan(ratio) else f" ({gettext('ratio', lang)} "

@@ -7,94 +7,34 @@ is not a terminal.
 
 from __future__ import annotations
 
-import math
 from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 
-from qnkpi.i18n import assessment_word, decimals_for, format_number, gettext
-from qnkpi.i18n import format_value as _format
+from qnkpi.i18n import assessment_word, format_number, gettext, status_word
+from qnkpi.reporters._present import (
+    MARKS,
+    apart,
+    bound,
+    coverage_mark,
+    shown_value,
+    threshold_text,
+)
 from qnkpi.reporters._text import printable
-from qnkpi.verdicts import ASSESSMENT_STATUSES, OPS
+from qnkpi.verdicts import AssessmentStatus, CheckStatus, Verdict
 
 if TYPE_CHECKING:
     from qnkpi.engine.result import IndicatorResult, Result
-    from qnkpi.spec.models import IndicatorSpec
 
-__all__ = ["TableReporter", "apart", "bound", "coverage_mark", "format_value", "shown_value",
-           "threshold_text"]
+__all__ = ["TableReporter"]
 
-_MARK = {1: ("✓", "green"), 2: ("✗", "red"), 3: ("·", "yellow")}
-_STYLE = {"achieved": "green", "on_track": "green", "at_risk": "yellow", "off_track": "red",
-          "regressing": "red", "insufficient_data": "dim"}
-
-
-def format_value(value: float, ind: IndicatorSpec, decimals: int | None = None, *,
-                 lang: str = "en") -> str:
-    """A value rounded for reading (the comparison itself is never rounded): the
-    indicator's `decimals`, else 1 for percentages, 0 for whole numbers, 2 otherwise;
-    in `lang`'s number format (see [`format_value`][qnkpi.i18n.format_value])."""
-    return _format(value, ind, lang, decimals)
-
-
-def bound(value: float, lang: str = "en") -> str:
-    """A threshold as read: up to two decimals, no trailing zeros (`55,71`, `100`)."""
-    text = format_number(value, lang, 2)
-    sep = "," if lang == "vi" else "."
-    return text.rstrip("0").rstrip(sep) if sep in text else text
-
-
-def threshold_text(res: IndicatorResult, row: int, col: int, lang: str = "en") -> str:
-    """The threshold of a check as read: `>= 100`, `> 55,71 ~` (interpolated), `50–80`;
-    `*` marks an aspirational target."""
-    t = res.thresholds
-    op = OPS[t.op[row, col]]
-    marks = " ~" if t.interpolated[row, col] else ""
-    if res.indicator.targets[int(t.target[row, col])].aspirational:
-        marks += " *"
-    if op == "between":
-        return f"{bound(t.lo[row, col], lang)}–{bound(t.hi[row, col], lang)}{marks}"
-    return f"{op} {bound(t.lo[row, col], lang)}{marks}"
-
-
-def shown_value(res: IndicatorResult, row: int, col: int, lang: str = "en") -> str:
-    """The value as read; if rounding would make a failed check look like it sits on
-    its threshold (99.96 shown as 100.0 against ">= 100"), show more decimals."""
-    value = float(res.panel.value[row, col])
-    text = format_value(value, res.indicator, lang=lang)
-    if res.status[row, col] == 2 and not math.isnan(value):
-        limit = float(res.thresholds.lo[row, col])
-        decimals = res.indicator.decimals
-        decimals = decimals if decimals is not None else 1 if res.indicator.unit == "percent" else 0
-        while decimals < 6 and round(value, decimals) == round(limit, decimals):
-            decimals += 1
-            text = format_value(value, res.indicator, decimals, lang=lang)
-    return text
-
-
-def apart(value: float, other: float, ind: IndicatorSpec, lang: str = "en") -> str:
-    """`value` as read, with as many more decimals (up to 6) as it takes not to look
-    like `other` when it is not: 99.98 beside a goal of 100 reads `99.98%`, not
-    `100.0%`."""
-    text = format_value(value, ind, lang=lang)
-    if math.isnan(value) or value == other:
-        return text
-    decimals = ind.decimals if ind.decimals is not None else decimals_for(value, ind)
-    while decimals < 6 and round(value, decimals) == round(other, decimals):
-        decimals += 1
-        text = format_value(value, ind, decimals, lang=lang)
-    return text
-
-
-def coverage_mark(res: IndicatorResult, row: int, col: int) -> str:
-    """` [12/13]` for an aggregate some of whose units did not report, else `""`."""
-    p = res.panel
-    if p.expected is None or p.reported is None:
-        return ""
-    expected, reported = p.expected[row, col], p.reported[row, col]
-    if math.isnan(expected) or reported >= expected:
-        return ""
-    return f" [{int(reported)}/{int(expected)}]"
+#: The colour of each verdict's mark.
+_COLOURS = {Verdict.MET: "green", Verdict.EXCEEDED: "green", Verdict.NOT_MET: "red",
+            Verdict.NO_DATA: "yellow"}
+#: The colour of each assessment status, in the order the summary counts them.
+_STYLE = {AssessmentStatus.ACHIEVED: "green", AssessmentStatus.ON_TRACK: "green",
+          AssessmentStatus.AT_RISK: "yellow", AssessmentStatus.OFF_TRACK: "red",
+          AssessmentStatus.REGRESSING: "red", AssessmentStatus.INSUFFICIENT_DATA: "dim"}
 
 
 class TableReporter:
@@ -136,15 +76,18 @@ class TableReporter:
         def n(count: int) -> str:
             return format_number(count, lang)
 
+        counts: list[tuple[str, str] | str] = []
+        for status in (CheckStatus.MET, CheckStatus.NOT_MET, CheckStatus.NO_DATA):
+            code = Verdict(status)
+            counts += [(f"{MARKS[code]} {status_word(status.key, lang)} {n(s[status.key])}",
+                        _COLOURS[code]), "   "]
         console.print(Text.assemble(
-            (f"✓ {gettext('met', lang)} {n(s['met'])}", "green"), "   ",
-            (f"✗ {gettext('not met', lang)} {n(s['not_met'])}", "red"), "   ",
-            (f"· {gettext('no data', lang)} {n(s['no_data'])}", "yellow"),
-            "   " + gettext("of {count} checks", lang).format(count=n(s["checks"]))))
+            *counts, gettext("of {count} checks", lang).format(count=n(s["checks"]))))
         a = s["assessments"]
         if a["total"]:
             console.print(gettext("Toward the goals:", lang) + " " + "   ".join(
-                f"{assessment_word(key, lang)} {n(a[key])}" for key in _STYLE if a[key])
+                f"{assessment_word(st.key, lang)} {n(a[st.key])}" for st in _STYLE
+                if a[st.key])
                 + "   " + gettext("of {count} assessments", lang).format(
                     count=n(a["total"])))
         console.print(Text(gettext("~ threshold interpolated between stated targets; "
@@ -170,16 +113,15 @@ class TableReporter:
         for row in rows:
             cells: list[Text | str] = [Text(names[row])]
             for col, with_threshold in zip(cols, in_cell, strict=True):
-                code = int(res.status[row, col])
-                if not code:
+                code = Verdict(res.verdict[row, col])
+                if code == Verdict.NONE:
                     cells.append("")
                     continue
-                mark, style = _MARK[code]
-                text = f"{shown_value(res, row, col, lang)} {mark}"
+                text = f"{shown_value(res, row, col, lang)} {MARKS[code]}"
                 if with_threshold:
                     text += f" ({threshold_text(res, row, col, lang)})"
                 text += coverage_mark(res, row, col)
-                cells.append(Text(text, style=style))
+                cells.append(Text(text, style=_COLOURS[code]))
             table.add_row(*cells)
         console.print(table)
         console.print()
@@ -193,39 +135,40 @@ class TableReporter:
         if not group:
             return
         res = result.indicators[name]
-        x = group[0].inputs
+        inputs = group[0].inputs
         target = res.indicator.targets[group[0].goal_target]
 
         def fmt(value: float) -> str:
-            return apart(float(value), float(x.goal), res.indicator, lang)
+            return apart(float(value), float(inputs.goal), res.indicator, lang)
 
         star = " *" if target.aspirational else ""
-        goal = f"{target.op} {bound(x.goal, lang)}"
+        goal = f"{target.op} {bound(inputs.goal, lang)}"
         console.print(Text(gettext("Toward the goal {goal} in {year}", lang).format(
-            goal=goal, year=x.goal_year) + star, style="bold"))
+            goal=goal, year=inputs.goal_year) + star, style="bold"))
         table = Table(show_edge=False, pad_edge=False)
         table.add_column(gettext("unit: baseline → current", lang), max_width=30)
         table.add_column(gettext("method", lang))
         table.add_column(gettext("status", lang))
         table.add_column(gettext("ratio", lang), justify="right")
-        table.add_column(str(x.goal_year), justify="right")
+        table.add_column(str(inputs.goal_year), justify="right")
         table.add_column(gettext("needed/yr", lang), justify="right")
-        for k, row in enumerate(x.rows.tolist()):
-            span = gettext("no data", lang)
-            if not np.isnan(x.current[k]):
-                span = f"{fmt(x.current[k])} ({int(x.current_year[k])})"
-                if not np.isnan(x.baseline[k]):
-                    span = f"{fmt(x.baseline[k])} ({int(x.baseline_year[k])}) → {span}"
+        for k, row in enumerate(inputs.rows.tolist()):
+            shown = gettext("no data", lang)
+            if not np.isnan(inputs.current[k]):
+                shown = f"{fmt(inputs.current[k])} ({int(inputs.current_year[k])})"
+                if not np.isnan(inputs.baseline[k]):
+                    shown = (f"{fmt(inputs.baseline[k])} ({int(inputs.baseline_year[k])})"
+                             f" → {shown}")
             # the unit's name beside the first method, its numbers beside the second
-            first = [Text(names[row]), Text(span, style="dim")]
+            first = [Text(names[row]), Text(shown, style="dim")]
             if len(group) == 1:
-                first = [Text(f"{names[row]}\n{span}")]
+                first = [Text(f"{names[row]}\n{shown}")]
             for m, a in enumerate(group):
-                status = ASSESSMENT_STATUSES[a.status[k]]
+                status = AssessmentStatus(a.status[k])
                 need = a.required_annual_change[k] + 0.0  # no "-0.00"
                 table.add_row(
                     first[m] if m < len(first) else "", Text(printable(a.method)),
-                    Text(assessment_word(status, lang), style=_STYLE[status]),
+                    Text(assessment_word(status.key, lang), style=_STYLE[status]),
                     "" if np.isnan(a.ratio[k]) else format_number(a.ratio[k], lang, 2),
                     "" if np.isnan(a.projected[k]) else fmt(a.projected[k]),
                     "" if m or np.isnan(need) else
