@@ -17,7 +17,7 @@ from qnkpi.orgunits import OrgTree
 from qnkpi.plugin.manager import Plugins
 from qnkpi.spec.models import DEFAULT_METHODS, Cutoffs, IndicatorSpec, Target
 from qnkpi.spec.spec import Spec
-from qnkpi.verdicts import AssessmentStatus, compare, op_code
+from qnkpi.verdicts import AssessmentStatus, Op, compare
 
 __all__ = ["Assessment", "assess_indicator", "goal_of", "methods_for"]
 
@@ -108,67 +108,101 @@ def assess_indicator(spec: Spec, name: str, ind: IndicatorSpec, panel: Indicator
     if goal_index is None:
         return []
     target = ind.targets[goal_index]
+    inputs, late = _inputs(name, ind, target, panel, tree, as_of, units)
+    lo, hi = target.bounds
+    achieved = compare(inputs.current, np.full(len(inputs.rows), Op.of(target.op), np.int8),
+                       np.full(len(inputs.rows), lo), np.full(len(inputs.rows), hi))
+    # a ratio needs two points: a baseline before the current value
+    short = (np.isnan(inputs.baseline) | np.isnan(inputs.current)
+             | ~(inputs.baseline_year < inputs.current_year))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        left = target.last_year - inputs.current_year
+        required = np.where(left > 0, (inputs.goal - inputs.current) / left, np.nan)
+    required[achieved] = 0.0
+    # a unit with no value below zero up to as_of, aiming at none, is not projected below it
+    seen = np.where(tree.years <= as_of, inputs.values, np.nan)
+    nonnegative = ~(np.nanmin(seen, axis=1, initial=0.0) < 0) & (inputs.goal >= 0)
+
+    methods, cutoffs = methods_for(spec, ind)
+    out = []
+    for method in methods:
+        given = _run(plugins, method, plugins.assessment_methods[method], inputs)
+        ratio = np.where(short, np.nan, given.ratio)
+        status = _status(ratio, achieved, short, cutoffs)
+        projected = _projected(given, short, nonnegative, percent=ind.unit == "percent")
+        reason = _reasons(given, inputs, status, ratio, short, late)
+        out.append(Assessment(name, method, goal_index, inputs, status, ratio, projected,
+                              required, reason))
+    return out
+
+
+def _inputs(name: str, ind: IndicatorSpec, target: Target, panel: IndicatorPanel,
+            tree: OrgTree, as_of: int, units: npt.NDArray[np.bool_] | None,
+            ) -> tuple[AssessmentInputs, str | None]:
+    """What every method is given: the units the goal applies to, their baselines and
+    current values; and, when the declared baseline is after `as_of`, why none is used."""
     direction = 1 if ind.direction == "increase" else -1
     scope = target_scope(tree, target).any(axis=1)
     rows = np.flatnonzero(scope if units is None else scope & units)
     values = panel.value[rows]
-    by, b, cy, c = _points(values, tree.years, as_of)
-    late_baseline = False
+    baseline_year, baseline, current_year, current = _points(values, tree.years, as_of)
+    late = None
     if ind.baseline is not None and np.array_equal(scope, tree.top_mask().any(axis=1)):
         # a declared baseline is the top unit's, however the goal names that unit
-        late_baseline = ind.baseline.year > as_of
-        by[:], b[:] = ind.baseline.year, ind.baseline.value
-        if late_baseline:
-            by[:], b[:] = np.nan, np.nan
+        baseline_year[:], baseline[:] = ind.baseline.year, ind.baseline.value
+        if ind.baseline.year > as_of:
+            baseline_year[:], baseline[:] = np.nan, np.nan
+            late = (f"the declared baseline year {ind.baseline.year} is after the "
+                    f"evaluation year {as_of}")
     inputs = AssessmentInputs(
-        indicator=name, rows=rows, baseline_year=by, baseline=b, current_year=cy, current=c,
-        goal_year=target.last_year, goal=_goal_value(target, direction), direction=direction,
-        years=tree.years, values=values)
-    lo, hi = target.bounds
-    achieved = compare(c, np.int8(op_code(target.op)), lo, hi)  # type: ignore[arg-type]
-    short = np.isnan(b) | np.isnan(c) | ~(by < cy)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        left = target.last_year - cy
-        required = np.where(left > 0, (inputs.goal - c) / left, np.nan)
-    required[achieved] = 0.0
+        indicator=name, rows=rows, baseline_year=baseline_year, baseline=baseline,
+        current_year=current_year, current=current, goal_year=target.last_year,
+        goal=_goal_value(target, direction), direction=direction, years=tree.years,
+        values=values)
+    return inputs, late
 
-    names, cutoffs = methods_for(spec, ind)
-    late = (f"the declared baseline year {ind.baseline.year} is after the evaluation "
-            f"year {as_of}" if late_baseline and ind.baseline else None)
-    # a unit with no value below zero up to as_of, aiming at none, is not projected below it
-    seen = np.where(tree.years <= as_of, values, np.nan)
-    nonnegative = ~(np.nanmin(seen, axis=1, initial=0.0) < 0) & (inputs.goal >= 0)
-    out = []
-    for method_name in names:
-        method = plugins.assessment_methods[method_name]
-        result = _run(plugins, method_name, method, inputs)
-        ratio = np.where(short, np.nan, result.ratio)
-        status = np.select(
-            [achieved, short | np.isnan(ratio), ratio >= cutoffs.on_track,
-             ratio >= cutoffs.at_risk, ratio >= cutoffs.off_track],
-            [AssessmentStatus.ACHIEVED, AssessmentStatus.INSUFFICIENT_DATA,
-             AssessmentStatus.ON_TRACK, AssessmentStatus.AT_RISK, AssessmentStatus.OFF_TRACK],
-            default=AssessmentStatus.REGRESSING,
-        ).astype(np.int8)
-        projected = np.asarray(result.projected, dtype=np.float64).copy()
-        projected[short] = np.nan
-        if ind.unit == "percent":
-            projected = np.clip(projected, 0.0, 100.0)
-        else:
-            projected = np.where(nonnegative, np.maximum(projected, 0.0), projected)
-        projected[~np.isfinite(projected)] = np.nan  # overflowed: no honest number
-        # a reason wherever no ratio could be given and the status is not plain
-        reason = np.full(len(rows), None, dtype=object)
-        unexplained = (status != AssessmentStatus.ACHIEVED) & ~np.isfinite(ratio)
-        reason[unexplained] = np.asarray(result.reason, dtype=object)[unexplained]
-        reason[unexplained & ~reason.astype(bool)] = "the method gave no ratio"  # None, ""
-        reason[unexplained & short] = ("needs values in two different years (a baseline "
-                                       "and a current value)")
-        reason[unexplained & (np.isnan(b) | np.isnan(c))] = (
-            late or "no value up to the evaluation year")
-        out.append(Assessment(name, method_name, goal_index, inputs, status, ratio,
-                              projected, required, reason))
-    return out
+
+def _status(ratio: FloatArray, achieved: npt.NDArray[np.bool_], short: npt.NDArray[np.bool_],
+            cutoffs: Cutoffs) -> npt.NDArray[np.int8]:
+    """[`AssessmentStatus`][qnkpi.verdicts.AssessmentStatus] codes: achieved whatever the
+    ratio, insufficient data without one, else the first cut-off the ratio reaches."""
+    return np.select(
+        [achieved, short | np.isnan(ratio), ratio >= cutoffs.on_track,
+         ratio >= cutoffs.at_risk, ratio >= cutoffs.off_track],
+        [AssessmentStatus.ACHIEVED, AssessmentStatus.INSUFFICIENT_DATA,
+         AssessmentStatus.ON_TRACK, AssessmentStatus.AT_RISK, AssessmentStatus.OFF_TRACK],
+        default=AssessmentStatus.REGRESSING,
+    ).astype(np.int8)
+
+
+def _projected(given: MethodOutput, short: npt.NDArray[np.bool_],
+               nonnegative: npt.NDArray[np.bool_], *, percent: bool) -> FloatArray:
+    """The method's projections, kept to what can be: none without two points, a
+    percentage between 0 and 100, no value below zero for a unit that never had one."""
+    projected = np.asarray(given.projected, dtype=np.float64).copy()
+    projected[short] = np.nan
+    if percent:
+        projected = np.clip(projected, 0.0, 100.0)
+    else:
+        projected = np.where(nonnegative, np.maximum(projected, 0.0), projected)
+    projected[~np.isfinite(projected)] = np.nan  # overflowed: no honest number
+    return projected
+
+
+def _reasons(given: MethodOutput, inputs: AssessmentInputs, status: npt.NDArray[np.int8],
+             ratio: FloatArray, short: npt.NDArray[np.bool_],
+             late: str | None) -> npt.NDArray[np.object_]:
+    """A reason wherever no ratio could be given and the unit has not achieved the goal:
+    the engine's own where it withheld the data, else the method's."""
+    reason = np.full(len(inputs.rows), None, dtype=object)
+    unexplained = (status != AssessmentStatus.ACHIEVED) & ~np.isfinite(ratio)
+    reason[unexplained] = np.asarray(given.reason, dtype=object)[unexplained]
+    reason[unexplained & ~reason.astype(bool)] = "the method gave no ratio"  # None, ""
+    reason[unexplained & short] = ("needs values in two different years (a baseline "
+                                   "and a current value)")
+    reason[unexplained & (np.isnan(inputs.baseline) | np.isnan(inputs.current))] = (
+        late or "no value up to the evaluation year")
+    return reason
 
 
 def _run(plugins: Plugins, name: str, method: object, inputs: AssessmentInputs) -> MethodOutput:

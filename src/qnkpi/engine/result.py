@@ -294,28 +294,28 @@ class Result:
             target = ind.targets[group[0].goal_target]
             for k, row in enumerate(group[0].inputs.rows.tolist()):
                 for a in group:
-                    x = a.inputs
+                    inputs = a.inputs
                     yield {
                         "indicator": name,
                         "unit": tree.codes[row],
                         "unit_name": names[row],
                         "level": tree.levels[tree.level_of[row]],
-                        "goal_year": x.goal_year,
-                        "goal": x.goal,
+                        "goal_year": inputs.goal_year,
+                        "goal": inputs.goal,
                         "op": target.op,
                         "aspirational": target.aspirational,
                         "method": a.method,
                         "status": ASSESSMENT_STATUSES[a.status[k]],
                         "ratio": _float(a.ratio[k]),
-                        "baseline": {"year": _year(x.baseline_year[k]),
-                                     "value": _float(x.baseline[k])},
-                        "current": {"year": _year(x.current_year[k]),
-                                    "value": _float(x.current[k])},
+                        "baseline": {"year": _year(inputs.baseline_year[k]),
+                                     "value": _float(inputs.baseline[k])},
+                        "current": {"year": _year(inputs.current_year[k]),
+                                    "value": _float(inputs.current[k])},
                         "projected": _float(a.projected[k]),
                         "required_annual_change": _float(a.required_annual_change[k]),
                         "reason": a.reason[k],
                         "basis": ("restated" if self.restated_to is not None
-                                  and x.baseline_year[k] < self.restated_to
+                                  and inputs.baseline_year[k] < self.restated_to
                                   else "as_reported"),
                     }
 
