@@ -13,7 +13,7 @@ import pytest
 
 from qnkpi.cli import main
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "src" / "qnkpi" / "examples" / "quang-ninh"
 PAGE = (ROOT / "docs" / "validation.md").read_text(encoding="utf-8")
 
