@@ -3,6 +3,8 @@ follow them (one rule, not a copy each)."""
 
 from __future__ import annotations
 
+import io
+import re
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -26,6 +28,8 @@ from qnkpi.reporters._present import (
     threshold_text,
     verdict_words,
 )
+from qnkpi.reporters.html import HtmlReporter
+from qnkpi.reporters.table import TableReporter
 from qnkpi.testing import plugins_with, spec_from_dict, tiny_programme
 from qnkpi.verdicts import VERDICTS, Verdict
 
@@ -159,6 +163,19 @@ def test_the_span_from_baseline_to_current() -> None:
     assert span(_inputs((2025, 2.0), (2025, 2.0)), 0, fmt, "en") == "2 (2025)"
     assert span(_inputs((np.nan, np.nan), (2025, 2.0)), 0, fmt, "en") == "2 (2025)"
     assert span(_inputs((np.nan, np.nan), (np.nan, np.nan)), 0, fmt, "vi") == "Chưa có số liệu"
+
+
+def test_no_report_shows_a_baseline_of_the_current_year() -> None:
+    """The table showed `2 (2025) → 2 (2025)` where the html showed `2 (2025)`."""
+    result = qnkpi.evaluate(qnkpi.load_spec(SPEC))
+    inputs = [a.inputs for name in result.indicators for a in result.assessments_of(name)]
+    assert any((i.baseline_year == i.current_year).any() for i in inputs)  # the case exists
+    same_year = re.compile(r"\((\d{4})\) → [^()\n]*\(\1\)")
+    for reporter in (TableReporter(), HtmlReporter()):
+        stream = io.StringIO()
+        reporter.write(result, stream, lang="en")
+        assert "(2023) → " in stream.getvalue()  # baselines of earlier years are shown
+        assert not same_year.search(stream.getvalue()), reporter
 
 
 def test_coverage_mark() -> None:

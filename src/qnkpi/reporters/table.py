@@ -18,6 +18,7 @@ from qnkpi.reporters._present import (
     bound,
     coverage_mark,
     shown_value,
+    span,
     threshold_text,
 )
 from qnkpi.reporters._text import printable
@@ -153,12 +154,7 @@ class TableReporter:
         table.add_column(str(inputs.goal_year), justify="right")
         table.add_column(gettext("needed/yr", lang), justify="right")
         for k, row in enumerate(inputs.rows.tolist()):
-            shown = gettext("no data", lang)
-            if not np.isnan(inputs.current[k]):
-                shown = f"{fmt(inputs.current[k])} ({int(inputs.current_year[k])})"
-                if not np.isnan(inputs.baseline[k]):
-                    shown = (f"{fmt(inputs.baseline[k])} ({int(inputs.baseline_year[k])})"
-                             f" → {shown}")
+            shown = span(inputs, k, fmt, lang)
             # the unit's name beside the first method, its numbers beside the second
             first = [Text(names[row]), Text(shown, style="dim")]
             if len(group) == 1:
