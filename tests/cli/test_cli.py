@@ -13,7 +13,7 @@ import pytest
 
 import qnkpi
 from qnkpi.cli import main
-from qnkpi.plugin.manager import default_plugins
+from qnkpi.plugin.registry import get_plugins
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "src" / "qnkpi" / "examples" / "quang-ninh"
 SPEC = EXAMPLE / "programme.yaml"
@@ -176,7 +176,7 @@ def test_demo_writes_every_report(tmp_path: Path, capsys: pytest.CaptureFixture[
                 "quang-ninh-csv-assessments.csv", "quang-ninh-markdown.md",
                 "quang-ninh-html.html", "quang-ninh-xlsx.xlsx"]
     # installed plugins' reporters (the test command installs qnkpi-example) come after
-    plugins = default_plugins()
+    plugins = get_plugins()  # what the command builds: the built-ins and what is installed
     owners = plugins.registrations["register_reporters"]
     installed = [f"quang-ninh-{name}{reporter.suffix}"
                  for name, reporter in plugins.reporters.items()
@@ -251,7 +251,7 @@ def test_a_missing_spec_file(tmp_path: Path, capsys: pytest.CaptureFixture[str])
 def test_an_unknown_format(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = _run(capsys, "evaluate", str(SPEC), "--format", "jsn")
     assert (code, out) == (2, "")
-    formats = ", ".join(default_plugins().reporters)  # installed plugins' after the built-ins
+    formats = ", ".join(get_plugins().reporters)  # installed plugins' after the built-ins
     assert formats.startswith("table, json, csv, csv-assessments, markdown, html, xlsx")
     assert err == f"qnkpi: error: unknown format 'jsn'; did you mean 'json'?; formats: {formats}\n"
 
@@ -339,3 +339,84 @@ def test_explain_from_python_names_a_failing_plugin() -> None:
     with pytest.raises(qnkpi.PluginError, match=r"acme-broken.*could not explain its work: "
                        r"RuntimeError: no plan"):
         qnkpi.explain(spec, plugins=plugins)
+
+
+# --- the registry of a run -------------------------------------------------------------------
+
+
+def test_one_registry_per_run_built_only_when_a_command_needs_it(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+        fresh_plugins: qnkpi.Plugins) -> None:
+    from qnkpi.plugin import registry
+
+    built: list[dict[str, Any]] = []
+    real = registry.get_plugins
+
+    def counting(**options: Any) -> qnkpi.Plugins:
+        built.append(options)
+        return real(**options)
+
+    monkeypatch.setattr(registry, "get_plugins", counting)
+    for argv in (["--version"], ["--help"], [], ["evaluate", "--help"]):
+        assert main(argv) == 0
+    assert built == []  # no plugin is loaded to print help or the version
+    assert main(["validate", str(SPEC)]) == 0  # the spec and evaluate share the run's one
+    assert built == [{}]
+    assert main(["plugins"]) == 0
+    assert main(["schema"]) == 0
+    assert len(built) == 3  # a registry per run: nothing is kept between runs
+    assert main(["validate", str(SPEC)], plugins=fresh_plugins) == 0
+    capsys.readouterr()
+    assert main(["plugins", "--json"], plugins=fresh_plugins) == 0
+    assert len(built) == 3  # the registry given is the one used
+    listed = json.loads(capsys.readouterr().out)
+    assert [p["name"] for p in listed] == list(BUILTIN)
+
+
+BUILTIN = ("qnkpi.default_plugins.sources", "qnkpi.default_plugins.kinds",
+           "qnkpi.default_plugins.assessment", "qnkpi.default_plugins.reporters",
+           "qnkpi.default_plugins.specs")
+
+
+def test_a_bug_in_a_plugin_given_to_main_is_blamed_on_it(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The crash report reads the registry of the run, here the one given to main."""
+    import yaml
+    from pydantic import model_validator
+
+    from qnkpi.testing import plugins_with, tiny_programme
+
+    class Crashing(qnkpi.Source):
+        type: Literal["crashing"]
+        retries: int = 3
+
+        @model_validator(mode="after")
+        def _check(self) -> Crashing:
+            return self.retries + "s"  # type: ignore[operator,no-any-return]
+
+        def fetch(self, request: qnkpi.FetchRequest) -> dict[str, Any]:
+            return {}
+
+    class Plugin:
+        __name__ = "crashy"
+
+        @qnkpi.hookimpl
+        def register_source_types(self, register: Any) -> None:
+            register(Crashing)
+
+    doc = tiny_programme(measures={"m": {"source": "data"}})
+    doc["sources"] = {"data": {"type": "crashing"}}
+    spec = tmp_path / "programme.yaml"
+    spec.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False),
+                    encoding="utf-8")
+    code, out, err = _run_with(capsys, plugins_with(Plugin()), "validate", str(spec))
+    assert (code, out) == (70, "")
+    assert err.startswith("qnkpi: internal error: TypeError: ")
+    assert "\nThis is a bug in plugin 'crashy' (crashy), not in your spec or data." in err
+
+
+def _run_with(capsys: pytest.CaptureFixture[str], plugins: qnkpi.Plugins,
+              *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv), plugins=plugins)
+    out, err = capsys.readouterr()
+    return code, out, err

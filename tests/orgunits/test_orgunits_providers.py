@@ -3,7 +3,7 @@ every way a provider can fail, and the ``qnkpi org-units`` command."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +13,6 @@ import yaml
 import qnkpi
 from qnkpi import hookimpl
 from qnkpi.cli import main
-from qnkpi.plugin import manager
 from qnkpi.testing import plugins_with, spec_from_dict, tiny_programme
 
 Provide = Callable[[Mapping[str, Any]], Any]
@@ -190,17 +189,10 @@ def test_a_provider_without_provide_cannot_register() -> None:
 
 # --- qnkpi org-units ----------------------------------------------------------------------
 
-@pytest.fixture
-def no_installed_plugins(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """default_plugins() built afresh without entry points or a plugins directory."""
-    monkeypatch.setenv(manager.ENV_AUTOLOAD, "1")
-    monkeypatch.delenv(manager.ENV_PLUGINS_DIR, raising=False)
-    monkeypatch.setattr(manager, "_DEFAULT", None)
-    yield
-
-
-def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(["org-units", *argv])
+def _run(capsys: pytest.CaptureFixture[str], *argv: str,
+         plugins: qnkpi.Plugins | None = None) -> tuple[int, str, str]:
+    """`qnkpi org-units ARGV` with registry `plugins` (default: what is installed)."""
+    code = main(["org-units", *argv], plugins=plugins)
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -214,17 +206,16 @@ def test_org_units_without_a_provider_lists_or_says_none(
 
 
 def test_org_units_with_nothing_installed_says_so(
-        capsys: pytest.CaptureFixture[str], no_installed_plugins: None) -> None:
-    code, out, _ = _run(capsys)
+        capsys: pytest.CaptureFixture[str], fresh_plugins: qnkpi.Plugins) -> None:
+    code, out, _ = _run(capsys, plugins=fresh_plugins)
     assert code == 0
     assert "no org-unit provider is installed" in out
 
 
 def test_org_units_lists_the_installed_providers(
-        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
         plugins: qnkpi.Plugins) -> None:
-    monkeypatch.setattr(manager, "_DEFAULT", plugins)
-    code, out, _ = _run(capsys)
+    code, out, _ = _run(capsys, plugins=plugins)
     assert code == 0
     assert out.splitlines() == [f"{name}  (plugin {PLUGIN})"
                                 for name in ("bad-level", "flaky", "grid", "listing")]
@@ -248,11 +239,10 @@ def test_org_units_bad_option_syntax_exits_2(
 
 
 def test_org_units_writes_a_tree_that_loads_back(
-        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
         plugins: qnkpi.Plugins, grid: Provider, tmp_path: Path) -> None:
-    monkeypatch.setattr(manager, "_DEFAULT", plugins)
     path = tmp_path / "org-units.yaml"
-    code, _, err = _run(capsys, "grid", "size=3", "-o", str(path))
+    code, _, err = _run(capsys, "grid", "size=3", "-o", str(path), plugins=plugins)
     assert code == 0, err
     assert grid.calls == [{"size": 3}]  # read as YAML: the number 3
     text = path.read_text(encoding="utf-8")
@@ -274,12 +264,11 @@ def _numeric(options: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def test_org_units_quotes_codes_that_look_like_numbers(
-        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
         tmp_path: Path) -> None:
-    monkeypatch.setattr(manager, "_DEFAULT", plugins_with(
-        ProviderPlugin(PLUGIN, {"numeric": Provider(_numeric)})))
+    registry = plugins_with(ProviderPlugin(PLUGIN, {"numeric": Provider(_numeric)}))
     path = tmp_path / "org-units.yaml"
-    code, _, err = _run(capsys, "numeric", "-o", str(path))
+    code, _, err = _run(capsys, "numeric", "-o", str(path), plugins=registry)
     assert code == 0, err
     text = path.read_text(encoding="utf-8")
     assert "code: '06652'" in text and "parent: '22'" in text
@@ -289,10 +278,9 @@ def test_org_units_quotes_codes_that_look_like_numbers(
 
 
 def test_org_units_refused_options_exit_2(
-        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
         plugins: qnkpi.Plugins) -> None:
-    monkeypatch.setattr(manager, "_DEFAULT", plugins)
-    code, out, err = _run(capsys, "grid", "size=0")
+    code, out, err = _run(capsys, "grid", "size=0", plugins=plugins)
     assert code == 2
     assert out == ""
     assert "org-unit provider 'grid': size must be a positive whole number, got 0" in err
@@ -310,13 +298,12 @@ def _orphan(options: Mapping[str, Any]) -> Any:
     ("orphan", "parent 'Q' of unit 'D1' is not a unit"),
 ], ids=["unknown-level", "unknown-parent"])
 def test_org_units_bad_tree_exits_2_pointing_into_the_provider(
-        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
         tmp_path: Path, provider: str, message: str) -> None:
     registry = plugins_with(ProviderPlugin(PLUGIN, {"bad-level": Provider(_bad_level),
                                                     "orphan": Provider(_orphan)}))
-    monkeypatch.setattr(manager, "_DEFAULT", registry)
     path = tmp_path / "org-units.yaml"
-    code, _, err = _run(capsys, provider, "-o", str(path))
+    code, _, err = _run(capsys, provider, "-o", str(path), plugins=registry)
     assert code == 2
     assert f"<org-unit provider {provider}>:" in err
     assert message in err
@@ -335,10 +322,9 @@ def test_the_bad_trees_fail_as_a_specs_org_units() -> None:
 
 
 def test_org_units_crashing_provider_exits_2_naming_the_plugin(
-        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str],
         plugins: qnkpi.Plugins) -> None:
-    monkeypatch.setattr(manager, "_DEFAULT", plugins)
-    code, _, err = _run(capsys, "flaky")
+    code, _, err = _run(capsys, "flaky", plugins=plugins)
     assert code == 2
     assert f"plugin '{PLUGIN}': org-unit provider 'flaky' failed: ValueError" in err
     assert "Traceback" not in err

@@ -3,7 +3,9 @@ hookspecs module, the registry and `qnkpi plugins`; and what each row's check re
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
+from pathlib import Path
 from types import ModuleType, SimpleNamespace
 from typing import Any
 
@@ -11,6 +13,7 @@ import pytest
 from plugin_helpers import ConstantSource, DoubleIndicator, Plugin
 
 from qnkpi import IndicatorKind, hookimpl
+from qnkpi.cli import main
 from qnkpi.errors import PluginError
 from qnkpi.plugin import hookspecs
 from qnkpi.plugin.hooks import HOOKS, InvalidRegistration
@@ -59,6 +62,54 @@ def test_the_registry_keeps_every_hook_of_the_table_in_its_order() -> None:
     for name, view in views.items():
         assert view == {n: reg.obj for n, reg in plugins.registrations[name].items()}
     assert plugins.specs == plugins.registrations["register_specs"]
+
+
+class Everything:
+    """A plugin that registers one thing through every hook."""
+
+    __name__ = "everything"
+
+    @hookimpl
+    def register_source_types(self, register: Callable[..., None]) -> None:
+        register(ConstantSource)
+
+    @hookimpl
+    def register_indicator_kinds(self, register: Callable[..., None]) -> None:
+        register(DoubleIndicator)
+
+    @hookimpl
+    def register_assessment_methods(self, register: Callable[..., None]) -> None:
+        register("flat", SimpleNamespace(assess=lambda inputs: None))
+
+    @hookimpl
+    def register_reporters(self, register: Callable[..., None]) -> None:
+        register("nothing", SimpleNamespace(suffix=".txt", write=lambda *a, **k: None))
+
+    @hookimpl
+    def register_specs(self, register: Callable[..., None]) -> None:
+        register("tiny", Path(__file__), "not a spec, but a file")
+
+    @hookimpl
+    def register_org_unit_providers(self, register: Callable[..., None]) -> None:
+        register("none", SimpleNamespace(provide=lambda options: {}))
+
+
+def test_qnkpi_plugins_prints_the_label_of_every_row(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    assert {f"register_{n}" for n in ("source_types", "indicator_kinds",
+                                      "assessment_methods", "reporters", "specs",
+                                      "org_unit_providers")} == {h.name for h in HOOKS}
+    registry = plugins_with(Everything())
+    assert main(["plugins"], plugins=registry) == 0
+    out = capsys.readouterr().out
+    listed = out[out.index("everything  (everything)\n"):].splitlines()[1:len(HOOKS) + 1]
+    assert listed == ["    source types: constant", "    indicator kinds: double",
+                      "    assessment methods: flat", "    reporters: nothing",
+                      "    specs: tiny", "    org-unit providers: none"]
+    assert main(["plugins", "--json"], plugins=registry) == 0
+    [described] = [p for p in json.loads(capsys.readouterr().out)
+                   if p["name"] == "everything"]
+    assert list(described["registers"]) == [hook.label for hook in HOOKS]
 
 
 # --- what the checks refuse ---------------------------------------------------------------

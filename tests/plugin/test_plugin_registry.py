@@ -223,3 +223,31 @@ def test_trace_prints_each_hook_call(monkeypatch: pytest.MonkeyPatch,
     err = capsys.readouterr().err
     assert "qnkpi: register_indicator_kinds() of plugin 'doubler'" in err
     assert "qnkpi: register_source_types() of plugin 'qnkpi.default_plugins.sources'" in err
+
+
+# --- no registry kept for the process -----------------------------------------------------
+
+def test_no_registry_is_kept_for_the_process() -> None:
+    from qnkpi.plugin import loading, manager, registry
+
+    for module in (manager, loading, registry):
+        assert not {"default_plugins", "built_default", "_DEFAULT"} & set(vars(module))
+    assert get_plugins(autoload=False) is not get_plugins(autoload=False)
+    example = Path(qnkpi.__file__).parent / "examples" / "quang-ninh" / "programme.yaml"
+    first, second = qnkpi.load_spec(example), qnkpi.load_spec(example)
+    assert first.plugins is not None and second.plugins is not None
+    assert first.plugins is not second.plugins  # each call without one builds its own
+    given = plugins_with()
+    assert qnkpi.load_spec(example, plugins=given).plugins is given
+
+
+def test_manager_still_exports_what_0_1_did() -> None:
+    from qnkpi.plugin import hooks, loading, manager, registry
+
+    assert set(manager.__all__) == {
+        "BUILTIN_PLUGINS", "ENV_AUTOLOAD", "ENV_DISABLE", "ENV_PLUGINS_DIR", "ENV_TRACE",
+        "FILE_NAME_PART", "PluginManager", "Plugins", "Registration",
+        "get_plugin_manager", "get_plugins"}
+    for name in manager.__all__:
+        defined = [m for m in (hooks, loading, registry) if name in m.__all__]
+        assert [getattr(manager, name)] == [getattr(m, name) for m in defined]

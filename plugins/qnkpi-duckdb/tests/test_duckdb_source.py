@@ -293,9 +293,9 @@ def test_hook_registers_the_source_type() -> None:
 
 
 def test_discovered_through_entry_point() -> None:
-    from qnkpi.plugin.manager import default_plugins
+    from qnkpi.plugin.registry import get_plugins
 
-    assert default_plugins().source_types["duckdb"] is DuckdbSource
+    assert get_plugins().source_types["duckdb"] is DuckdbSource
 
 
 # -- spec errors -----------------------------------------------------------------------
@@ -472,8 +472,8 @@ def test_duckdb_not_imported_by_the_plugin_module() -> None:
     import subprocess
     import sys
 
-    code = ("import sys, qnkpi_duckdb; from qnkpi.plugin.manager import default_plugins; "
-            "default_plugins(); print('duckdb' in sys.modules)")
+    code = ("import sys, qnkpi_duckdb; from qnkpi.plugin.registry import get_plugins; "
+            "get_plugins(); print('duckdb' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "False"

@@ -14,7 +14,7 @@ import sys
 import warnings
 from collections.abc import Sequence
 from types import ModuleType, TracebackType
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from qnkpi.cli import (
     demo,
@@ -26,6 +26,9 @@ from qnkpi.cli import (
     template,
     validate,
 )
+
+if TYPE_CHECKING:
+    from qnkpi.plugin.registry import Plugins
 
 __all__ = ["main"]
 
@@ -54,8 +57,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI; returns the exit code (the console script exits with it)."""
+def main(argv: Sequence[str] | None = None, *, plugins: Plugins | None = None) -> int:
+    """Run the CLI; returns the exit code (the console script exits with it).
+
+    Args:
+        argv: The arguments after `qnkpi`. Default: `sys.argv[1:]`.
+        plugins: The plugin registry the command uses (tests pass one from
+            [`plugins_with`][qnkpi.testing.plugins_with]). Default: the built-ins and
+            every installed plugin, built when the command first needs them, once for
+            the run (`qnkpi --help` and `--version` load none).
+    """
     from qnkpi.errors import PluginWarning
 
     with warnings.catch_warnings():
@@ -75,7 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr = _Printable(stderr)
         code = EXIT_BUG
         try:
-            code = _main(argv)
+            code = _main(argv, plugins)
             return code
         finally:
             if code not in (EXIT_OK, EXIT_FAIL_ON):
@@ -112,7 +123,8 @@ def _unraisable(info: Any) -> None:
         sys.__unraisablehook__(info)
 
 
-def _main(argv: Sequence[str] | None) -> int:
+def _main(argv: Sequence[str] | None, plugins: Plugins | None = None) -> int:
+    from qnkpi.cli._registry import RunPlugins
     from qnkpi.errors import QnkpiError
 
     parser = build_parser()
@@ -128,6 +140,7 @@ def _main(argv: Sequence[str] | None) -> int:
     if args.command is None:
         parser.print_help()
         return EXIT_OK
+    registry = args.registry = RunPlugins(plugins)
     try:
         return int(args.run(args))
     except QnkpiError as exc:
@@ -141,7 +154,7 @@ def _main(argv: Sequence[str] | None) -> int:
     except BrokenPipeError:
         return EXIT_OK
     except Exception as exc:  # a bug: say whose, and how to see and report it
-        return _bug(exc)
+        return _bug(exc, registry.built)
 
 
 def _debug() -> bool:
@@ -154,17 +167,14 @@ def _print_traceback(exc: BaseException) -> None:
     traceback.print_exception(type(exc), exc, exc.__traceback__, file=sys.stderr)
 
 
-def _registry() -> Any:
-    manager = sys.modules.get("qnkpi.plugin.manager")
-    return manager.built_default() if manager is not None else None
-
-
-def _bug(exc: Exception) -> int:
+def _bug(exc: Exception, registry: Plugins | None) -> int:
+    """Report `exc` as a bug: the plugin's whose code raised it (`registry` holds the
+    plugins the run loaded, `None` if it loaded none), else qnkpi's."""
     from qnkpi import __version__
 
     if _debug():
         _print_traceback(exc)
-    plugin = _culprit(exc.__traceback__)
+    plugin = _culprit(exc.__traceback__, registry)
     lines = [f"qnkpi: internal error: {type(exc).__name__}: {exc}"]
     if plugin is not None:
         name, origin, url = plugin
@@ -174,7 +184,7 @@ def _bug(exc: Exception) -> int:
     else:
         lines.append(f"This is a bug in qnkpi {__version__}, not in your spec or data. "
                      f"Please report it at {ISSUES}, with the command you ran.")
-        others = _third_party()
+        others = _third_party(registry)
         if others:
             lines.append("Plugins were loaded (" + ", ".join(others) + "): if the error "
                          "goes away with QNKPI_DISABLE_PLUGINS=NAME, report it to that "
@@ -186,21 +196,20 @@ def _bug(exc: Exception) -> int:
     return EXIT_BUG
 
 
-def _third_party() -> list[str]:
+def _third_party(registry: Plugins | None) -> list[str]:
     """The plugins loaded that are not qnkpi's built-ins."""
-    from qnkpi.plugin.manager import BUILTIN_PLUGINS
+    from qnkpi.plugin.loading import BUILTIN_PLUGINS
 
-    registry = _registry()
     if registry is None:
         return []
     return [name for name, _, _ in registry.describe() if name not in BUILTIN_PLUGINS]
 
 
-def _culprit(tb: TracebackType | None) -> tuple[str, str, str | None] | None:
+def _culprit(tb: TracebackType | None,
+             registry: Plugins | None) -> tuple[str, str, str | None] | None:
     """The plugin whose code raised: the innermost frame in qnkpi or in a plugin decides
     (frames of other libraries, such as numpy, are skipped). `(name, origin, URL to
     report to)`, or `None` when it is qnkpi's own code or no plugin was loaded."""
-    registry = _registry()
     if registry is None:
         return None
     owners = _plugin_modules(registry)
@@ -218,7 +227,7 @@ def _culprit(tb: TracebackType | None) -> tuple[str, str, str | None] | None:
     return None
 
 
-def _plugin_modules(registry: Any) -> dict[str, str]:
+def _plugin_modules(registry: Plugins) -> dict[str, str]:
     """Top-level module (or plugins-folder module) -> the name of the plugin it is of:
     the plugin's own module, and those of the parts it registered."""
     owners: dict[str, str] = {}

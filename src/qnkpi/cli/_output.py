@@ -13,7 +13,7 @@ from qnkpi.errors import PluginError, QnkpiError, did_you_mean
 
 if TYPE_CHECKING:
     from qnkpi.engine.result import Result
-    from qnkpi.plugin.manager import Plugins
+    from qnkpi.plugin.registry import Plugins
 
 
 def _umask() -> int:
@@ -37,7 +37,7 @@ def write_report(result: Result, plugins: Plugins, fmt: str, output: str | None,
     A file is written atomically (see `_atomic`). A reporter of a plugin that raises is
     a `PluginError` naming the plugin; one of qnkpi's own is a bug, left to the command
     line's last line of defence."""
-    from qnkpi.plugin.manager import BUILTIN_PLUGINS
+    from qnkpi.plugin.loading import BUILTIN_PLUGINS
 
     reporter = reporter_for(plugins, fmt)
     owner = plugins.registrations["register_reporters"][fmt].plugin

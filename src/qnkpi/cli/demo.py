@@ -25,10 +25,9 @@ def run(args: argparse.Namespace) -> int:
     from qnkpi.cli._output import write_report
     from qnkpi.engine.evaluate import evaluate
     from qnkpi.errors import QnkpiError, did_you_mean
-    from qnkpi.plugin.manager import default_plugins
     from qnkpi.spec.loader import load_spec
 
-    plugins = default_plugins()
+    plugins = args.registry.get()
     specs = plugins.specs
     if args.spec not in specs:
         raise QnkpiError(f"no bundled spec '{args.spec}'{did_you_mean(args.spec, specs)}; "
@@ -58,7 +57,7 @@ def _file_name(plugins: Any, spec: str, fmt: str, suffix: object) -> str:
     """`SPEC-FORMAT.SUFFIX`, a plain file name: names a plugin gave (checked when they were
     registered) never lead out of the output folder."""
     from qnkpi.errors import PluginError
-    from qnkpi.plugin.manager import FILE_NAME_PART
+    from qnkpi.plugin.hooks import FILE_NAME_PART
 
     for what, text in (("bundled spec", spec), ("reporter", fmt)):
         if not FILE_NAME_PART.match(text):

@@ -84,10 +84,9 @@ def run(args: argparse.Namespace) -> int:
     from qnkpi.cli._output import reporter_for, write_report
     from qnkpi.cli._progress import progress_bar
     from qnkpi.engine.evaluate import evaluate
-    from qnkpi.plugin.manager import default_plugins
     from qnkpi.spec.loader import load_spec
 
-    plugins = default_plugins()
+    plugins = args.registry.get()
     reporter_for(plugins, args.format)  # fail on bad arguments before the work
     failing = fail_on_statuses(args.fail_on)
     spec = load_spec(args.spec, plugins=plugins)

@@ -43,12 +43,11 @@ def run(args: argparse.Namespace) -> int:
 
     from qnkpi.cli._output import write_text
     from qnkpi.errors import SpecError
-    from qnkpi.plugin.manager import default_plugins
     from qnkpi.spec.checks import check_org_units
     from qnkpi.spec.loader import _validate, provided_org_units
     from qnkpi.spec.models import OrgUnitsSpec
 
-    plugins = default_plugins()
+    plugins = args.registry.get()
     if args.provider is None:
         providers = plugins.registrations["register_org_unit_providers"]
         for name, reg in sorted(providers.items()):

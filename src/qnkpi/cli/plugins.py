@@ -16,10 +16,9 @@ def add_parser(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from qnkpi.plugin.hooks import HOOKS
-    from qnkpi.plugin.manager import default_plugins
 
     labels = {hook.name: hook.label for hook in HOOKS}
-    plugins = default_plugins()
+    plugins = args.registry.get()
     described = list(plugins.describe())
     failed = list(plugins.describe_failed())
     if args.json:

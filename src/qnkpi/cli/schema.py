@@ -20,6 +20,7 @@ def add_parser(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from qnkpi.spec.schema import org_units_schema, spec_schema
 
-    schema = org_units_schema() if args.org_units else spec_schema()
+    schema = (org_units_schema() if args.org_units
+              else spec_schema(args.registry.get()))
     print(json.dumps(schema, ensure_ascii=False, indent=2))
     return 0

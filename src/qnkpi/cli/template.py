@@ -97,7 +97,6 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from qnkpi.errors import QnkpiError
-    from qnkpi.plugin.manager import default_plugins
     from qnkpi.spec.loader import load_spec
 
     target = Path(args.output)
@@ -105,7 +104,7 @@ def run(args: argparse.Namespace) -> int:
     if suffix not in (".xlsx", ".csv"):
         raise QnkpiError(f"-o {args.output}: a form is an .xlsx or a .csv file; name it "
                          "FILE.xlsx or FILE.csv")
-    spec = load_spec(args.spec, plugins=default_plugins())
+    spec = load_spec(args.spec, plugins=args.registry.get())
     for warning in spec.warnings:
         print(warning, file=sys.stderr)
     form = plan(spec, args.year, args.source, args.lang)

@@ -20,10 +20,9 @@ def add_parser(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from qnkpi.cli.evaluate import rule_warnings
     from qnkpi.engine.evaluate import evaluate
-    from qnkpi.plugin.manager import default_plugins
     from qnkpi.spec.loader import load_spec
 
-    plugins = default_plugins()
+    plugins = args.registry.get()
     spec = load_spec(args.spec, plugins=plugins)
     for warning in spec.warnings:
         print(warning, file=sys.stderr)

@@ -14,7 +14,8 @@ module:
 The names stay importable from here, so that plugins and code written against 0.1
 (`from qnkpi.plugin.manager import Plugins`) keep working; the documentation points at
 the modules that define them, and new code should import from those (or from `qnkpi`
-itself).
+itself). There is no process-wide registry any more: see
+[`get_plugins`][qnkpi.plugin.registry.get_plugins].
 """
 
 from __future__ import annotations
@@ -44,23 +45,3 @@ __all__ = [
     "get_plugin_manager",
     "get_plugins",
 ]
-
-
-def default_plugins() -> Plugins:
-    """The registry used when an API call is given none: the built-ins and every
-    installed plugin, built on first use and kept for the process (plugins that fail
-    are disabled, with a [`PluginWarning`][qnkpi.errors.PluginWarning])."""
-    global _DEFAULT
-    if _DEFAULT is None:
-        _DEFAULT = get_plugins()
-    return _DEFAULT
-
-
-def built_default() -> Plugins | None:
-    """The registry of [`default_plugins`][qnkpi.plugin.manager.default_plugins] if it
-    was built in this process, else `None` (the command line reads which plugins
-    failed from it)."""
-    return _DEFAULT
-
-
-_DEFAULT: Plugins | None = None

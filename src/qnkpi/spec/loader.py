@@ -21,7 +21,7 @@ from qnkpi.spec.models import OrgUnitsSpec
 from qnkpi.spec.spec import Spec, build_spec_model
 
 if TYPE_CHECKING:
-    from qnkpi.plugin.manager import Plugins
+    from qnkpi.plugin.registry import Plugins
 
 __all__ = ["load_spec", "parse_spec", "provided_org_units"]
 
@@ -41,8 +41,10 @@ def load_spec(path: str | Path, *, plugins: Plugins | None = None) -> Spec:
     Args:
         path: The spec file: UTF-8 YAML, at most 10 MB.
         plugins: The registry whose source types, indicator kinds, assessment methods
-            and org-unit providers the spec may use. Default: the built-ins and every
-            installed plugin, built once per process.
+            and org-unit providers the spec may use; the spec keeps it
+            ([`Spec.plugins`][qnkpi.spec.spec.Spec.plugins]). Default: a registry built
+            for this call by [`get_plugins()`][qnkpi.plugin.registry.get_plugins], the
+            built-ins and every installed plugin.
 
     Returns:
         The checked spec, ready for [`evaluate`][qnkpi.engine.evaluate.evaluate].
@@ -50,8 +52,8 @@ def load_spec(path: str | Path, *, plugins: Plugins | None = None) -> Spec:
     Raises:
         SpecError: Listing every problem found, each at its file, line and column
             (a missing or unreadable file is one of them).
-        PluginError: The default registry could not be built, or an org-unit provider
-            failed.
+        PluginError: No registry was given and one could not be built, or an org-unit
+            provider failed.
 
     Example:
         ```python
@@ -83,12 +85,12 @@ def parse_spec(text: str, *, file: str | Path = "<spec>", base_dir: str | Path |
     Raises:
         SpecError: Listing every problem found, each at its line and column in `file`
             (or in the org-units file the spec points to).
-        PluginError: The default registry could not be built, or an org-unit provider
-            failed.
+        PluginError: No registry was given and one could not be built, or an org-unit
+            provider failed.
     """
-    from qnkpi.plugin.manager import default_plugins
+    from qnkpi.plugin.registry import get_plugins
 
-    plugins = plugins or default_plugins()
+    plugins = plugins or get_plugins()
     file = Path(file)
     base = Path(base_dir) if base_dir is not None else file.parent
     located = load_yaml(text, file)

@@ -8,7 +8,7 @@ from qnkpi.spec.models import OrgUnitsSpec
 from qnkpi.spec.spec import build_spec_model
 
 if TYPE_CHECKING:
-    from qnkpi.plugin.manager import Plugins
+    from qnkpi.plugin.registry import Plugins
 
 __all__ = ["org_units_schema", "spec_schema"]
 
@@ -17,10 +17,11 @@ SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 def spec_schema(plugins: Plugins | None = None) -> dict[str, Any]:
     """The JSON Schema of a spec file, with the source types and indicator kinds that
-    `plugins` register (default: the built-ins and every installed plugin)."""
-    from qnkpi.plugin.manager import default_plugins
+    `plugins` register (default: a registry built for this call by `get_plugins()`, the
+    built-ins and every installed plugin)."""
+    from qnkpi.plugin.registry import get_plugins
 
-    model = build_spec_model(plugins or default_plugins())
+    model = build_spec_model(plugins or get_plugins())
     schema = model.model_json_schema(mode="validation")
     props = schema["properties"]
     # a spec may name its org-units file instead of writing the units inline
