@@ -9,9 +9,9 @@ a [`PluginError`][qnkpi.errors.PluginError] naming the plugin (and the other plu
 a name already taken), and so is an exception raised inside the hook. The built-in
 parts register through these same hooks.
 
-Each hook is declared here and in one row of the table
-[`HOOKS`][qnkpi.plugin.hooks.HOOKS], which gives its label and checks its `register`
-calls; this module's `__all__` is read from that table.
+Each hook is declared here and in one row of the table `HOOKS` of
+`qnkpi.plugin.hooks`, which gives its label and checks its `register` calls; this
+module's `__all__` is read from that table.
 
 Implement a hook with [`hookimpl`][qnkpi.plugin.markers.hookimpl], in a function named
 after it:
