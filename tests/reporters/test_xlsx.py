@@ -3,6 +3,8 @@ English and read back with openpyxl; numbers stored as numbers; text never a for
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import re
 import time
 from pathlib import Path
@@ -346,7 +348,13 @@ def test_every_message_is_translated(result: qnkpi.Result, tmp_path: Path,
         used.add(message)
         return real(message, lang)
 
-    monkeypatch.setattr(xlsx_module, "gettext", spy)
+    # every module of the package that translates (one per sheet, and the shared ones)
+    modules = [xlsx_module, *(importlib.import_module(f"{xlsx_module.__name__}.{m.name}")
+                              for m in pkgutil.iter_modules(xlsx_module.__path__))]
+    translating = [m for m in modules if getattr(m, "gettext", None) is real]
+    assert len(translating) >= 4
+    for module in translating:
+        monkeypatch.setattr(module, "gettext", spy)
     restated = qnkpi.evaluate(qnkpi.load_spec(SPEC), restate_to=2025)
     for res in (result, restated):
         _write(res, tmp_path / "r.xlsx", "vi")
