@@ -40,6 +40,7 @@ PUBLIC_MODULES = sorted({
     "qnkpi.plugin.registry",
     "qnkpi.reporters.base",
     "qnkpi.sources.base",
+    "qnkpi.sources.sql",
     "qnkpi.spec.models",
     "qnkpi.testing",
 })

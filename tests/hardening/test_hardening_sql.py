@@ -26,7 +26,7 @@ from hardening_helpers import (
     write_spec,
 )
 
-from qnkpi.sources.sqlite import quote
+from qnkpi.sources.sql import quote
 
 HOSTILE_TABLE = 'x"; DROP TABLE t; --'
 ODD_TABLE = 'we"ird; DROP TABLE t; --'

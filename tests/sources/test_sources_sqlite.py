@@ -12,7 +12,8 @@ import pytest
 
 import qnkpi
 from qnkpi.sources.base import FetchRequest, MeasureRequest
-from qnkpi.sources.sqlite import SqliteSource, quote
+from qnkpi.sources.sql import quote
+from qnkpi.sources.sqlite import SqliteSource
 from qnkpi.testing import plugins_with, spec_from_dict, tiny_programme
 
 PLUGINS = plugins_with()

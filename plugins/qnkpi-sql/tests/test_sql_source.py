@@ -20,7 +20,7 @@ import qnkpi_sql
 from qnkpi.cli import main
 from qnkpi.errors import DataError, SpecError
 from qnkpi.sources.base import FetchRequest, MeasureRequest
-from qnkpi.sources.sqlite import quote
+from qnkpi.sources.sql import quote
 from qnkpi.testing import plugins_with, spec_from_dict, tiny_programme
 from qnkpi_sql import SqlSource, mask_url
 

@@ -17,6 +17,7 @@ from qnkpi.sources.base import (
     scatter,
     unit_rows,
 )
+from qnkpi.sources.sql import identifier_problem, one_statement, quote
 from qnkpi.spec.models import RelPath
 
 
@@ -28,44 +29,6 @@ class _Statement(NamedTuple):
 
 
 _SQL_AGGREGATE = {"sum": "SUM", "count": "COUNT", "mean": "AVG", "min": "MIN", "max": "MAX"}
-
-
-def quote(identifier: str) -> str:
-    """An SQL identifier, double-quoted with inner quotes doubled."""
-    return '"' + identifier.replace('"', '""') + '"'
-
-
-def identifier_problem(name: str) -> str | None:
-    """Why `name` cannot be an SQL identifier, or `None` if it can (once quoted):
-    it must not be empty or blank, nor hold a NUL character, which ends a C string
-    before the name does."""
-    if not name.strip():
-        return "is empty"
-    if "\x00" in name:
-        return "holds a NUL character"
-    return None
-
-
-def one_statement(query: str) -> str:
-    """`query` without trailing semicolons, if it is one statement.
-
-    A `query` runs as a subquery (`... FROM (query) AS q`); a `;` inside it could end
-    that statement and start another, which some database drivers would run. So a `;`
-    anywhere but at the end is refused, even inside a string: telling a string from code
-    depends on each database's quoting rules.
-
-    Raises:
-        ValueError: The query holds a `;` before its end, or a NUL character.
-    """
-    body = query.strip()
-    while body.endswith(";"):
-        body = body[:-1].rstrip()
-    if ";" in body:
-        raise ValueError("'query' must be one statement: it holds a ';' before its end "
-                         "(for a semicolon inside a string, write CHAR(59) or CHR(59))")
-    if "\x00" in body:
-        raise ValueError("'query' holds a NUL character")
-    return body
 
 
 class SqliteSource(TabularSource):
@@ -235,4 +198,6 @@ def _floats(column: list[object], m: MeasureRequest, codes: list[str],
     return out
 
 
-__all__ = ["SqliteSource", "identifier_problem", "one_statement", "quote"]
+# identifier_problem, one_statement and quote (qnkpi.sources.sql since 0.2) stay
+# importable from here, as they were
+__all__ = ["SqliteSource"]

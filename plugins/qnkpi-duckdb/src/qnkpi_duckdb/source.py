@@ -37,7 +37,7 @@ from qnkpi.sources.base import (
     scatter,
     unit_rows,
 )
-from qnkpi.sources.sqlite import one_statement, quote
+from qnkpi.sources.sql import one_statement, quote
 from qnkpi.spec.models import RelPath
 
 if TYPE_CHECKING:

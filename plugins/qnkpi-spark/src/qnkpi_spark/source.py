@@ -34,6 +34,7 @@ import numpy as np
 from pydantic import AfterValidator, ValidationInfo, model_validator
 
 from qnkpi.errors import DataError, did_you_mean
+from qnkpi.sources import sql
 from qnkpi.sources.base import (
     FetchRequest,
     FloatPanel,
@@ -83,7 +84,7 @@ Option = str | int | float | bool
 
 def quote(identifier: str) -> str:
     """A Spark SQL identifier, back-quoted with inner back-quotes doubled."""
-    return "`" + identifier.replace("`", "``") + "`"
+    return sql.quote(identifier, mark="`")
 
 
 class Statement(NamedTuple):

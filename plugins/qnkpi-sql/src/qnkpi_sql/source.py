@@ -33,7 +33,7 @@ from qnkpi.sources.base import (
     scatter,
     unit_rows,
 )
-from qnkpi.sources.sqlite import one_statement
+from qnkpi.sources.sql import identifier_problem, one_statement
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL, Connection, Dialect
@@ -83,10 +83,9 @@ def mask_url(url: str) -> str:
 
 
 def _identifier(value: str, key: str) -> str:
-    if not value.strip():
-        raise ValueError(f"'{key}' is empty")
-    if "\x00" in value:
-        raise ValueError(f"'{key}' holds a NUL character")
+    problem = identifier_problem(value)
+    if problem is not None:
+        raise ValueError(f"'{key}' {problem}")
     return value
 
 
