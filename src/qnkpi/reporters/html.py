@@ -15,7 +15,6 @@ show: strings in the reader's language and chart coordinates (plain numbers).
 from __future__ import annotations
 
 import functools
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -23,8 +22,8 @@ from typing import IO, TYPE_CHECKING, Any
 import numpy as np
 
 from qnkpi.i18n import assessment_word, format_number, format_value, gettext, status_word
+from qnkpi.reporters._chart import Chart, chart
 from qnkpi.reporters._present import (
-    bound,
     headline,
     rule_text,
     shown_value,
@@ -32,7 +31,7 @@ from qnkpi.reporters._present import (
     threshold_text,
     verdict_words,
 )
-from qnkpi.verdicts import ASSESSMENT_STATUSES, AssessmentStatus, CheckStatus, Op
+from qnkpi.verdicts import ASSESSMENT_STATUSES, AssessmentStatus, CheckStatus
 
 if TYPE_CHECKING:
     import jinja2
@@ -54,9 +53,6 @@ _ASSESS_CSS = {"achieved": "good", "on_track": "good", "at_risk": "warn",
                "off_track": "bad", "regressing": "bad", "insufficient_data": "grey"}
 #: Grids with more rows than this start folded.
 _OPEN_ROWS = 16
-# chart geometry (SVG user units)
-_W, _H, _LEFT, _RIGHT, _TOP, _BOTTOM = 600, 250, 60, 20, 14, 30
-
 
 @dataclass(frozen=True)
 class Count:
@@ -107,47 +103,6 @@ class Grid:
     open: bool
     counts: list[Count]
 
-
-@dataclass(frozen=True)
-class Point:
-    """A point of a chart with its tooltip."""
-
-    x: float
-    y: float
-    label: str
-
-
-@dataclass(frozen=True)
-class Segment:
-    """A line of a chart with its tooltip."""
-
-    x1: float
-    y1: float
-    x2: float
-    y2: float
-    label: str
-
-
-@dataclass(frozen=True)
-class Chart:
-    """An indicator's trend at one unit, in SVG user units (numbers only; the template
-    draws it)."""
-
-    width: int
-    height: int
-    left: int
-    right: int
-    top: int
-    bottom: int
-    unit: str
-    x_ticks: list[Point]
-    y_ticks: list[Point]
-    lines: list[str]  # polyline points of the actual values, broken at gaps
-    dots: list[Point]
-    thresholds: list[Segment]
-    goal: Point | None
-    projection: Segment | None
-    note: str
 
 
 @dataclass(frozen=True)
@@ -293,7 +248,7 @@ def _card(result: Result, name: str, per: dict[str, int], lang: str) -> Card:
     return Card(
         name=name, title=ind.title.get(lang) if ind.title else name,
         description=ind.description.get(lang) if ind.description else "",
-        unit=ind.unit, chart=_chart(result, res, group, top, lang),
+        unit=ind.unit, chart=chart(result, res, group, top, lang),
         grid=_grid(result, res, lang) if len(checked) else None,
         goal=_goal_text(res, group, lang), goal_short=_goal_text(res, group, lang, short=True),
         methods=[a.method for a in group],
@@ -442,128 +397,3 @@ def _targets(result: Result, res: IndicatorResult, lang: str) -> list[TargetRow]
             goal=target.goal, aspirational=target.aspirational,
             assumed_year=target.assumed_year, note=target.note or ""))
     return out
-
-
-# --- the chart ------------------------------------------------------------------------
-
-def _chart(result: Result, res: IndicatorResult, group: list[Assessment], top: int,
-           lang: str) -> Chart | None:
-    """The top unit's trend: values, yearly thresholds, the goal and the projection of
-    `linear_path` to the goal year; None when there is nothing to draw."""
-    ind = res.indicator
-    years: list[int] = result.years.tolist()
-    values = res.panel.value[top]
-    t = res.thresholds
-    has_t = t.op[top] != Op.NONE
-    goal, projection = _goal_point(res, group, top, lang)
-    numbers = [values[~np.isnan(values)], t.lo[top][has_t], t.hi[top][has_t]]
-    extra = [v for v in (goal[1] if goal else math.nan,
-                         *(projection[1::2] if projection else ())) if math.isfinite(v)]
-    finite = np.concatenate([*numbers, np.array(extra, dtype=float)])
-    finite = finite[np.isfinite(finite)]
-    if not len(finite):
-        return None
-    y_lo, y_hi, step = _scale(float(finite.min()), float(finite.max()), ind.unit)
-    x0 = years[0]
-    x1 = max(years[-1], goal[0] if goal else x0, int(projection[2]) if projection else x0)
-    if x1 == x0:
-        x1 = x0 + 1
-    plot_w, plot_h = _W - _LEFT - _RIGHT, _H - _TOP - _BOTTOM
-
-    def x_of(year: float) -> float:
-        return round(_LEFT + (year - x0) / (x1 - x0) * plot_w, 1)
-
-    def y_of(value: float) -> float:
-        return round(_TOP + (y_hi - value) / (y_hi - y_lo) * plot_h, 1)
-
-    def fmt(value: float) -> str:
-        return format_value(float(value), ind, lang)
-
-    x_ticks = [Point(x_of(yr), _H - _BOTTOM + 18, str(yr)) for yr in range(x0, x1 + 1)]
-    count = round((y_hi - y_lo) / step)
-    percent = "%" if ind.unit == "percent" else ""
-    y_ticks = [Point(_LEFT - 6, y_of(y_lo + k * step), bound(y_lo + k * step, lang) + percent)
-               for k in range(count + 1)]
-    lines: list[str] = []
-    dots: list[Point] = []
-    run: list[str] = []
-    for col, value in enumerate(values.tolist()):
-        if math.isnan(value):
-            if len(run) > 1:
-                lines.append(" ".join(run))
-            run = []
-            continue
-        run.append(f"{x_of(years[col])},{y_of(value)}")
-        dots.append(Point(x_of(years[col]), y_of(value), f"{years[col]}: {fmt(value)}"))
-    if len(run) > 1:
-        lines.append(" ".join(run))
-    half = 0.32 * plot_w / (x1 - x0)
-    thresholds = []
-    for col in np.flatnonzero(has_t).tolist():
-        label = f"{years[col]}: {threshold_text(res, top, col, lang)}"
-        for level in {float(t.lo[top, col]), float(t.hi[top, col])}:
-            if math.isfinite(level):
-                cx = x_of(years[col])
-                left, right = max(cx - half, _LEFT), min(cx + half, _W - _RIGHT)
-                thresholds.append(Segment(left, y_of(level), right, y_of(level), label))
-    goal_point = None
-    if goal:
-        goal_point = Point(x_of(goal[0]), y_of(goal[1]), f"{goal[0]}: {goal[2]}")
-    line = None
-    if projection:
-        now, current, goal_year, projected = projection
-        line = Segment(x_of(now), y_of(current), x_of(goal_year), y_of(projected),
-                       gettext("projected {year}: {value}", lang)
-                       .format(year=int(goal_year), value=fmt(projected)))
-    note = "" if has_t.any() else gettext(
-        "The targets apply to the units below: see the grid.", lang)
-    return Chart(_W, _H, _LEFT, _RIGHT, _TOP, _BOTTOM,
-                 result.tree.latest_names(lang)[top], x_ticks, y_ticks, lines, dots,
-                 thresholds, goal_point, line, note)
-
-
-def _goal_point(res: IndicatorResult, group: list[Assessment], top: int,
-                lang: str) -> tuple[tuple[int, float, str] | None,
-                                   tuple[float, float, float, float] | None]:
-    """The goal (year, value, rule) where it applies to the top unit, and the projection
-    (current year, current, goal year, projected) of `linear_path` there."""
-    from qnkpi.engine.assess import goal_of
-
-    index = group[0].goal_target if group else goal_of(res.indicator)
-    goal = None
-    projection = None
-    rows = group[0].inputs.rows.tolist() if group else []
-    if index is not None:
-        target = res.indicator.targets[index]
-        if top in rows:
-            value = group[0].inputs.goal
-        elif target.scope is None:
-            lo, hi = target.bounds
-            value = lo if target.op != "between" or res.indicator.direction == "increase" else hi
-        else:
-            value = math.nan
-        if math.isfinite(value):
-            goal = (target.last_year, float(value), _rule(target, lang))
-    main = headline(group, fallback=False)  # a straight line: linear_path's alone
-    if main is not None and top in rows:
-        k = rows.index(top)
-        inputs = main.inputs
-        point = (float(inputs.current_year[k]), float(inputs.current[k]),
-                 float(inputs.goal_year), float(main.projected[k]))
-        if all(math.isfinite(v) for v in point):
-            projection = point
-    return goal, projection
-
-
-def _scale(lo: float, hi: float, unit: str) -> tuple[float, float, float]:
-    """A y range holding `lo`..`hi` (and zero) on round ticks: (bottom, top, step)."""
-    lo, hi = min(lo, 0.0), max(hi, 0.0)
-    if unit == "percent" and hi <= 100 and lo >= 0:
-        hi = 100.0
-    span = hi - lo or abs(hi) or 1.0
-    raw = span / 4
-    magnitude = 10 ** math.floor(math.log10(raw))
-    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw - 1e-12)
-    bottom, top = math.floor(lo / step) * step, math.ceil(hi / step) * step
-    return bottom, max(top, bottom + 4 * step), step
-
