@@ -251,3 +251,12 @@ def test_manager_still_exports_what_0_1_did() -> None:
     for name in manager.__all__:
         defined = [m for m in (hooks, loading, registry) if name in m.__all__]
         assert [getattr(manager, name)] == [getattr(m, name) for m in defined]
+
+
+def test_owner_names_the_plugin_that_registered_a_name(fresh_plugins: qnkpi.Plugins) -> None:
+    from qnkpi.plugin.hooks import INDICATOR_KINDS, REPORTERS, SOURCE_TYPES
+
+    assert fresh_plugins.owner(SOURCE_TYPES, "csv") == "qnkpi.default_plugins.sources"
+    assert fresh_plugins.owner(REPORTERS, "csv") == "qnkpi.default_plugins.reporters"
+    assert fresh_plugins.owner(INDICATOR_KINDS, "ratio") == "qnkpi.default_plugins.kinds"
+    assert fresh_plugins.owner(INDICATOR_KINDS, "csv") == "?"  # a name of another hook

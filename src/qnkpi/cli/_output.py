@@ -37,10 +37,11 @@ def write_report(result: Result, plugins: Plugins, fmt: str, output: str | None,
     A file is written atomically (see `_atomic`). A reporter of a plugin that raises is
     a `PluginError` naming the plugin; one of qnkpi's own is a bug, left to the command
     line's last line of defence."""
+    from qnkpi.plugin.hooks import REPORTERS
     from qnkpi.plugin.loading import BUILTIN_PLUGINS
 
     reporter = reporter_for(plugins, fmt)
-    owner = plugins.registrations["register_reporters"][fmt].plugin
+    owner = plugins.owner(REPORTERS, fmt)
     binary = bool(getattr(reporter, "binary", False))
     where = "standard output" if output in (None, "-") else str(output)
 

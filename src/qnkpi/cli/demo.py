@@ -57,16 +57,15 @@ def _file_name(plugins: Any, spec: str, fmt: str, suffix: object) -> str:
     """`SPEC-FORMAT.SUFFIX`, a plain file name: names a plugin gave (checked when they were
     registered) never lead out of the output folder."""
     from qnkpi.errors import PluginError
-    from qnkpi.plugin.hooks import FILE_NAME_PART
+    from qnkpi.plugin.hooks import FILE_NAME_PART, REPORTERS, SPECS
 
     for what, text in (("bundled spec", spec), ("reporter", fmt)):
         if not FILE_NAME_PART.match(text):
-            hook = "register_specs" if what == "bundled spec" else "register_reporters"
-            owner = plugins.registrations[hook][text].plugin
+            owner = plugins.owner(SPECS if what == "bundled spec" else REPORTERS, text)
             raise PluginError(owner, f"{what} name {text!r} cannot be part of a file name")
     name = f"{spec}-{fmt}{suffix}"
     if not isinstance(suffix, str) or Path(name).name != name or name.startswith("."):
-        owner = plugins.registrations["register_reporters"][fmt].plugin
+        owner = plugins.owner(REPORTERS, fmt)
         raise PluginError(owner, f"reporter '{fmt}': suffix {suffix!r} cannot end a file "
                           "name")
     return name

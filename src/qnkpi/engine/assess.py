@@ -14,7 +14,8 @@ from qnkpi.engine.targets import target_scope
 from qnkpi.errors import PluginError, QnkpiError
 from qnkpi.kinds.base import IndicatorPanel
 from qnkpi.orgunits import OrgTree
-from qnkpi.plugin.manager import Plugins
+from qnkpi.plugin.hooks import ASSESSMENT_METHODS
+from qnkpi.plugin.registry import Plugins
 from qnkpi.spec.models import DEFAULT_METHODS, Cutoffs, IndicatorSpec, Target
 from qnkpi.spec.spec import Spec
 from qnkpi.verdicts import AssessmentStatus, Op, compare
@@ -206,7 +207,7 @@ def _reasons(given: MethodOutput, inputs: AssessmentInputs, status: npt.NDArray[
 
 
 def _run(plugins: Plugins, name: str, method: object, inputs: AssessmentInputs) -> MethodOutput:
-    owner = plugins.registrations["register_assessment_methods"][name].plugin
+    owner = plugins.owner(ASSESSMENT_METHODS, name)
     try:
         result = method.assess(inputs)  # type: ignore[attr-defined]
     except QnkpiError:

@@ -9,19 +9,16 @@ from dataclasses import replace
 import numpy as np
 import numpy.typing as npt
 
-from qnkpi.engine._blame import plugin_error
-from qnkpi.errors import DataError, QnkpiError
+from qnkpi.errors import DataError, PluginError, QnkpiError
 from qnkpi.kinds.base import FloatPanel, IndicatorKind, IndicatorPanel, KindContext
 from qnkpi.orgunits import OrgTree
-from qnkpi.plugin.manager import Plugins
+from qnkpi.plugin.hooks import INDICATOR_KINDS
+from qnkpi.plugin.registry import Plugins
 from qnkpi.spec.checks import indicator_order
 from qnkpi.spec.models import IndicatorSpec
 from qnkpi.spec.spec import Spec
 
 __all__ = ["compute_indicators", "short_of_coverage"]
-
-_KINDS = "register_indicator_kinds"
-
 
 def compute_indicators(spec: Spec, tree: OrgTree, measures: dict[str, FloatPanel],
                        restated: npt.NDArray[np.bool_] | None, plugins: Plugins,
@@ -61,18 +58,18 @@ def _compute(name: str, ind: IndicatorKind, ctx: KindContext,
     except (QnkpiError, DataError):
         raise
     except Exception as exc:
-        raise plugin_error(plugins, _KINDS, ind.kind,
-                           f"indicator '{name}' (kind '{ind.kind}') failed: "
+        raise PluginError(plugins.owner(INDICATOR_KINDS, ind.kind),
+                              f"indicator '{name}' (kind '{ind.kind}') failed: "
                            f"{type(exc).__name__}: {exc}") from exc
     try:
         value = np.asarray(panel.value, dtype=np.float64)
     except (TypeError, ValueError) as exc:
-        raise plugin_error(plugins, _KINDS, ind.kind,
-                           f"kind '{ind.kind}' returned values that are not numbers for "
+        raise PluginError(plugins.owner(INDICATOR_KINDS, ind.kind),
+                              f"kind '{ind.kind}' returned values that are not numbers for "
                            f"indicator '{name}': {exc}") from None
     if value.shape != ctx.tree.shape:
-        raise plugin_error(plugins, _KINDS, ind.kind,
-                           f"kind '{ind.kind}' returned a panel of shape {value.shape}, "
+        raise PluginError(plugins.owner(INDICATOR_KINDS, ind.kind),
+                              f"kind '{ind.kind}' returned a panel of shape {value.shape}, "
                            f"not {ctx.tree.shape}")
     if np.isinf(value).any():  # an overflowed quotient (a tiny denominator) has no honest value
         value = np.where(np.isinf(value), np.nan, value)

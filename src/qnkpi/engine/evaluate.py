@@ -23,7 +23,6 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import numpy.typing as npt
 
-from qnkpi.engine._blame import plugin_error
 from qnkpi.engine.assess import Assessment, assess_indicator
 from qnkpi.engine.checks import judge_checks
 from qnkpi.engine.compute import compute_indicators
@@ -31,10 +30,11 @@ from qnkpi.engine.fetch import fetch_requests, read_measures
 from qnkpi.engine.restate import restate
 from qnkpi.engine.result import Result
 from qnkpi.engine.rules import RuleViolationError, ValidationResult, judge_rules
-from qnkpi.errors import QnkpiError, did_you_mean
+from qnkpi.errors import PluginError, QnkpiError, did_you_mean
 from qnkpi.kinds.base import FloatPanel, IndicatorPanel
 from qnkpi.orgunits import OrgTree
-from qnkpi.plugin.manager import Plugins, get_plugins
+from qnkpi.plugin.hooks import SOURCE_TYPES
+from qnkpi.plugin.registry import Plugins, get_plugins
 from qnkpi.sources.base import Source
 from qnkpi.spec.spec import Spec
 
@@ -93,7 +93,7 @@ def explain(spec: Spec, *, plugins: Plugins | None = None) -> dict[str, str]:
         except QnkpiError:
             raise
         except Exception as exc:
-            raise plugin_error(plugins, "register_source_types", source.type,
+            raise PluginError(plugins.owner(SOURCE_TYPES, source.type),
                                f"source '{name}' (type '{source.type}') could not explain "
                                f"its work: {type(exc).__name__}: {exc}") from exc
     return out

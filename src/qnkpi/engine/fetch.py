@@ -13,18 +13,15 @@ from typing import Any
 
 import numpy as np
 
-from qnkpi.engine._blame import plugin_error
-from qnkpi.errors import DataError, QnkpiError
+from qnkpi.errors import DataError, PluginError, QnkpiError
 from qnkpi.kinds.base import FloatPanel
 from qnkpi.orgunits import OrgTree
-from qnkpi.plugin.manager import Plugins
+from qnkpi.plugin.hooks import SOURCE_TYPES
+from qnkpi.plugin.registry import Plugins
 from qnkpi.sources.base import FetchRequest, MeasureRequest, Source
 from qnkpi.spec.spec import Spec
 
 __all__ = ["fetch_requests", "read_measures"]
-
-_SOURCES = "register_source_types"
-
 
 def fetch_requests(spec: Spec, tree: OrgTree) -> dict[str, FetchRequest]:
     """One request per source: every measure read from it, for every unit and year."""
@@ -95,7 +92,7 @@ def _fetch(spec: Spec, tree: OrgTree, plugins: Plugins,
             failed.append(exc)
             continue
         except Exception as exc:
-            raise plugin_error(plugins, _SOURCES, source.type,
+            raise PluginError(plugins.owner(SOURCE_TYPES, source.type),
                                f"source '{source_name}' (type '{source.type}') failed: "
                                f"{type(exc).__name__}: {exc}") from exc
         noted += request.warnings
@@ -114,17 +111,17 @@ def _checked(plugins: Plugins, source_type: str, measure: str, panel: Any,
     """A source's panel for `measure` as float64, or a PluginError saying what is
     wrong with it: missing, of the wrong shape, not numbers, infinite."""
     if panel is None or np.shape(panel) != tree.shape:
-        raise plugin_error(plugins, _SOURCES, source_type,
+        raise PluginError(plugins.owner(SOURCE_TYPES, source_type),
                            f"source type '{source_type}' returned no {tree.shape} panel "
                            f"for measure '{measure}'")
     try:
         values = np.asarray(panel, dtype=np.float64)
     except (TypeError, ValueError) as exc:
-        raise plugin_error(plugins, _SOURCES, source_type,
+        raise PluginError(plugins.owner(SOURCE_TYPES, source_type),
                            f"source type '{source_type}' returned values that are not "
                            f"numbers for measure '{measure}': {exc}") from None
     if np.isinf(values).any():
-        raise plugin_error(plugins, _SOURCES, source_type,
+        raise PluginError(plugins.owner(SOURCE_TYPES, source_type),
                            f"source type '{source_type}' returned an infinite value for "
                            f"measure '{measure}'; a source gives finite numbers, or NaN "
                            "for missing")

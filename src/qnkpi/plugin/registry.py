@@ -176,6 +176,20 @@ class Plugins:
         return "".join(f"\n  plugin '{name}' is disabled ({reason}), so what it provides "
                        "is missing" for name, reason in self.failed.items())
 
+    def owner(self, hook: Hook, name: str) -> str:
+        """Which plugin registered `name` through `hook`: what an error about a part
+        that failed names.
+
+        Args:
+            hook: A row of the hooks table, such as `qnkpi.plugin.hooks.REPORTERS`.
+            name: The name registered (a source type, a kind, a report format...).
+
+        Returns:
+            The plugin's name; `"?"` when nothing registered `name` there.
+        """
+        reg = self.registrations.get(hook.name, {}).get(name)
+        return reg.plugin if reg is not None else "?"
+
     # typed views ---------------------------------------------------------------------
     def _objects(self, hook: Hook) -> dict[str, Any]:
         return {name: reg.obj for name, reg in self.registrations[hook.name].items()}

@@ -172,7 +172,9 @@ def provided_org_units(options: dict[str, Any], plugins: Plugins,
                    f"installed: {', '.join(sorted(providers)) or 'none'} (a provider comes "
                    f"from a plugin, such as qnkpi-vn-units){plugins.failure_note()}")
         raise SpecError(located.problem(where, message) if located else Problem(message))
-    owner = plugins.registrations["register_org_unit_providers"][name].plugin
+    from qnkpi.plugin.hooks import ORG_UNIT_PROVIDERS
+
+    owner = plugins.owner(ORG_UNIT_PROVIDERS, name)
     rest = {k: v for k, v in options.items() if k != "provider"}
     try:
         tree = providers[name].provide(rest)
