@@ -181,3 +181,22 @@ def test_no_report_shows_a_baseline_of_the_current_year() -> None:
 def test_coverage_mark() -> None:
     res = _result({"P": 1.0}, {"op": ">=", "value": 1}).indicators["v"]
     assert coverage_mark(res, 0, 0) == ""
+
+
+def test_a_range_goal_reads_as_a_range_in_every_report() -> None:
+    """The table and markdown wrote a `between` goal as `between 40`; html as `40–60`."""
+    from qnkpi.reporters.markdown import MarkdownReporter
+
+    spec = spec_from_dict(tiny_programme(
+        data={"x": {"P": {2023: 30.0, 2024: 35.0}, "D1": {2023: 1.0}}},
+        measures={"x": {"source": "data", "rollup": "none"}},
+        indicators={"v": {"kind": "value", "measure": "x", "direction": "increase",
+                          "targets": [{"year": 2026, "op": "between", "min": 40,
+                                       "max": 60, "goal": True}]}}), plugins=PLUGINS)
+    result = qnkpi.evaluate(spec, plugins=PLUGINS)
+    assert result.assessments_of("v")  # the goal is assessed, so every report shows it
+    for reporter in (TableReporter(), MarkdownReporter(), HtmlReporter()):
+        stream = io.StringIO()
+        reporter.write(result, stream, lang="en")
+        assert "40–60 in 2026" in stream.getvalue(), reporter
+        assert "between 40" not in stream.getvalue(), reporter

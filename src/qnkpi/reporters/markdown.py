@@ -18,8 +18,8 @@ import numpy as np
 from qnkpi.i18n import assessment_word, format_number, gettext, status_word
 from qnkpi.reporters._present import (
     MARKS,
-    bound,
     coverage_mark,
+    rule_text,
     shown_value,
     threshold_text,
     verdict_words,
@@ -130,7 +130,7 @@ class MarkdownReporter:
         res = result.indicators[name]
         inputs = group[0].inputs
         target = res.indicator.targets[group[0].goal_target]
-        goal = f"{target.op} {bound(inputs.goal, lang)}"
+        goal = rule_text(target.op, *target.bounds, lang)
         head = gettext("Toward the goal {goal} in {year}", lang).format(
             goal=goal, year=inputs.goal_year)
         star = " \\*" if target.aspirational else ""

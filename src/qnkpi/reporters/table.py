@@ -15,8 +15,8 @@ from qnkpi.i18n import assessment_word, format_number, gettext, status_word
 from qnkpi.reporters._present import (
     MARKS,
     apart,
-    bound,
     coverage_mark,
+    rule_text,
     shown_value,
     span,
     threshold_text,
@@ -143,7 +143,7 @@ class TableReporter:
             return apart(float(value), float(inputs.goal), res.indicator, lang)
 
         star = " *" if target.aspirational else ""
-        goal = f"{target.op} {bound(inputs.goal, lang)}"
+        goal = rule_text(target.op, *target.bounds, lang)
         console.print(Text(gettext("Toward the goal {goal} in {year}", lang).format(
             goal=goal, year=inputs.goal_year) + star, style="bold"))
         table = Table(show_edge=False, pad_edge=False)
