@@ -20,7 +20,8 @@ if TYPE_CHECKING:
     from qnkpi.assess.base import AssessmentInputs, AssessmentMethod, MethodOutput
     from qnkpi.engine.assess import Assessment
     from qnkpi.engine.evaluate import check_data, evaluate, explain
-    from qnkpi.engine.result import Check, IndicatorResult, Result
+    from qnkpi.engine.result import IndicatorResult, Result
+    from qnkpi.engine.rows import Check
     from qnkpi.engine.rules import RuleResult, RuleViolationError, ValidationResult, Violation
     from qnkpi.errors import DataError, PluginError, Problem, QnkpiError, SpecError
     from qnkpi.kinds.base import IndicatorKind, IndicatorPanel, Input, KindContext
@@ -94,7 +95,7 @@ _WHERE = {
     "check_data": "qnkpi.engine.evaluate",
     "evaluate": "qnkpi.engine.evaluate",
     "explain": "qnkpi.engine.evaluate",
-    "Check": "qnkpi.engine.result",
+    "Check": "qnkpi.engine.rows",
     "IndicatorResult": "qnkpi.engine.result",
     "Result": "qnkpi.engine.result",
     "RuleResult": "qnkpi.engine.rules",

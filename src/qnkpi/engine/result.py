@@ -1,8 +1,9 @@
 """The result of an evaluation: columnar panels, with rows and JSON on demand.
 
 [`Result`][qnkpi.engine.result.Result] holds one numpy array per indicator and
-quantity, units x years; [`Check`][qnkpi.engine.result.Check] rows, dicts and JSON are
-built only when asked for.
+quantity, units x years; [`Check`][qnkpi.engine.rows.Check] rows, dicts and JSON are
+built only when asked for (by `qnkpi.engine.rows`). `Check` is importable from here
+too, where 0.1 defined it.
 """
 
 from __future__ import annotations
@@ -11,22 +12,24 @@ import functools
 import json
 import warnings
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import IO, Any
 
 import numpy as np
 import numpy.typing as npt
 
+from qnkpi.engine import rows as _rows
 from qnkpi.engine.assess import Assessment
+from qnkpi.engine.rows import Check
 from qnkpi.engine.rules import ValidationResult
 from qnkpi.engine.targets import Thresholds
 from qnkpi.kinds.base import IndicatorPanel
 from qnkpi.orgunits import OrgTree
 from qnkpi.spec.models import IndicatorSpec
 from qnkpi.spec.spec import Spec
-from qnkpi.verdicts import ASSESSMENT_STATUSES, OPS, STATUSES, margin, verdicts
+from qnkpi.verdicts import ASSESSMENT_STATUSES, STATUSES, margin, verdicts
 
-__all__ = ["RESULT_FORMAT", "Check", "IndicatorResult", "Result"]
+__all__ = ["RESULT_FORMAT", "IndicatorResult", "Result"]
 
 RESULT_FORMAT = "result/1"
 """The version of the JSON result format: the value of its `"qnkpi"` key."""
@@ -83,68 +86,6 @@ class IndicatorResult:
         every reporter reads it here. Computed on first use, then kept.
         """
         return verdicts(self.status, self.thresholds.op, self.margin)
-
-
-@dataclass(frozen=True)
-class Check:
-    """One (indicator, unit, year) judged against the threshold that applies there.
-
-    A frozen dataclass with exactly the fields of a check in the JSON result; missing
-    values are `None`.
-
-    Attributes:
-        indicator: The indicator's name.
-        unit: The unit's code.
-        unit_name: The unit's name in force that year.
-        level: The unit's level.
-        year: The year checked.
-        value: The indicator's value, or `None` when missing.
-        op: The comparison: `>`, `>=`, `<`, `<=`, `==` or `between`.
-        threshold: The threshold, or `[min, max]` for `between`.
-        margin: How far the value clears the threshold (positive on the passing side),
-            or `None` when there is no value.
-        numerator: The numerator, for kinds that divide; else `None`.
-        denominator: The denominator, for kinds that divide; else `None`.
-        status: `met`, `not_met` or `no_data`.
-        target: The index of the target in the indicator's `targets` (for an
-            interpolated threshold, the earlier target).
-        interpolated: Whether the threshold was interpolated between two stated targets.
-        goal: The target's `goal` flag.
-        aspirational: The target's `aspirational` flag.
-        assumed_year: The target's `assumed_year` flag.
-        note: The target's `note`.
-        basis: `as_reported`, or `restated` for a year restated onto a later tree.
-        expected_units: At an aggregate, how many units it is made of; else `None`.
-        reported_units: At an aggregate, how many of them reported; else `None`.
-        coverage: `reported_units / expected_units`, or `None`.
-    """
-
-    indicator: str
-    unit: str
-    unit_name: str
-    level: str
-    year: int
-    value: float | None
-    op: str
-    threshold: float | list[float] | None
-    margin: float | None
-    numerator: float | None
-    denominator: float | None
-    status: str
-    target: int
-    interpolated: bool
-    goal: bool
-    aspirational: bool
-    assumed_year: bool
-    note: str | None
-    basis: str = "as_reported"
-    expected_units: int | None = None
-    reported_units: int | None = None
-    coverage: float | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """The check as an object of the JSON result's `checks`: field name -> value."""
-        return asdict(self)
 
 
 @dataclass(frozen=True, eq=False)
@@ -209,56 +150,13 @@ class Result:
             indicator: The indicator's name.
 
         Returns:
-            [`Check`][qnkpi.engine.result.Check] field name -> list of values, in the
+            [`Check`][qnkpi.engine.rows.Check] field name -> list of values, in the
                 order of [`checks`][qnkpi.engine.result.Result.checks]: by year, then unit.
 
         Raises:
             KeyError: `indicator` is not an indicator of the spec.
         """
-        res, tree = self.indicators[indicator], self.tree
-        t, p = res.thresholds, res.panel
-        cols, rows = np.nonzero(res.status.T)
-        n = len(rows)
-        ops = np.array(OPS, dtype=object)[t.op[rows, cols]]
-        lo, hi = t.lo[rows, cols], t.hi[rows, cols]
-        threshold = _nullable(lo)
-        for k in np.flatnonzero(ops == "between").tolist():
-            threshold[k] = [float(lo[k]), float(hi[k])]
-        target = t.target[rows, cols].tolist()
-        targets = res.indicator.targets
-        return {
-            "indicator": [indicator] * n,
-            "unit": np.array(tree.codes, dtype=object)[rows].tolist(),
-            "unit_name": tree.unit_names(rows, cols),
-            "level": np.array(tree.levels, dtype=object)[tree.level_of[rows]].tolist(),
-            "year": tree.years[cols].tolist(),
-            "value": _nullable(p.value[rows, cols]),
-            "op": ops.tolist(),
-            "threshold": threshold,
-            "margin": _nullable(res.margin[rows, cols]),
-            "numerator": [None] * n if p.numerator is None else _nullable(p.numerator[rows, cols]),
-            "denominator": ([None] * n if p.denominator is None
-                            else _nullable(p.denominator[rows, cols])),
-            "status": np.array(STATUSES, dtype=object)[res.status[rows, cols]].tolist(),
-            "target": target,
-            "interpolated": t.interpolated[rows, cols].tolist(),
-            "goal": [targets[i].goal for i in target],
-            "aspirational": [targets[i].aspirational for i in target],
-            "assumed_year": [targets[i].assumed_year for i in target],
-            "note": [targets[i].note for i in target],
-            "basis": np.where(self.restated[cols], "restated", "as_reported").tolist(),
-            "expected_units": _counts(p.expected, rows, cols),
-            "reported_units": _counts(p.reported, rows, cols),
-            "coverage": _share(p.reported, p.expected, rows, cols),
-        }
-
-    def _check_dicts(self, indicator: str | None = None) -> Iterator[dict[str, Any]]:
-        for name in self.indicators:
-            if indicator is None or name == indicator:
-                columns = self.check_columns(name)
-                keys = list(columns)
-                for values in zip(*columns.values(), strict=True):
-                    yield dict(zip(keys, values, strict=True))
+        return _rows.check_columns(self, indicator)
 
     def assessments_of(self, indicator: str) -> list[Assessment]:
         """The assessments of one indicator: what a report shows under its grid.
@@ -284,43 +182,10 @@ class Result:
             One dict per (indicator, unit, method): by indicator in spec order, then
                 unit, then method.
         """
-        tree = self.tree
-        names = tree.latest_names()
-        for name in self.indicators:
-            group = self.assessments_of(name)
-            if not group or (indicator is not None and name != indicator):
-                continue
-            ind = self.indicators[name].indicator
-            target = ind.targets[group[0].goal_target]
-            for k, row in enumerate(group[0].inputs.rows.tolist()):
-                for a in group:
-                    inputs = a.inputs
-                    yield {
-                        "indicator": name,
-                        "unit": tree.codes[row],
-                        "unit_name": names[row],
-                        "level": tree.levels[tree.level_of[row]],
-                        "goal_year": inputs.goal_year,
-                        "goal": inputs.goal,
-                        "op": target.op,
-                        "aspirational": target.aspirational,
-                        "method": a.method,
-                        "status": ASSESSMENT_STATUSES[a.status[k]],
-                        "ratio": _float(a.ratio[k]),
-                        "baseline": {"year": _year(inputs.baseline_year[k]),
-                                     "value": _float(inputs.baseline[k])},
-                        "current": {"year": _year(inputs.current_year[k]),
-                                    "value": _float(inputs.current[k])},
-                        "projected": _float(a.projected[k]),
-                        "required_annual_change": _float(a.required_annual_change[k]),
-                        "reason": a.reason[k],
-                        "basis": ("restated" if self.restated_to is not None
-                                  and inputs.baseline_year[k] < self.restated_to
-                                  else "as_reported"),
-                    }
+        return _rows.assessment_rows(self, indicator)
 
     def checks(self, indicator: str | None = None) -> Iterator[Check]:
-        """Every check, as a [`Check`][qnkpi.engine.result.Check].
+        """Every check, as a [`Check`][qnkpi.engine.rows.Check].
 
         Args:
             indicator: Only this indicator's checks. Default: every indicator's.
@@ -328,7 +193,7 @@ class Result:
         Yields:
             Checks by indicator (in spec order), then year, then unit (in tree order).
         """
-        for row in self._check_dicts(indicator):
+        for row in _rows.check_dicts(self, indicator):
             yield Check(**row)
 
     def count(self, statuses: Iterable[str]) -> int:
@@ -410,7 +275,7 @@ class Result:
         """
         return {
             **self._head(),
-            "checks": list(self._check_dicts()),
+            "checks": list(_rows.check_dicts(self)),
             "assessments": list(self.assessment_rows()),
             "violations": list(self.violation_rows()),
             "summary": self.summary(),
@@ -442,40 +307,7 @@ class Result:
                 first = False
             stream.write("\n  ],\n" if not first else "],\n")
 
-        write_list("checks", self._check_dicts())
+        write_list("checks", _rows.check_dicts(self))
         write_list("assessments", self.assessment_rows())
         write_list("violations", self.violation_rows())
         stream.write(f'  "summary": {dump(self.summary())}\n}}\n')
-
-
-def _float(value: float) -> float | None:
-    return float(value) if np.isfinite(value) else None
-
-
-def _counts(panel: npt.NDArray[np.float64] | None, rows: npt.NDArray[np.intp],
-            cols: npt.NDArray[np.intp]) -> list[int | None]:
-    if panel is None:
-        return [None] * len(rows)
-    values = panel[rows, cols]
-    return [None if v is None else int(v) for v in _nullable(values)]
-
-
-def _share(part: npt.NDArray[np.float64] | None, whole: npt.NDArray[np.float64] | None,
-           rows: npt.NDArray[np.intp], cols: npt.NDArray[np.intp]) -> list[float | None]:
-    if part is None or whole is None:
-        return [None] * len(rows)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return _nullable(part[rows, cols] / whole[rows, cols])
-
-
-def _year(value: float) -> int | None:
-    return None if np.isnan(value) else int(value)
-
-
-def _nullable(values: npt.NDArray[np.float64]) -> list[Any]:
-    """Floats as a list, NaN as None."""
-    out: list[Any] = values.tolist()
-    if np.isnan(values).any():
-        for k in np.flatnonzero(np.isnan(values)).tolist():
-            out[k] = None
-    return out
