@@ -11,7 +11,8 @@ Op             0 none · 1 >   · 2 >=      · 3 <       · 4 <=   · 5 ==  · 6
 CheckStatus    0 none · 1 met · 2 not_met · 3 no_data
 Verdict        0 none · 1 met · 2 not_met · 3 no_data · 4 exceeded
 AssessmentStatus 0 none · 1 achieved · 2 on_track · 3 at_risk · 4 off_track
-                 · 5 regressing · 6 insufficient_data
+                 · 5 regressing · 6 insufficient_data · 7 substantial_progress
+                 · 8 moderate_progress · 9 limited_progress · 10 deterioration
 ```
 """
 
@@ -22,8 +23,21 @@ from enum import IntEnum
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["ASSESSMENT_STATUSES", "OPS", "STATUSES", "VERDICTS", "AssessmentStatus",
-           "CheckStatus", "Op", "Verdict", "compare", "margin", "op_code", "verdicts"]
+__all__ = [
+    "ASSESSMENT_STATUSES",
+    "OPS",
+    "STATUSES",
+    "TREND_STATUSES",
+    "VERDICTS",
+    "AssessmentStatus",
+    "CheckStatus",
+    "Op",
+    "Verdict",
+    "compare",
+    "margin",
+    "op_code",
+    "verdicts",
+]
 
 FloatPanel = npt.NDArray[np.float64]
 CodePanel = npt.NDArray[np.int8]
@@ -88,7 +102,9 @@ class Verdict(IntEnum):
 
 
 class AssessmentStatus(IntEnum):
-    """How one unit stands toward an indicator's goal, by one method."""
+    """How one unit stands toward an indicator's goal, by one method; or, for an
+    indicator without a target, how its trend goes (the last four, which say nothing
+    of a goal: there is none to be on track for)."""
 
     NONE = 0
     ACHIEVED = 1
@@ -97,6 +113,10 @@ class AssessmentStatus(IntEnum):
     OFF_TRACK = 4
     REGRESSING = 5
     INSUFFICIENT_DATA = 6
+    SUBSTANTIAL_PROGRESS = 7
+    MODERATE_PROGRESS = 8
+    LIMITED_PROGRESS = 9
+    DETERIORATION = 10
 
     @property
     def key(self) -> str:
@@ -115,10 +135,18 @@ VERDICTS: tuple[str, ...] = (*STATUSES, "exceeded")
 """Verdicts by their [`Verdict`][qnkpi.verdicts.Verdict] code."""
 
 ASSESSMENT_STATUSES: tuple[str, ...] = (
-    "", "achieved", "on_track", "at_risk", "off_track", "regressing", "insufficient_data")
+    "", "achieved", "on_track", "at_risk", "off_track", "regressing", "insufficient_data",
+    "substantial_progress", "moderate_progress", "limited_progress", "deterioration")
 """Assessment statuses by their [`AssessmentStatus`][qnkpi.verdicts.AssessmentStatus]
-code: 1 `achieved`, 2 `on_track`, 3 `at_risk`, 4 `off_track`, 5 `regressing`, 6
+code: toward a goal 1 `achieved`, 2 `on_track`, 3 `at_risk`, 4 `off_track`, 5
+`regressing`; for a trend without a target 7 `substantial_progress`, 8
+`moderate_progress`, 9 `limited_progress`, 10 `deterioration`; either way 6
 `insufficient_data`; 0 (`""`) means not assessed."""
+
+TREND_STATUSES: tuple[AssessmentStatus, ...] = (
+    AssessmentStatus.SUBSTANTIAL_PROGRESS, AssessmentStatus.MODERATE_PROGRESS,
+    AssessmentStatus.LIMITED_PROGRESS, AssessmentStatus.DETERIORATION)
+"""The statuses of a trend assessment (an indicator without a target), from the best."""
 
 
 def op_code(op: str) -> int:

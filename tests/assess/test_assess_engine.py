@@ -91,12 +91,14 @@ def test_goal_is_the_target_marked_goal() -> None:
     assert row["required_annual_change"] == pytest.approx((40 - 20) / (2026 - 2024), rel=TOL)
 
 
-def test_no_target_no_assessment() -> None:
+def test_no_target_a_trend_at_the_top_unit() -> None:
     spec = _spec({"v": _value([]), "w": _value([{"year": 2030, "op": ">", "value": 5}])},
                  {"x": {"P": {2023: 1.0, 2024: 2.0}}})
     result = qnkpi.evaluate(spec)
-    assert _rows(result, "v") == []
-    assert {r["indicator"] for r in result.assessment_rows()} == {"w"}
+    [trend] = _rows(result, "v")
+    assert (trend["unit"], trend["method"], trend["status"]) == ("P", "cagr_trend",
+                                                                 "substantial_progress")
+    assert {r["indicator"] for r in result.assessment_rows()} == {"v", "w"}
 
 
 # --- baseline and current years ----------------------------------------------------------
@@ -346,14 +348,19 @@ def _scalar(series: dict[int, float], goal_year: int, goal: float, direction: in
         out["ratio"] = None if settled else (c - b) / expected
         out["away"] = settled and direction * (c - b) < 0
         out["projected"] = c + (c - b) / (cy - by) * (goal_year - cy)
-    else:
-        if b > 0 and c > 0:
-            observed = (c / b) ** (1 / (cy - by)) - 1
+    else:  # the published rules: 0 taken as 0.001, a negative series flipped
+        sign = -1 if b < 0 else 1
+        b0 = 0.001 if b == 0 else b
+        g0 = 0.001 if goal == 0 else goal
+        out["note"] = goal == 0 or b == 0
+        if not (b0 > 0 > c or b0 < 0 < c):
+            observed = (c / b0) ** (1 / (cy - by)) - 1
             out["projected"] = c * (1 + observed) ** (goal_year - cy)
-            if goal > 0:
-                needed = (goal / b) ** (1 / (goal_year - by)) - 1
-                out["ratio"] = None if needed == 0 else direction * observed / abs(needed)
-                out["away"] = needed == 0 and direction * (c - b) < 0
+            if g0 / b0 > 0:
+                needed = (g0 / b0) ** (1 / (goal_year - by)) - 1
+                out["ratio"] = (None if needed == 0
+                                else sign * direction * observed / abs(needed))
+                out["away"] = needed == 0 and direction * (c - b0) < 0
     if percent and out["projected"] is not None:
         out["projected"] = min(max(out["projected"], 0.0), 100.0)
     elif floor and out["projected"] is not None:
@@ -411,7 +418,7 @@ def test_vectorised_results_equal_the_unit_by_unit_computation(
         else:
             _same(row["ratio"], want["ratio"])
             assert row["status"] == _status_of(row["ratio"])
-            assert row["reason"] is None
+            assert (row["reason"] is not None) == bool(want.get("note"))  # "taken as 0.001"
         if not want["short"]:
             _same(row["projected"], want["projected"])
     # and each unit evaluated on its own gives the very same rows

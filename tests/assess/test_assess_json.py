@@ -56,7 +56,7 @@ def _mixed() -> qnkpi.Result:
         "D4": {2023: 10.0, 2025: 5.0},  # regressing
         "D5": {2023: 10.0, 2025: 12.0},  # off track
         "D6": {2025: 7.0},  # one value
-        "D7": {2023: 0.0, 2025: 5.0},  # zero baseline: cagr gives no ratio
+        "D7": {2023: 0.0, 2025: 5.0},  # zero baseline: cagr takes it as 0.001
         # D8: nothing at all
     }}
     doc = tiny_programme(districts=8, data=data, indicators={"v": {
@@ -82,8 +82,10 @@ def _check_rows(rows: list[dict[str, Any]]) -> None:
         if row["status"] == "insufficient_data":
             assert row["ratio"] is None
             assert isinstance(row["reason"], str) and row["reason"]
-        elif row["ratio"] is not None or row["status"] == "achieved":
+        elif row["status"] == "achieved":
             assert row["reason"] is None
+        elif row["ratio"] is not None:  # a note on how the ratio was computed, or none
+            assert row["reason"] is None or "taken as 0.001" in row["reason"]
         else:  # regressing from a goal that needed no change: no ratio, but a reason
             assert row["status"] == "regressing" and "moved away" in row["reason"]
         if row["status"] == "achieved":
@@ -120,8 +122,9 @@ def test_mixed_rows_have_every_key_and_null_for_missing() -> None:
     assert nothing["baseline"] == nothing["current"] == {"year": None, "value": None}
     assert nothing["ratio"] is None and nothing["projected"] is None
     assert nothing["required_annual_change"] is None
-    zero = rows["D7", "cagr_ratio"]
-    assert zero["status"] == "insufficient_data" and zero["projected"] is None
+    zero = rows["D7", "cagr_ratio"]  # a baseline of 0, taken as 0.001: a ratio, said so
+    assert zero["ratio"] is not None and zero["reason"] == (
+        "a baseline of 0 is taken as 0.001, as the published method does")
     assert rows["D7", "linear_path"]["status"] == "off_track"  # 5 / (50 * 2/7) = 0.35
 
 

@@ -67,7 +67,8 @@ def _rows(result: qnkpi.Result) -> dict[tuple[str, str], dict[str, Any]]:
 def test_the_method_is_an_assessment_method() -> None:
     assert isinstance(LastChange(), AssessmentMethod)
     plugins = plugins_with(LastChangePlugin())
-    assert set(plugins.assessment_methods) == {"linear_path", "cagr_ratio", "last_change"}
+    assert set(plugins.assessment_methods) == {"linear_path", "cagr_ratio", "cagr_trend",
+                                              "last_change"}
     assert isinstance(plugins.assessment_methods["last_change"], LastChange)
 
 

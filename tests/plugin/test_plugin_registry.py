@@ -37,7 +37,7 @@ def test_builtins_are_registered_through_the_hooks() -> None:
     assert sorted(plugins.reporters) == ["csv", "csv-assessments", "html", "json", "markdown",
                                          "table", "xlsx"]
     assert sorted(plugins.specs) == ["quang-ninh"]
-    assert sorted(plugins.assessment_methods) == ["cagr_ratio", "linear_path"]
+    assert sorted(plugins.assessment_methods) == ["cagr_ratio", "cagr_trend", "linear_path"]
     assert plugins.source_types["csv"].__name__ == "CsvSource"
     assert plugins.indicator_kinds["ratio"].__name__ == "RatioIndicator"
     regs = plugins.registrations

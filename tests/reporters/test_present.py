@@ -200,3 +200,24 @@ def test_a_range_goal_reads_as_a_range_in_every_report() -> None:
         reporter.write(result, stream, lang="en")
         assert "40–60 in 2026" in stream.getvalue(), reporter
         assert "between 40" not in stream.getvalue(), reporter
+
+
+@pytest.mark.parametrize(("lang", "heading", "word"), [
+    ("en", "Trend without a target (should increase)", "moderate progress"),
+    ("vi", "Xu hướng, chưa có chỉ tiêu (cần tăng)", "Có tiến bộ, cần đẩy nhanh"),
+])
+def test_a_trend_without_a_target_in_every_report(lang: str, heading: str, word: str) -> None:
+    from qnkpi.reporters.markdown import MarkdownReporter
+
+    spec = spec_from_dict(tiny_programme(
+        data={"x": {"P": {2023: 91.3, 2025: 92.3}, "D1": {2023: 1.0}}},
+        measures={"x": {"source": "data", "rollup": "none"}},
+        indicators={"v": {"kind": "value", "measure": "x", "direction": "increase"}}),
+        plugins=PLUGINS)
+    result = qnkpi.evaluate(spec, plugins=PLUGINS)
+    for reporter in (TableReporter(), MarkdownReporter(), HtmlReporter()):
+        stream = io.StringIO()
+        reporter.write(result, stream, lang=lang)
+        text = stream.getvalue()
+        assert heading in text and word in text, reporter
+        assert "0.55%" in text or "0,55%" in text or reporter.__class__ is HtmlReporter

@@ -45,6 +45,8 @@ class AssessmentInputs:
         years: The years of `values`' columns.
         values: The indicator's panel at the assessed units (units x years), for methods
             that want more than two points.
+        limit: The indicator's natural limit (`assessment: {limit: ...}`), for a trend
+            method; `None` when it has none.
     """
 
     indicator: str
@@ -58,6 +60,7 @@ class AssessmentInputs:
     direction: int
     years: npt.NDArray[np.int64]
     values: FloatArray
+    limit: float | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -69,12 +72,20 @@ class MethodOutput:
             behind, below 0 is moving away from the goal. NaN where the method cannot
             judge.
         projected: The value the method projects for the goal year (NaN where none).
-        reason: Where `ratio` is NaN, why (shown to readers); `None` elsewhere.
+        reason: Where `ratio` is NaN, why (shown to readers); where there is a ratio,
+            what a reader should know about how it was computed (a goal of 0 taken as
+            0.001), or `None`.
+        status: The method's own [`AssessmentStatus`][qnkpi.verdicts.AssessmentStatus]
+            codes, for a method that judges by rules of its own (a trend's fixed growth
+            rates); `None` (the default): qnkpi turns the ratio into statuses with the
+            spec's cut-offs. Where a unit has too little data qnkpi's
+            `insufficient_data` wins either way.
     """
 
     ratio: FloatArray
     projected: FloatArray
     reason: list[str | None]
+    status: npt.NDArray[np.int8] | None = None
 
 
 @runtime_checkable

@@ -34,7 +34,8 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--fail-on", action="append", metavar="STATUS", default=[],
                    help="exit 1 if a check or assessment has this status: not_met, no_data, "
                    "insufficient_data, or at_risk / off_track / regressing (each meaning that "
-                   "status or worse); repeat or separate with commas")
+                   "status or worse), or for a trend without a target limited_progress / "
+                   "deterioration (the same); repeat or separate with commas")
     p.set_defaults(run=run)
 
 
@@ -46,6 +47,8 @@ FAIL_ON: dict[str, tuple[str, ...]] = {
     "at_risk": ("at_risk", "off_track", "regressing"),
     "off_track": ("off_track", "regressing"),
     "regressing": ("regressing",),
+    "limited_progress": ("limited_progress", "deterioration"),
+    "deterioration": ("deterioration",),
 }
 
 

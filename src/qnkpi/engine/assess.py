@@ -4,7 +4,9 @@ indicator and method."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -16,11 +18,15 @@ from qnkpi.kinds.base import IndicatorPanel
 from qnkpi.orgunits import OrgTree
 from qnkpi.plugin.hooks import ASSESSMENT_METHODS
 from qnkpi.plugin.registry import Plugins
-from qnkpi.spec.models import DEFAULT_METHODS, Cutoffs, IndicatorSpec, Target
+from qnkpi.spec.models import DEFAULT_METHODS, AssessmentSpec, Cutoffs, IndicatorSpec, Target
 from qnkpi.spec.spec import Spec
 from qnkpi.verdicts import AssessmentStatus, Op, compare
 
-__all__ = ["Assessment", "assess_indicator", "goal_of", "methods_for"]
+__all__ = ["TREND_METHOD", "Assessment", "assess_indicator", "goal_of", "methods_for",
+           "settings_for"]
+
+TREND_METHOD = "cagr_trend"
+"""The method an indicator without a target is assessed by: its trend."""
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -35,7 +41,8 @@ class Assessment:
     Attributes:
         indicator: The indicator's name.
         method: The assessment method's name.
-        goal_target: The index of the goal in the indicator's `targets`.
+        goal_target: The index of the goal in the indicator's `targets`; `None` for
+            the trend of an indicator without a target.
         inputs: What the method was given: the units' rows, baselines, current values
             and the goal.
         status: [`AssessmentStatus`][qnkpi.verdicts.AssessmentStatus] codes: 1
@@ -52,7 +59,7 @@ class Assessment:
 
     indicator: str
     method: str
-    goal_target: int
+    goal_target: int | None
     inputs: AssessmentInputs
     status: npt.NDArray[np.int8]
     ratio: FloatArray
@@ -74,10 +81,24 @@ def goal_of(ind: IndicatorSpec) -> int | None:
 
 def methods_for(spec: Spec, ind: IndicatorSpec) -> tuple[tuple[str, ...], Cutoffs]:
     """The methods and cut-offs that apply to `ind`: its own, else the programme's."""
-    own, prog = ind.assessment, spec.programme.assessment
-    methods = (own.methods if own and own.methods is not None else prog.methods)
-    cutoffs = (own.cutoffs if own and own.cutoffs is not None else prog.cutoffs)
-    return (methods if methods is not None else DEFAULT_METHODS), cutoffs or Cutoffs()
+    settings = settings_for(spec, ind)
+    assert settings.methods is not None and settings.cutoffs is not None
+    return settings.methods, settings.cutoffs
+
+
+def settings_for(spec: Spec, ind: IndicatorSpec) -> AssessmentSpec:
+    """Every assessment setting that applies to `ind`, each its own or else the
+    programme's, with the defaults filled in (`methods` and `cutoffs` never `None`)."""
+    own, prog = ind.assessment or AssessmentSpec(), spec.programme.assessment
+
+    def pick(key: str) -> Any:
+        value = getattr(own, key)
+        return value if value is not None else getattr(prog, key)
+
+    methods = pick("methods")
+    return AssessmentSpec(methods=DEFAULT_METHODS if methods is None else methods,
+                          cutoffs=pick("cutoffs") or Cutoffs(), base_year=pick("base_year"),
+                          limit=pick("limit"))
 
 
 def _goal_value(target: Target, direction: int) -> float:
@@ -87,16 +108,21 @@ def _goal_value(target: Target, direction: int) -> float:
     return lo
 
 
-def _points(values: FloatArray, years: npt.NDArray[np.int64],
-            as_of: int) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
-    """First and latest (year, value) with data up to `as_of`, per row; NaN if none."""
+def _points(values: FloatArray, years: npt.NDArray[np.int64], as_of: int,
+            base_year: int | None = None,
+            ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """The baseline and the latest (year, value) with data up to `as_of`, per row; NaN
+    where there is none. The baseline is the first year with data, or with `base_year`
+    that year, else the first later one with data."""
     present = ~np.isnan(values) & (years <= as_of)[None, :]
-    has = present.any(axis=1)
     rows = np.arange(len(values))
-    first = np.argmax(present, axis=1)
-    last = present.shape[1] - 1 - np.argmax(present[:, ::-1], axis=1)
     nan = np.full(len(values), np.nan)
-    return (np.where(has, years[first], nan), np.where(has, values[rows, first], nan),
+    last = present.shape[1] - 1 - np.argmax(present[:, ::-1], axis=1)
+    has = present.any(axis=1)
+    since = present if base_year is None else present & (years >= base_year)[None, :]
+    has_base = since.any(axis=1)
+    first = np.argmax(since, axis=1)
+    return (np.where(has_base, years[first], nan), np.where(has_base, values[rows, first], nan),
             np.where(has, years[last], nan), np.where(has, values[rows, last], nan))
 
 
@@ -104,32 +130,47 @@ def assess_indicator(spec: Spec, name: str, ind: IndicatorSpec, panel: Indicator
                      tree: OrgTree, as_of: int, plugins: Plugins,
                      units: npt.NDArray[np.bool_] | None = None) -> list[Assessment]:
     """Every method's assessment of `ind` at the units its goal applies to (and that
-    `units`, a mask over the tree's rows, keeps)."""
+    `units`, a mask over the tree's rows, keeps). An indicator without a target is
+    assessed by its trend ([`TREND_METHOD`][qnkpi.engine.assess.TREND_METHOD]) at the
+    top unit, unless its `assessment: {methods: []}` turns assessment off."""
+    settings = settings_for(spec, ind)
+    assert settings.methods is not None and settings.cutoffs is not None
     goal_index = goal_of(ind)
     if goal_index is None:
-        return []
-    target = ind.targets[goal_index]
-    inputs, late = _inputs(name, ind, target, panel, tree, as_of, units)
-    lo, hi = target.bounds
-    achieved = compare(inputs.current, np.full(len(inputs.rows), Op.of(target.op), np.int8),
-                       np.full(len(inputs.rows), lo), np.full(len(inputs.rows), hi))
+        if not settings.methods or TREND_METHOD not in plugins.assessment_methods:
+            return []
+        scope: npt.NDArray[np.bool_] = np.asarray(tree.top_mask().any(axis=1))
+        methods: tuple[str, ...] = (TREND_METHOD,)
+        goal_year, goal = spec.programme.period.end, math.nan
+    else:
+        target = ind.targets[goal_index]
+        scope = np.asarray(target_scope(tree, target).any(axis=1))
+        methods = settings.methods
+        goal_year = target.last_year
+        goal = _goal_value(target, 1 if ind.direction == "increase" else -1)
+    inputs, late = _inputs(name, ind, scope, panel, tree, as_of, units, settings,
+                           goal_year=goal_year, goal=goal)
+    achieved = np.zeros(len(inputs.rows), dtype=bool)
+    if goal_index is not None:
+        lo, hi = target.bounds
+        achieved = compare(inputs.current, np.full(len(inputs.rows), Op.of(target.op), np.int8),
+                           np.full(len(inputs.rows), lo), np.full(len(inputs.rows), hi))
     # a ratio needs two points: a baseline before the current value
     short = (np.isnan(inputs.baseline) | np.isnan(inputs.current)
              | ~(inputs.baseline_year < inputs.current_year))
     with np.errstate(invalid="ignore", divide="ignore"):
-        left = target.last_year - inputs.current_year
+        left = goal_year - inputs.current_year
         required = np.where(left > 0, (inputs.goal - inputs.current) / left, np.nan)
     required[achieved] = 0.0
     # a unit with no value below zero up to as_of, aiming at none, is not projected below it
     seen = np.where(tree.years <= as_of, inputs.values, np.nan)
-    nonnegative = ~(np.nanmin(seen, axis=1, initial=0.0) < 0) & (inputs.goal >= 0)
+    nonnegative = ~(np.nanmin(seen, axis=1, initial=0.0) < 0) & ~(inputs.goal < 0)
 
-    methods, cutoffs = methods_for(spec, ind)
     out = []
     for method in methods:
         given = _run(plugins, method, plugins.assessment_methods[method], inputs)
         ratio = np.where(short, np.nan, given.ratio)
-        status = _status(ratio, achieved, short, cutoffs)
+        status = _status(ratio, achieved, short, settings.cutoffs, given.status)
         projected = _projected(given, short, nonnegative, percent=ind.unit == "percent")
         reason = _reasons(given, inputs, status, ratio, short, late)
         out.append(Assessment(name, method, goal_index, inputs, status, ratio, projected,
@@ -137,42 +178,50 @@ def assess_indicator(spec: Spec, name: str, ind: IndicatorSpec, panel: Indicator
     return out
 
 
-def _inputs(name: str, ind: IndicatorSpec, target: Target, panel: IndicatorPanel,
-            tree: OrgTree, as_of: int, units: npt.NDArray[np.bool_] | None,
-            ) -> tuple[AssessmentInputs, str | None]:
-    """What every method is given: the units the goal applies to, their baselines and
-    current values; and, when the declared baseline is after `as_of`, why none is used."""
-    direction = 1 if ind.direction == "increase" else -1
-    scope = target_scope(tree, target).any(axis=1)
+def _inputs(name: str, ind: IndicatorSpec, scope: npt.NDArray[np.bool_],
+            panel: IndicatorPanel, tree: OrgTree, as_of: int,
+            units: npt.NDArray[np.bool_] | None, settings: AssessmentSpec, *,
+            goal_year: int, goal: float) -> tuple[AssessmentInputs, str | None]:
+    """What every method is given: the units in `scope`, their baselines and current
+    values; and why there is no baseline where the settings leave none."""
     rows = np.flatnonzero(scope if units is None else scope & units)
     values = panel.value[rows]
-    baseline_year, baseline, current_year, current = _points(values, tree.years, as_of)
+    baseline_year, baseline, current_year, current = _points(values, tree.years, as_of,
+                                                             settings.base_year)
     late = None
+    if settings.base_year is not None:
+        late = f"no value in or after the base year {settings.base_year}"
     if ind.baseline is not None and np.array_equal(scope, tree.top_mask().any(axis=1)):
         # a declared baseline is the top unit's, however the goal names that unit
         baseline_year[:], baseline[:] = ind.baseline.year, ind.baseline.value
+        late = None
         if ind.baseline.year > as_of:
             baseline_year[:], baseline[:] = np.nan, np.nan
             late = (f"the declared baseline year {ind.baseline.year} is after the "
                     f"evaluation year {as_of}")
     inputs = AssessmentInputs(
         indicator=name, rows=rows, baseline_year=baseline_year, baseline=baseline,
-        current_year=current_year, current=current, goal_year=target.last_year,
-        goal=_goal_value(target, direction), direction=direction, years=tree.years,
-        values=values)
+        current_year=current_year, current=current, goal_year=goal_year, goal=goal,
+        direction=1 if ind.direction == "increase" else -1, years=tree.years,
+        values=values, limit=settings.limit)
     return inputs, late
 
 
 def _status(ratio: FloatArray, achieved: npt.NDArray[np.bool_], short: npt.NDArray[np.bool_],
-            cutoffs: Cutoffs) -> npt.NDArray[np.int8]:
+            cutoffs: Cutoffs, own: npt.NDArray[np.int8] | None) -> npt.NDArray[np.int8]:
     """[`AssessmentStatus`][qnkpi.verdicts.AssessmentStatus] codes: achieved whatever the
-    ratio, insufficient data without one, else the first cut-off the ratio reaches."""
+    ratio, insufficient data without one, else the method's own status where it judges
+    for itself (a trend), or the first cut-off the ratio reaches."""
+    if own is not None:
+        by_ratio = np.asarray(own, dtype=np.int8)
+    else:
+        by_ratio = np.select(
+            [ratio >= cutoffs.on_track, ratio >= cutoffs.at_risk, ratio >= cutoffs.off_track],
+            [AssessmentStatus.ON_TRACK, AssessmentStatus.AT_RISK, AssessmentStatus.OFF_TRACK],
+            default=AssessmentStatus.REGRESSING)
     return np.select(
-        [achieved, short | np.isnan(ratio), ratio >= cutoffs.on_track,
-         ratio >= cutoffs.at_risk, ratio >= cutoffs.off_track],
-        [AssessmentStatus.ACHIEVED, AssessmentStatus.INSUFFICIENT_DATA,
-         AssessmentStatus.ON_TRACK, AssessmentStatus.AT_RISK, AssessmentStatus.OFF_TRACK],
-        default=AssessmentStatus.REGRESSING,
+        [achieved, short | np.isnan(ratio)],
+        [AssessmentStatus.ACHIEVED, AssessmentStatus.INSUFFICIENT_DATA], default=by_ratio,
     ).astype(np.int8)
 
 
@@ -196,8 +245,9 @@ def _reasons(given: MethodOutput, inputs: AssessmentInputs, status: npt.NDArray[
     """A reason wherever no ratio could be given and the unit has not achieved the goal:
     the engine's own where it withheld the data, else the method's."""
     reason = np.full(len(inputs.rows), None, dtype=object)
-    unexplained = (status != AssessmentStatus.ACHIEVED) & ~np.isfinite(ratio)
-    reason[unexplained] = np.asarray(given.reason, dtype=object)[unexplained]
+    judged = status != AssessmentStatus.ACHIEVED
+    reason[judged] = np.asarray(given.reason, dtype=object)[judged]  # notes on a ratio too
+    unexplained = judged & ~np.isfinite(ratio)
     reason[unexplained & ~reason.astype(bool)] = "the method gave no ratio"  # None, ""
     reason[unexplained & short] = ("needs values in two different years (a baseline "
                                    "and a current value)")

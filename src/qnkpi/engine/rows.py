@@ -147,7 +147,8 @@ def assessment_rows(result: Result, indicator: str | None = None) -> Iterator[di
         if not group or (indicator is not None and name != indicator):
             continue
         ind = result.indicators[name].indicator
-        target = ind.targets[group[0].goal_target]
+        index = group[0].goal_target  # None: the trend of an indicator without a target
+        target = ind.targets[index] if index is not None else None
         for k, row in enumerate(group[0].inputs.rows.tolist()):
             for a in group:
                 inputs = a.inputs
@@ -157,9 +158,9 @@ def assessment_rows(result: Result, indicator: str | None = None) -> Iterator[di
                     "unit_name": names[row],
                     "level": tree.levels[tree.level_of[row]],
                     "goal_year": inputs.goal_year,
-                    "goal": inputs.goal,
-                    "op": target.op,
-                    "aspirational": target.aspirational,
+                    "goal": inputs.goal if target is not None else None,
+                    "op": target.op if target is not None else None,
+                    "aspirational": target.aspirational if target is not None else False,
                     "method": a.method,
                     "status": ASSESSMENT_STATUSES[a.status[k]],
                     "ratio": _float(a.ratio[k]),

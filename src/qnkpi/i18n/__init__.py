@@ -163,7 +163,10 @@ _STATUS_WORDS = {"met": "met", "exceeded": "exceeded", "not_met": "not met",
                  "no_data": "no data"}
 _ASSESSMENT_WORDS = {"achieved": "achieved", "on_track": "on track", "at_risk": "at risk",
                      "off_track": "off track", "regressing": "regressing",
-                     "insufficient_data": "too little data"}
+                     "insufficient_data": "too little data",
+                     "substantial_progress": "substantial progress",
+                     "moderate_progress": "moderate progress",
+                     "limited_progress": "limited progress", "deterioration": "deterioration"}
 
 
 def verdict(status: str, op: str, margin: float) -> str:
@@ -217,8 +220,9 @@ def assessment_word(status: str, lang: str) -> str:
     """An assessment status as a reader says it.
 
     Args:
-        status: An assessment status: `achieved`, `on_track`, `at_risk`, `off_track`,
-            `regressing` or `insufficient_data`.
+        status: An assessment status (see
+            [`ASSESSMENT_STATUSES`][qnkpi.verdicts.ASSESSMENT_STATUSES]), such as
+            `on_track` or, for a trend, `moderate_progress`.
         lang: `"vi"` or `"en"`.
 
     Returns:

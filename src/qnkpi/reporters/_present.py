@@ -24,8 +24,8 @@ if TYPE_CHECKING:
     from qnkpi.spec.models import IndicatorSpec
 
 __all__ = ["HEADLINE_METHOD", "MARKS", "apart", "bound", "bound_decimals", "coverage_mark",
-           "headline", "rule_text", "shown_value", "span", "threshold_text",
-           "verdict_words"]
+           "goal_heading", "headline", "ratio_text", "rule_text", "shown_value", "span",
+           "threshold_text", "verdict_words"]
 
 HEADLINE_METHOD = "linear_path"
 """The assessment method a report leads with (the annex's progress, the chart's
@@ -44,6 +44,32 @@ def headline(group: list[Assessment], *, fallback: bool = True) -> Assessment | 
     if main is None and fallback and group:
         return group[0]
     return main
+
+
+def goal_heading(res: IndicatorResult, group: list[Assessment], lang: str) -> str:
+    """What a report writes above an indicator's assessments: `Toward the goal >= 90 in
+    2030` (`*` marks an aspirational goal), or for an indicator without a target, whose
+    trend is assessed, `Trend without a target (should increase)`."""
+    index = group[0].goal_target if group else None
+    if index is None:
+        direction = gettext("should " + res.indicator.direction, lang)
+        return gettext("Trend without a target ({direction})", lang).format(
+            direction=direction)
+    target = res.indicator.targets[index]
+    star = " *" if target.aspirational else ""
+    return gettext("Toward the goal {goal} in {year}", lang).format(
+        goal=rule_text(target.op, *target.bounds, lang), year=target.last_year) + star
+
+
+def ratio_text(assessment: Assessment, k: int, lang: str) -> str:
+    """Unit `k`'s ratio as read: two decimals; for a trend, its annual growth in the
+    desired direction as a percentage (`+0,55%`); `""` where there is none."""
+    value = float(assessment.ratio[k])
+    if math.isnan(value):
+        return ""
+    if assessment.goal_target is None:
+        return ("+" if value >= 0 else "") + format_number(value * 100, lang, 2) + "%"
+    return format_number(value, lang, 2)
 
 
 def verdict_words(lang: str) -> tuple[str, ...]:

@@ -24,6 +24,7 @@ import numpy as np
 from qnkpi.i18n import assessment_word, format_number, format_value, gettext, status_word
 from qnkpi.reporters._chart import Chart, chart
 from qnkpi.reporters._present import (
+    goal_heading,
     headline,
     rule_text,
     shown_value,
@@ -50,7 +51,9 @@ _VERDICT_CSS = ("none", "met", "not-met", "no-data", "exceeded")
 #: The check statuses the page counts, in order.
 _COUNTED = (CheckStatus.MET, CheckStatus.NOT_MET, CheckStatus.NO_DATA)
 _ASSESS_CSS = {"achieved": "good", "on_track": "good", "at_risk": "warn",
-               "off_track": "bad", "regressing": "bad", "insufficient_data": "grey"}
+               "off_track": "bad", "regressing": "bad", "insufficient_data": "grey",
+               "substantial_progress": "good", "moderate_progress": "warn",
+               "limited_progress": "warn", "deterioration": "bad"}
 #: Grids with more rows than this start folded.
 _OPEN_ROWS = 16
 
@@ -264,8 +267,8 @@ def _goal_text(res: IndicatorResult, group: list[Assessment], lang: str,
     from qnkpi.engine.assess import goal_of
 
     index = group[0].goal_target if group else goal_of(res.indicator)
-    if index is None:
-        return ""
+    if index is None:  # no target: the trend, if it was assessed
+        return "" if short or not group else goal_heading(res, group, lang)
     target = res.indicator.targets[index]
     star = " *" if target.aspirational else ""
     if short:

@@ -19,7 +19,8 @@ from qnkpi.i18n import assessment_word, format_number, gettext, status_word
 from qnkpi.reporters._present import (
     MARKS,
     coverage_mark,
-    rule_text,
+    goal_heading,
+    ratio_text,
     shown_value,
     threshold_text,
     verdict_words,
@@ -129,20 +130,15 @@ class MarkdownReporter:
             return
         res = result.indicators[name]
         inputs = group[0].inputs
-        target = res.indicator.targets[group[0].goal_target]
-        goal = rule_text(target.op, *target.bounds, lang)
-        head = gettext("Toward the goal {goal} in {year}", lang).format(
-            goal=goal, year=inputs.goal_year)
-        star = " \\*" if target.aspirational else ""
-        out += [f"**{escape(head)}{star}**", ""]
+        out += [f"**{escape(goal_heading(res, group, lang))}**", ""]
+        label = gettext("ratio" if group[0].goal_target is not None else "growth/yr", lang)
         for k, row in enumerate(inputs.rows.tolist()):
             parts = []
             for a in group:
                 status = assessment_word(AssessmentStatus(a.status[k]).key, lang)
-                ratio = a.ratio[k]
-                parts.append(f"`{a.method}`: {status}" + (
-                    "" if np.isnan(ratio) else f" ({gettext('ratio', lang)} "
-                    f"{format_number(ratio, lang, 2)})"))
+                ratio = ratio_text(a, k, lang)
+                parts.append(f"`{a.method}`: {status}" + (f" ({label} {ratio})" if ratio
+                                                          else ""))
             out.append(f"- {escape(names[row])}: " + "; ".join(parts))
         out.append("")
 

@@ -16,7 +16,8 @@ from qnkpi.reporters._present import (
     MARKS,
     apart,
     coverage_mark,
-    rule_text,
+    goal_heading,
+    ratio_text,
     shown_value,
     span,
     threshold_text,
@@ -35,7 +36,10 @@ _COLOURS = {Verdict.MET: "green", Verdict.EXCEEDED: "green", Verdict.NOT_MET: "r
 #: The colour of each assessment status, in the order the summary counts them.
 _STYLE = {AssessmentStatus.ACHIEVED: "green", AssessmentStatus.ON_TRACK: "green",
           AssessmentStatus.AT_RISK: "yellow", AssessmentStatus.OFF_TRACK: "red",
-          AssessmentStatus.REGRESSING: "red", AssessmentStatus.INSUFFICIENT_DATA: "dim"}
+          AssessmentStatus.REGRESSING: "red", AssessmentStatus.INSUFFICIENT_DATA: "dim",
+          AssessmentStatus.SUBSTANTIAL_PROGRESS: "green",
+          AssessmentStatus.MODERATE_PROGRESS: "yellow",
+          AssessmentStatus.LIMITED_PROGRESS: "yellow", AssessmentStatus.DETERIORATION: "red"}
 
 
 class TableReporter:
@@ -137,15 +141,11 @@ class TableReporter:
             return
         res = result.indicators[name]
         inputs = group[0].inputs
-        target = res.indicator.targets[group[0].goal_target]
 
         def fmt(value: float) -> str:
             return apart(float(value), float(inputs.goal), res.indicator, lang)
 
-        star = " *" if target.aspirational else ""
-        goal = rule_text(target.op, *target.bounds, lang)
-        console.print(Text(gettext("Toward the goal {goal} in {year}", lang).format(
-            goal=goal, year=inputs.goal_year) + star, style="bold"))
+        console.print(Text(goal_heading(res, group, lang), style="bold"))
         table = Table(show_edge=False, pad_edge=False)
         table.add_column(gettext("unit: baseline → current", lang), max_width=30)
         table.add_column(gettext("method", lang))
@@ -165,7 +165,7 @@ class TableReporter:
                 table.add_row(
                     first[m] if m < len(first) else "", Text(printable(a.method)),
                     Text(assessment_word(status.key, lang), style=_STYLE[status]),
-                    "" if np.isnan(a.ratio[k]) else format_number(a.ratio[k], lang, 2),
+                    ratio_text(a, k, lang),
                     "" if np.isnan(a.projected[k]) else fmt(a.projected[k]),
                     "" if m or np.isnan(need) else
                     ("+" if need >= 0 else "") + format_number(need, lang, 2),

@@ -46,7 +46,8 @@ class _OrgUnitsFile:
 def check_spec(spec: Spec) -> list[Problem]:
     """Every problem found; an empty list for a sound spec."""
     org = list(_org_units(spec))
-    out = [*org, *_measures(spec), *_indicators(spec), *_methods(spec), *_validation(spec)]
+    out = [*org, *_measures(spec), *_indicators(spec), *_methods(spec), *_limits(spec),
+           *_validation(spec)]
     if not any(p.severity == "error" for p in out):
         out.extend(_unreachable(spec))
     return out
@@ -124,6 +125,16 @@ def check_org_units(org: OrgUnitsSpec, located: Located) -> list[Problem]:
     """The checks a spec's org units get (levels, parents, records, lineage), for an
     org-units document `located` on its own; problems point into it."""
     return list(_org_units(_OrgUnitsFile(org, located)))
+
+
+def _limits(spec: Spec) -> Iterator[Problem]:
+    """A natural limit is for a trend: an indicator with a target is judged against it."""
+    for name, ind in spec.indicators.items():
+        if ind.assessment is not None and ind.assessment.limit is not None and ind.targets:
+            yield spec.problem(("indicators", name, "assessment", "limit"),
+                               "'limit' scales the growth a trend needs, for an indicator "
+                               "without a target; this one has targets, which it is "
+                               "judged against: remove 'limit'")
 
 
 def _methods(spec: Spec) -> Iterator[Problem]:

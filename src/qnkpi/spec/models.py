@@ -186,7 +186,8 @@ DEFAULT_METHODS: tuple[str, ...] = ("linear_path", "cagr_ratio")
 
 
 class AssessmentSpec(Model):
-    """How progress toward the goal is judged: which methods, and the cut-offs.
+    """How progress toward the goal is judged: which methods, the cut-offs, where the
+    measurement starts, and (for a trend) the indicator's natural limit.
 
     On the programme it applies to every indicator; on an indicator, each key it sets
     replaces the programme's.
@@ -194,13 +195,25 @@ class AssessmentSpec(Model):
     Attributes:
         methods: The names of the assessment methods to run, in order (an empty tuple
             turns assessment off), or `None` to inherit (in the end,
-            [`DEFAULT_METHODS`][qnkpi.spec.models.DEFAULT_METHODS]).
+            [`DEFAULT_METHODS`][qnkpi.spec.models.DEFAULT_METHODS]). An indicator
+            without a target is assessed by its trend (`cagr_trend`) unless this is
+            empty.
         cutoffs: The cut-offs between statuses, or `None` to inherit (in the end, the
             defaults of [`Cutoffs`][qnkpi.spec.models.Cutoffs]).
+        base_year: Measure progress from this year (2015 for the SDGs), or from the
+            first later year with a value where a unit has none that year; `None` (the
+            default): from a unit's first year with a value, or the declared
+            `baseline`.
+        limit: A trend's natural limit (100 for a percentage that cannot exceed it, 0
+            for a count that cannot fall below it): the growth a trend needs to count
+            as progress shrinks as the baseline nears it. Only for an indicator without
+            a target (one with a target is judged against the target).
     """
 
     methods: tuple[str, ...] | None = None
     cutoffs: Cutoffs | None = None
+    base_year: int | None = None
+    limit: float | None = Field(default=None, allow_inf_nan=False)
 
 
 class Programme(Model):

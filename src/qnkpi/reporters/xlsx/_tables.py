@@ -107,6 +107,7 @@ def assessments_sheet(ws: Any, result: Result, lang: str, st: Styles) -> None:
     res = [result.indicators[r["indicator"]] for r in rows]
     fmt = [value_format(ind_res) for ind_res in res]
     goal_fmt = [bound_format(r["goal"], r["op"], ind_res.indicator.unit == "percent")
+                if r["goal"] is not None else "General"  # a trend has no goal
                 for r, ind_res in zip(rows, res, strict=True)]
     g = functools.partial(gettext, lang=lang)
     cols = [
