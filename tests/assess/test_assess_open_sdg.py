@@ -253,3 +253,26 @@ def test_the_peers_cases_with_a_target(series: dict[int, float], goal: float,
     assert row["status"] == status
     if ratio is not None:
         assert row["ratio"] == pytest.approx(ratio, abs=5e-5)
+
+
+def test_a_limit_on_the_programme_is_an_error() -> None:
+    data = tiny_programme(
+        data={"x": {"P": {2023: 1.0}}},
+        measures={"x": {"source": "data", "rollup": "none"}},
+        indicators={"v": {"kind": "value", "measure": "x", "direction": "increase"}})
+    data["programme"]["assessment"] = {"limit": 100}
+    with pytest.raises(qnkpi.SpecError, match="set it on each indicator without a target"):
+        spec_from_dict(data, plugins=PLUGINS)
+
+
+def test_the_trend_method_is_not_a_goal_method() -> None:
+    with pytest.raises(qnkpi.SpecError, match="'cagr_trend' assesses an indicator without"):
+        _assess({2023: 1.0, 2025: 2.0}, target={"year": 2030, "op": ">=", "value": 5},
+                methods=("linear_path", "cagr_trend"))
+
+
+def test_a_goal_of_zero_against_a_negative_baseline_says_both() -> None:
+    row = _assess({2023: -5.0, 2025: -4.0}, target={"year": 2030, "op": ">=", "value": 0})
+    assert row["status"] == "insufficient_data"
+    assert row["reason"].startswith("a goal of 0 is taken as 0.001")
+    assert "growth rates need one sign" in row["reason"]

@@ -89,6 +89,9 @@ class CagrRatio:
         return MethodOutput(ratio, projected, reasons(
             n,
             (opposite, "growth rates need a baseline and a current value of one sign"),
+            (goal_opposite & zero_goal, "a goal of 0 is taken as 0.001, as the published "
+             "method does, which is not of the sign of this negative baseline: growth "
+             "rates need one sign"),
             (goal_opposite, "growth rates need a goal of the same sign as the baseline"),
             (no_span, "the baseline year is not before the goal year"),
             (away, "the goal equals the baseline and the value moved away from it"),

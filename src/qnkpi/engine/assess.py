@@ -18,15 +18,21 @@ from qnkpi.kinds.base import IndicatorPanel
 from qnkpi.orgunits import OrgTree
 from qnkpi.plugin.hooks import ASSESSMENT_METHODS
 from qnkpi.plugin.registry import Plugins
-from qnkpi.spec.models import DEFAULT_METHODS, AssessmentSpec, Cutoffs, IndicatorSpec, Target
+from qnkpi.spec.models import (
+    DEFAULT_METHODS,
+    TREND_METHOD,
+    AssessmentSpec,
+    Cutoffs,
+    IndicatorSpec,
+    Target,
+)
 from qnkpi.spec.spec import Spec
 from qnkpi.verdicts import AssessmentStatus, Op, compare
 
-__all__ = ["TREND_METHOD", "Assessment", "assess_indicator", "goal_of", "methods_for",
+__all__ = ["Assessment", "assess_indicator", "goal_of", "methods_for",
            "settings_for"]
 
-TREND_METHOD = "cagr_trend"
-"""The method an indicator without a target is assessed by: its trend."""
+
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -131,7 +137,7 @@ def assess_indicator(spec: Spec, name: str, ind: IndicatorSpec, panel: Indicator
                      units: npt.NDArray[np.bool_] | None = None) -> list[Assessment]:
     """Every method's assessment of `ind` at the units its goal applies to (and that
     `units`, a mask over the tree's rows, keeps). An indicator without a target is
-    assessed by its trend ([`TREND_METHOD`][qnkpi.engine.assess.TREND_METHOD]) at the
+    assessed by its trend ([`TREND_METHOD`][qnkpi.spec.models.TREND_METHOD]) at the
     top unit, unless its `assessment: {methods: []}` turns assessment off."""
     settings = settings_for(spec, ind)
     assert settings.methods is not None and settings.cutoffs is not None

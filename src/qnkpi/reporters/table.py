@@ -150,7 +150,8 @@ class TableReporter:
         table.add_column(gettext("unit: baseline → current", lang), max_width=30)
         table.add_column(gettext("method", lang))
         table.add_column(gettext("status", lang))
-        table.add_column(gettext("ratio", lang), justify="right")
+        trend = group[0].goal_target is None  # its ratio is a growth rate
+        table.add_column(gettext("growth/yr" if trend else "ratio", lang), justify="right")
         table.add_column(str(inputs.goal_year), justify="right")
         table.add_column(gettext("needed/yr", lang), justify="right")
         for k, row in enumerate(inputs.rows.tolist()):

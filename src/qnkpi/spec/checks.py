@@ -13,7 +13,7 @@ import numpy as np
 
 from qnkpi.errors import PluginError, Problem, did_you_mean
 from qnkpi.spec._yaml import Located
-from qnkpi.spec.models import AssessmentSpec, OrgUnitsSpec, UnitSpec
+from qnkpi.spec.models import TREND_METHOD, AssessmentSpec, OrgUnitsSpec, UnitSpec
 
 if TYPE_CHECKING:
     from qnkpi.spec.spec import Spec
@@ -128,7 +128,12 @@ def check_org_units(org: OrgUnitsSpec, located: Located) -> list[Problem]:
 
 
 def _limits(spec: Spec) -> Iterator[Problem]:
-    """A natural limit is for a trend: an indicator with a target is judged against it."""
+    """A natural limit is for a trend: an indicator with a target is judged against it,
+    and a limit belongs to one indicator, not to the programme."""
+    if spec.programme.assessment.limit is not None:
+        yield spec.problem(("programme", "assessment", "limit"),
+                           "'limit' is one indicator's natural limit (100 for a "
+                           "percentage): set it on each indicator without a target")
     for name, ind in spec.indicators.items():
         if ind.assessment is not None and ind.assessment.limit is not None and ind.targets:
             yield spec.problem(("indicators", name, "assessment", "limit"),
@@ -147,7 +152,12 @@ def _methods(spec: Spec) -> Iterator[Problem]:
                for name, ind in spec.indicators.items() if ind.assessment is not None]
     for here, assessment in places:
         for i, method in enumerate(assessment.methods or ()):
-            if method not in known:
+            if method == TREND_METHOD:
+                yield spec.problem((*here, "methods", i), f"'{TREND_METHOD}' assesses an "
+                                   "indicator without a target, by itself: 'methods' are "
+                                   "for goals; remove it (give the indicator no target to "
+                                   "have its trend assessed)")
+            elif method not in known:
                 yield spec.problem((*here, "methods", i), f"unknown assessment method "
                                    f"'{method}'{did_you_mean(method, known)}; known: "
                                    f"{', '.join(known)} (plugins add more: 'qnkpi plugins')"

@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_METHODS",
+    "TREND_METHOD",
     "AssessmentSpec",
     "Baseline",
     "Code",
@@ -184,6 +185,10 @@ class Cutoffs(Model):
 DEFAULT_METHODS: tuple[str, ...] = ("linear_path", "cagr_ratio")
 """The assessment methods run when a spec names none."""
 
+TREND_METHOD = "cagr_trend"
+"""The method an indicator without a target is assessed by, its trend: never listed in
+`methods`, which are for goals."""
+
 
 class AssessmentSpec(Model):
     """How progress toward the goal is judged: which methods, the cut-offs, where the
@@ -204,10 +209,10 @@ class AssessmentSpec(Model):
             first later year with a value where a unit has none that year; `None` (the
             default): from a unit's first year with a value, or the declared
             `baseline`.
-        limit: A trend's natural limit (100 for a percentage that cannot exceed it, 0
-            for a count that cannot fall below it): the growth a trend needs to count
-            as progress shrinks as the baseline nears it. Only for an indicator without
-            a target (one with a target is judged against the target).
+        limit: A trend's natural limit (100 for a percentage that cannot exceed it): the
+            growth a trend needs to count as progress shrinks as the baseline nears it.
+            Only on an indicator without a target (one with a target is judged against
+            the target), never on the programme (a limit belongs to one indicator).
     """
 
     methods: tuple[str, ...] | None = None
