@@ -141,6 +141,18 @@ class OrgTree:
         # outside the unit's life (no record that year): its latest name
         return list(np.where(rec >= 0, table[rec], latest[rows]))
 
+    def record_names(self, lang: str = "vi") -> list[str]:
+        """The name of each record of `records`, in order: what `record` indexes.
+
+        Args:
+            lang: `"vi"` for the official names; `"en"` for `name_en` where the record
+                has one.
+
+        Returns:
+            One name per record.
+        """
+        return [_name(unit, lang) for unit in self.records]
+
     def latest_names(self, lang: str = "vi") -> list[str]:
         """Each row's latest name.
 

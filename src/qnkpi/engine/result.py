@@ -13,7 +13,7 @@ import json
 import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -22,12 +22,18 @@ from qnkpi.engine import rows as _rows
 from qnkpi.engine.assess import Assessment
 from qnkpi.engine.rows import Check
 from qnkpi.engine.rules import ValidationResult
+from qnkpi.engine.tables import TableName, to_arrow
 from qnkpi.engine.targets import Thresholds
 from qnkpi.kinds.base import IndicatorPanel
 from qnkpi.orgunits import OrgTree
 from qnkpi.spec.models import IndicatorSpec
 from qnkpi.spec.spec import Spec
 from qnkpi.verdicts import ASSESSMENT_STATUSES, STATUSES, margin, verdicts
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import polars as pl
+    import pyarrow as pa
 
 __all__ = ["RESULT_FORMAT", "IndicatorResult", "Result"]
 
@@ -249,6 +255,83 @@ class Result:
         if self.validation is not None:
             for violation in self.validation.violations():
                 yield violation.to_dict()
+
+    def to_arrow(self, table: TableName = "checks") -> pa.Table:
+        """One table of the result as a pyarrow Table: flat columns, built from the
+        panels without a Python object per check.
+
+        The columns are the fields of the JSON result's `checks`, `assessments` or
+        `violations`, flattened (see [Result tables](../result.md#tables)): a check's
+        `threshold` is split into `threshold` and `threshold_max` (the upper bound of
+        `between`), an assessment's `baseline` and `current` into `baseline_year`,
+        `baseline_value`, `current_year` and `current_value`. Years and counts are
+        int64, values float64, flags bool; missing values are null, never NaN. Rows are
+        in the order of [`to_dict`][qnkpi.engine.result.Result.to_dict].
+
+        Args:
+            table: `"checks"` (default), `"assessments"` or `"violations"`.
+
+        Returns:
+            A `pyarrow.Table`, with its columns even when it has no rows.
+
+        Raises:
+            ValueError: `table` is not one of the three.
+        """
+        return to_arrow(self, table)
+
+    def to_pandas(self, table: TableName = "checks") -> pd.DataFrame:
+        """One table of the result as a pandas DataFrame: the columns of
+        [`to_arrow`][qnkpi.engine.result.Result.to_arrow], with pandas' nullable dtypes
+        (`Int64`, `Float64`, `boolean`, `string`) so that a missing value is `pd.NA`,
+        never NaN. Needs pandas.
+
+        Args:
+            table: `"checks"` (default), `"assessments"` or `"violations"`.
+        """
+        import pandas as pd
+        import pyarrow as pa
+
+        mapping = {pa.int64(): pd.Int64Dtype(), pa.float64(): pd.Float64Dtype(),
+                   pa.bool_(): pd.BooleanDtype(), pa.string(): pd.StringDtype()}
+        return self.to_arrow(table).to_pandas(types_mapper=mapping.get)
+
+    def to_polars(self, table: TableName = "checks") -> pl.DataFrame:
+        """One table of the result as a polars DataFrame: the columns of
+        [`to_arrow`][qnkpi.engine.result.Result.to_arrow] (nulls for missing values).
+        Needs polars.
+
+        Args:
+            table: `"checks"` (default), `"assessments"` or `"violations"`.
+        """
+        import polars as pl
+
+        frame = pl.from_arrow(self.to_arrow(table))
+        assert isinstance(frame, pl.DataFrame)
+        return frame
+
+    def __repr__(self) -> str:
+        """Short: the programme, the as-of year and the counts (the dataclass's own
+        repr would print every panel)."""
+        s = self.summary()
+        checks = ", ".join(f"{s[k]} {k}" for k in STATUSES if k)
+        restated = f", restated to {self.restated_to}" if self.restated_to is not None else ""
+        return (f"<Result {self.spec.programme.id!r} as of {self.as_of}{restated}: "
+                f"{s['checks']} checks ({checks}), {s['assessments']['total']} "
+                f"assessments, {len(self.indicators)} indicators>")
+
+    def _repr_html_(self) -> str | None:
+        """The notebook view: the html report's summary and indicator table.
+
+        The engine stands below the reporters (docs/architecture.md), so it does not
+        import the html reporter: it asks the registry the spec was loaded with (else a
+        fresh one) for the reporter registered as `html`, and calls its `notebook`
+        method. Without one (a registry that blocks it), Jupyter shows `repr`.
+        """
+        from qnkpi.plugin.registry import get_plugins
+
+        plugins = self.spec.plugins or get_plugins()
+        view = getattr(plugins.reporters.get("html"), "notebook", None)
+        return str(view(self)) if callable(view) else None
 
     def _head(self) -> dict[str, Any]:
         prog = self.spec.programme

@@ -1,0 +1,290 @@
+"""The result as Arrow tables: checks, assessments and violations in flat columns.
+
+[`Result.to_arrow`][qnkpi.engine.result.Result.to_arrow] (and `to_pandas`, `to_polars`)
+are made here. The columns are built straight from the result's numpy panels: numbers
+as Arrow arrays with a null mask (missing is null, never NaN), and texts such as unit
+codes by taking from a small Arrow array of the distinct texts with the rows' indices,
+so no Python object is made per check. pyarrow is imported only when a table is asked
+for: `import qnkpi` does not load it.
+
+The columns are those of the JSON result (`Result.to_dict()`), flattened:
+
+- `checks`: the fields of a [`Check`][qnkpi.engine.rows.Check], with `threshold` split
+  as the `csv` report splits it: `threshold` is the threshold (for `between`, the lower
+  bound) and `threshold_max` the upper bound of `between` (null for every other
+  comparison).
+- `assessments`: the fields of an assessment, with `baseline` and `current` made
+  `baseline_year`, `baseline_value`, `current_year` and `current_value`.
+- `violations`: the fields of a violation, with `message` made `message_vi` and
+  `message_en`; `values` is a map (measure -> value) and `sources` a list of
+  `{source, file}`, as in the JSON.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from qnkpi.verdicts import ASSESSMENT_STATUSES, OPS, STATUSES, Op
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from qnkpi.engine.result import Result
+
+__all__ = ["TABLES", "TableName", "schema", "to_arrow"]
+
+TableName = Literal["checks", "assessments", "violations"]
+"""The tables of a result: `"checks"`, `"assessments"` or `"violations"`."""
+
+TABLES: tuple[TableName, ...] = ("checks", "assessments", "violations")
+"""The names of the tables [`to_arrow`][qnkpi.engine.tables.to_arrow] gives."""
+
+#: Column name -> Arrow type name, per table, in order.
+_COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
+    "checks": (
+        ("indicator", "string"), ("unit", "string"), ("unit_name", "string"),
+        ("level", "string"), ("year", "int64"), ("value", "float64"), ("op", "string"),
+        ("threshold", "float64"), ("threshold_max", "float64"), ("margin", "float64"),
+        ("numerator", "float64"), ("denominator", "float64"), ("status", "string"),
+        ("target", "int64"), ("interpolated", "bool"), ("goal", "bool"),
+        ("aspirational", "bool"), ("assumed_year", "bool"), ("note", "string"),
+        ("basis", "string"), ("expected_units", "int64"), ("reported_units", "int64"),
+        ("coverage", "float64")),
+    "assessments": (
+        ("indicator", "string"), ("unit", "string"), ("unit_name", "string"),
+        ("level", "string"), ("goal_year", "int64"), ("goal", "float64"),
+        ("op", "string"), ("aspirational", "bool"), ("method", "string"),
+        ("status", "string"), ("ratio", "float64"), ("baseline_year", "int64"),
+        ("baseline_value", "float64"), ("current_year", "int64"),
+        ("current_value", "float64"), ("projected", "float64"),
+        ("required_annual_change", "float64"), ("reason", "string"), ("basis", "string")),
+    "violations": (
+        ("rule", "string"), ("index", "int64"), ("severity", "string"), ("unit", "string"),
+        ("unit_name", "string"), ("level", "string"), ("year", "int64"),
+        ("left", "float64"), ("op", "string"), ("right", "float64"),
+        ("values", "map<string, float64>"),
+        ("sources", "list<struct<source: string, file: string>>"),
+        ("message_vi", "string"), ("message_en", "string")),
+}
+
+
+def schema(table: TableName) -> pa.Schema:
+    """The Arrow schema of one table (the same for every result).
+
+    Raises:
+        ValueError: `table` is not one of [`TABLES`][qnkpi.engine.tables.TABLES].
+    """
+    import pyarrow as pa
+
+    if table not in _COLUMNS:
+        raise ValueError(f"unknown table {table!r}; tables: {', '.join(TABLES)}")
+    simple = {"string": pa.string(), "int64": pa.int64(), "float64": pa.float64(),
+              "bool": pa.bool_(),
+              "map<string, float64>": pa.map_(pa.string(), pa.float64()),
+              "list<struct<source: string, file: string>>": pa.list_(pa.struct(
+                  [("source", pa.string()), ("file", pa.string())]))}
+    return pa.schema([(name, simple[kind]) for name, kind in _COLUMNS[table]])
+
+
+def to_arrow(result: Result, table: TableName = "checks") -> pa.Table:
+    """One table of `result`: see [`Result.to_arrow`][qnkpi.engine.result.Result.to_arrow].
+
+    Raises:
+        ValueError: `table` is not one of [`TABLES`][qnkpi.engine.tables.TABLES].
+    """
+    import pyarrow as pa
+
+    target = schema(table)
+    if table == "violations":
+        return _violations(result, target)
+    build = _checks if table == "checks" else _assessments
+    parts = [pa.Table.from_arrays(arrays, schema=target)
+             for name in result.indicators if (arrays := build(result, name))]
+    return pa.concat_tables(parts) if parts else target.empty_table()
+
+
+# --- checks ---------------------------------------------------------------------------
+
+def _checks(result: Result, name: str) -> list[pa.Array]:
+    """One indicator's checks as Arrow arrays, in the order of `Result.checks`."""
+    import pyarrow as pa
+
+    res, tree = result.indicators[name], result.tree
+    t, p = res.thresholds, res.panel
+    cols, rows = np.nonzero(res.status.T)  # by year, then unit
+    n = len(rows)
+    if not n:
+        return []
+    op = t.op[rows, cols]
+    between = op == Op.BETWEEN
+    target = t.target[rows, cols].astype(np.int64)
+    targets = res.indicator.targets
+
+    def flag(attr: str) -> pa.Array:
+        return pa.array(np.array([getattr(x, attr) for x in targets], dtype=bool)[target])
+
+    return [
+        _repeat(name, n),
+        _strings(tree.codes).take(rows),
+        _unit_names(result, rows, cols),
+        _strings(tree.levels).take(tree.level_of[rows]),
+        pa.array(tree.years[cols].astype(np.int64)),
+        _floats(p.value[rows, cols]),
+        _strings(OPS).take(op.astype(np.int64)),
+        _floats(t.lo[rows, cols]),
+        _floats(np.where(between, t.hi[rows, cols], np.nan)),
+        _floats(res.margin[rows, cols]),
+        _optional(p.numerator, rows, cols),
+        _optional(p.denominator, rows, cols),
+        _strings(STATUSES).take(res.status[rows, cols].astype(np.int64)),
+        pa.array(target),
+        pa.array(t.interpolated[rows, cols].astype(bool)),
+        flag("goal"),
+        flag("aspirational"),
+        flag("assumed_year"),
+        pa.array([x.note for x in targets], pa.string()).take(target),
+        _strings(("as_reported", "restated")).take(result.restated[cols].astype(np.int64)),
+        _ints(None if p.expected is None else p.expected[rows, cols], n),
+        _ints(None if p.reported is None else p.reported[rows, cols], n),
+        _coverage(p.reported, p.expected, rows, cols),
+    ]
+
+
+def _unit_names(result: Result, rows: npt.NDArray[np.intp],
+                cols: npt.NDArray[np.intp]) -> pa.Array:
+    """The name in force at each (row, year), as `OrgTree.unit_names` gives it: the
+    records' names and the latest names in one array, taken from by index."""
+    tree = result.tree
+    records = tree.record_names()
+    names = _strings([*records, *tree.latest_names()])
+    if records:
+        rec = tree.record[rows, cols]
+        index = np.where(rec >= 0, rec, len(records) + rows)
+    else:
+        index = rows
+    return names.take(index.astype(np.int64))
+
+
+def _optional(panel: npt.NDArray[np.float64] | None, rows: npt.NDArray[np.intp],
+              cols: npt.NDArray[np.intp]) -> pa.Array:
+    import pyarrow as pa
+
+    return pa.nulls(len(rows), pa.float64()) if panel is None else _floats(panel[rows, cols])
+
+
+def _coverage(part: npt.NDArray[np.float64] | None, whole: npt.NDArray[np.float64] | None,
+              rows: npt.NDArray[np.intp], cols: npt.NDArray[np.intp]) -> pa.Array:
+    import pyarrow as pa
+
+    if part is None or whole is None:
+        return pa.nulls(len(rows), pa.float64())
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return _floats(part[rows, cols] / whole[rows, cols])
+
+
+# --- assessments ----------------------------------------------------------------------
+
+def _assessments(result: Result, name: str) -> list[pa.Array]:
+    """One indicator's assessments as Arrow arrays: by unit, then method, as
+    `Result.assessment_rows` orders them."""
+    import pyarrow as pa
+
+    group = result.assessments_of(name)
+    if not group:
+        return []
+    tree = result.tree
+    index = group[0].goal_target  # None: the trend of an indicator without a target
+    target = result.indicators[name].indicator.targets[index] if index is not None else None
+    rows = np.repeat(group[0].inputs.rows.astype(np.int64), len(group))
+    n = len(rows)
+
+    def each(values: Any) -> npt.NDArray[Any]:
+        """One array per method, interleaved: unit 0's methods, then unit 1's..."""
+        return np.stack([np.asarray(v) for v in values], axis=1).ravel()
+
+    units = len(group[0].inputs.rows)
+    baseline_year = each(a.inputs.baseline_year for a in group)
+    if result.restated_to is None:
+        restated = np.zeros(n, dtype=bool)
+    else:
+        with np.errstate(invalid="ignore"):
+            restated = baseline_year < result.restated_to
+    goal = (_floats(each(np.full(units, a.inputs.goal, dtype=np.float64) for a in group))
+            if target is not None else pa.nulls(n, pa.float64()))
+    return [
+        _repeat(name, n),
+        _strings(tree.codes).take(rows),
+        _strings(tree.latest_names()).take(rows),
+        _strings(tree.levels).take(tree.level_of[rows]),
+        pa.array(each(np.full(units, a.inputs.goal_year, dtype=np.int64) for a in group)),
+        goal,
+        pa.nulls(n, pa.string()) if target is None else _repeat(target.op, n),
+        pa.array(np.full(n, target is not None and target.aspirational)),
+        _strings([a.method for a in group]).take(np.tile(np.arange(len(group)), units)),
+        _strings(ASSESSMENT_STATUSES).take(each(a.status for a in group).astype(np.int64)),
+        _floats(each(a.ratio for a in group)),
+        _ints(baseline_year, n),
+        _floats(each(a.inputs.baseline for a in group)),
+        _ints(each(a.inputs.current_year for a in group), n),
+        _floats(each(a.inputs.current for a in group)),
+        _floats(each(a.projected for a in group)),
+        _floats(each(a.required_annual_change for a in group)),
+        pa.array(each(a.reason for a in group).tolist(), pa.string()),
+        _strings(("as_reported", "restated")).take(restated.astype(np.int64)),
+    ]
+
+
+# --- violations -----------------------------------------------------------------------
+
+def _violations(result: Result, target: pa.Schema) -> pa.Table:
+    """The violations, from their rows: only rules of severity `warning` can be broken
+    in a result, so they are few."""
+    import pyarrow as pa
+
+    rows = []
+    for row in result.violation_rows():
+        message = row.pop("message") or {}
+        rows.append({**row, "left": _finite(row["left"]), "right": _finite(row["right"]),
+                     "values": {k: _finite(v) for k, v in row["values"].items()},
+                     "message_vi": message.get("vi"), "message_en": message.get("en")})
+    return pa.Table.from_pylist(rows, schema=target)
+
+
+# --- arrays ---------------------------------------------------------------------------
+
+def _strings(values: Any) -> pa.Array:
+    import pyarrow as pa
+
+    return pa.array(list(values), pa.string())
+
+
+def _repeat(text: str, n: int) -> pa.Array:
+    import pyarrow as pa
+
+    return pa.repeat(pa.scalar(text, pa.string()), n)
+
+
+def _floats(values: npt.NDArray[Any]) -> pa.Array:
+    """float64, NaN made null."""
+    import pyarrow as pa
+
+    values = np.asarray(values, dtype=np.float64)
+    return pa.array(values, pa.float64(), mask=np.isnan(values))
+
+
+def _ints(values: npt.NDArray[Any] | None, n: int) -> pa.Array:
+    """int64 from whole floats, NaN made null; all null for no panel."""
+    import pyarrow as pa
+
+    if values is None:
+        return pa.nulls(n, pa.int64())
+    values = np.asarray(values, dtype=np.float64)
+    missing = np.isnan(values)
+    return pa.array(np.where(missing, 0, values).astype(np.int64), pa.int64(), mask=missing)
+
+
+def _finite(value: Any) -> float | None:
+    return None if value is None or value != value else float(value)
