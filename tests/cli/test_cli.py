@@ -148,7 +148,8 @@ def test_plugins_lists_the_built_ins(capsys: pytest.CaptureFixture[str]) -> None
         assert f"{plugin}  (built in)\n" in out
     assert "    source types: csv, inline, sqlite, xlsx\n" in out
     assert "    indicator kinds: ratio, share_of_units, sum, value\n" in out
-    assert "    reporters: csv, csv-assessments, html, json, markdown, table, xlsx\n" in out
+    assert ("    reporters: csv, csv-assessments, html, json, markdown, parquet, "
+            "parquet-assessments, table, xlsx\n") in out
     assert "    specs: quang-ninh\n" in out
 
 
@@ -161,7 +162,8 @@ def test_plugins_as_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert described["qnkpi.default_plugins.kinds"]["registers"] == {
         "indicator kinds": ["ratio", "share_of_units", "sum", "value"]}
     assert described["qnkpi.default_plugins.reporters"]["registers"] == {
-        "reporters": ["csv", "csv-assessments", "html", "json", "markdown", "table", "xlsx"]}
+        "reporters": ["csv", "csv-assessments", "html", "json", "markdown", "parquet",
+                      "parquet-assessments", "table", "xlsx"]}
     assert all(described[name]["origin"] == "built in" for name in described
                if name.startswith("qnkpi.default_plugins."))
 
@@ -174,7 +176,8 @@ def test_demo_writes_every_report(tmp_path: Path, capsys: pytest.CaptureFixture[
     table_report = out_dir / "quang-ninh-table.txt"
     built_in = ["quang-ninh-table.txt", "quang-ninh-json.json", "quang-ninh-csv.csv",
                 "quang-ninh-csv-assessments.csv", "quang-ninh-markdown.md",
-                "quang-ninh-html.html", "quang-ninh-xlsx.xlsx"]
+                "quang-ninh-html.html", "quang-ninh-xlsx.xlsx", "quang-ninh-parquet.parquet",
+                "quang-ninh-parquet-assessments.parquet"]
     # installed plugins' reporters (the test command installs qnkpi-example) come after
     plugins = get_plugins()  # what the command builds: the built-ins and what is installed
     owners = plugins.registrations["register_reporters"]
@@ -252,7 +255,8 @@ def test_an_unknown_format(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = _run(capsys, "evaluate", str(SPEC), "--format", "jsn")
     assert (code, out) == (2, "")
     formats = ", ".join(get_plugins().reporters)  # installed plugins' after the built-ins
-    assert formats.startswith("table, json, csv, csv-assessments, markdown, html, xlsx")
+    assert formats.startswith("table, json, csv, csv-assessments, markdown, html, xlsx, "
+                              "parquet, parquet-assessments")
     assert err == f"qnkpi: error: unknown format 'jsn'; did you mean 'json'?; formats: {formats}\n"
 
 

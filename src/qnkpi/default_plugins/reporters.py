@@ -1,7 +1,8 @@
 """Built-in report formats: `table` (the terminal), `json` (the contract), `csv` and
 `csv-assessments` (for spreadsheets and scripts), `markdown` (to paste into a
 document), `html` (a self-contained page to open in a browser), `xlsx` (an Excel
-workbook laid out as a Vietnamese report annex)."""
+workbook laid out as a Vietnamese report annex), `parquet` and `parquet-assessments`
+(typed columns for DuckDB, pandas and polars)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ def register_reporters(register: Callable[..., None]) -> None:
     from qnkpi.reporters.html import HtmlReporter
     from qnkpi.reporters.json import JsonReporter
     from qnkpi.reporters.markdown import MarkdownReporter
+    from qnkpi.reporters.parquet import ParquetAssessmentsReporter, ParquetReporter
     from qnkpi.reporters.table import TableReporter
     from qnkpi.reporters.xlsx import XlsxReporter
 
@@ -27,3 +29,5 @@ def register_reporters(register: Callable[..., None]) -> None:
     register("markdown", MarkdownReporter())
     register("html", HtmlReporter())
     register("xlsx", XlsxReporter())
+    register("parquet", ParquetReporter())
+    register("parquet-assessments", ParquetAssessmentsReporter())

@@ -153,6 +153,7 @@ class Card:
     first_year: int | None
     counts: list[Count]
     top_status: Status | None = None
+    checked: bool = True
 
 
 @dataclass(frozen=True)
@@ -190,6 +191,13 @@ class HtmlReporter:
         page = build_page(result, lang)
         stream.write(template.render(page=page, _=functools.partial(gettext, lang=lang)))
 
+    def notebook(self, result: Result, lang: str = "en") -> str:
+        """The notebook view of `result`: what `Result._repr_html_` shows (see
+        `qnkpi.reporters.notebook`)."""
+        from qnkpi.reporters.notebook import notebook_html
+
+        return notebook_html(result, lang)
+
 
 @functools.cache
 def _environment() -> jinja2.Environment:
@@ -200,8 +208,11 @@ def _environment() -> jinja2.Environment:
                               undefined=jinja2.StrictUndefined)
 
 
-def build_page(result: Result, lang: str) -> Page:
-    """What the page shows of `result`, in `lang` (plain data, no markup)."""
+def build_page(result: Result, lang: str, *, detail: bool = True) -> Page:
+    """What the page shows of `result`, in `lang` (plain data, no markup).
+
+    `detail=False` leaves out what only the cards show (charts, grids, targets): the
+    summary and the table of indicators, for the notebook view."""
     prog = result.spec.programme
     s = result.summary()
 
@@ -213,7 +224,8 @@ def build_page(result: Result, lang: str) -> Page:
     a = s["assessments"]
     assessments = [Count(assessment_word(key, lang), n(a[key]), _ASSESS_CSS[key])
                    for key in ASSESSMENT_STATUSES if key and a[key]]
-    cards = [_card(result, name, s["indicators"][name], lang) for name in result.indicators]
+    cards = [_card(result, name, s["indicators"][name], lang, detail)
+             for name in result.indicators]
     return Page(
         lang=lang, title=prog.title.get(lang), programme_id=prog.id, owner=prog.owner or "",
         period=f"{prog.period.start}–{prog.period.end}", as_of=result.as_of,
@@ -232,8 +244,10 @@ def _top_row(result: Result) -> int:
     return int(latest[0] if len(latest) else anywhere[0] if len(anywhere) else 0)
 
 
-def _card(result: Result, name: str, per: dict[str, int], lang: str) -> Card:
-    """The card of indicator `name`; `per` counts its checks by status."""
+def _card(result: Result, name: str, per: dict[str, int], lang: str,
+          detail: bool = True) -> Card:
+    """The card of indicator `name`; `per` counts its checks by status (`detail`: with
+    its chart, grid and targets)."""
     res = result.indicators[name]
     ind = res.indicator
     group = result.assessments_of(name)
@@ -251,13 +265,14 @@ def _card(result: Result, name: str, per: dict[str, int], lang: str) -> Card:
     return Card(
         name=name, title=ind.title.get(lang) if ind.title else name,
         description=ind.description.get(lang) if ind.description else "",
-        unit=ind.unit, chart=chart(result, res, group, top, lang),
-        grid=_grid(result, res, lang) if len(checked) else None,
+        unit=ind.unit, chart=chart(result, res, group, top, lang) if detail else None,
+        grid=_grid(result, res, lang) if detail and len(checked) else None,
         goal=_goal_text(res, group, lang), goal_short=_goal_text(res, group, lang, short=True),
         methods=[a.method for a in group],
         progress=progress, progress_counts=_progress_counts(group, lang),
-        top_progress=top_progress, targets=_targets(result, res, lang),
-        first_year=min(first) if first else None, counts=counts, top_status=top_status)
+        top_progress=top_progress, targets=_targets(result, res, lang) if detail else [],
+        first_year=min(first) if first else None, counts=counts, top_status=top_status,
+        checked=bool(len(checked)))
 
 
 def _goal_text(res: IndicatorResult, group: list[Assessment], lang: str,
