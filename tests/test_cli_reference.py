@@ -71,6 +71,15 @@ def test_the_top_level_options_are_documented() -> None:
             assert form in PAGE.split("## ")[0], f"'{form}' is not in docs/cli.md's opening"
 
 
+def test_every_built_in_format_is_named_in_the_format_option() -> None:
+    from qnkpi.testing import plugins_with
+
+    row = next(line for line in section(PAGE, "evaluate").splitlines()
+               if line.startswith("| `--format FORMAT`"))
+    named = set(re.findall(r"`([a-z-]+)`", row.split(" built in")[0]))
+    assert named >= set(plugins_with().reporters), "docs/cli.md: --format misses a format"
+
+
 def test_an_undocumented_option_is_found() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--brand-new")

@@ -106,3 +106,15 @@ def test_on_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert duckdb.sql(f"select count(*) from '{out}'").fetchall() == [(205,)]
     assert main(["evaluate", str(SPEC), "--format", "parquet"], plugins=plugins) != 0
     assert "binary" in capsys.readouterr().err
+
+
+def test_an_empty_result_writes_a_file_with_every_column(tmp_path: Path) -> None:
+    from qnkpi.engine.tables import schema
+    from qnkpi.testing import spec_from_dict, tiny_programme
+
+    empty = qnkpi.evaluate(spec_from_dict(tiny_programme(data={"m": {"P": {2023: 1.0}}})))
+    path = _write(empty, ParquetReporter(), tmp_path / "empty.parquet")
+    relation = duckdb.sql(f"select * from '{path}'")
+    assert relation.columns == schema("checks").names
+    assert relation.fetchall() == []
+    assert pd.read_parquet(path).empty

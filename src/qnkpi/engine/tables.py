@@ -22,6 +22,7 @@ The columns are those of the JSON result (`Result.to_dict()`), flattened:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
 
     from qnkpi.engine.result import Result
 
-__all__ = ["TABLES", "TableName", "schema", "to_arrow"]
+__all__ = ["TABLES", "TableName", "parts_of", "schema", "to_arrow"]
 
 TableName = Literal["checks", "assessments", "violations"]
 """The tables of a result: `"checks"`, `"assessments"` or `"violations"`."""
@@ -97,13 +98,31 @@ def to_arrow(result: Result, table: TableName = "checks") -> pa.Table:
     """
     import pyarrow as pa
 
+    parts = list(parts_of(result, table))
+    return pa.concat_tables(parts) if parts else schema(table).empty_table()
+
+
+def parts_of(result: Result, table: TableName = "checks") -> Iterator[pa.Table]:
+    """One table of `result` in parts, each built when asked for: one per indicator
+    (with rows) for `"checks"` and `"assessments"`, one in all for `"violations"`.
+
+    What a writer that streams uses (the `parquet` report writes a row group per part),
+    so that a large result is never held twice in memory.
+
+    Raises:
+        ValueError: `table` is not one of [`TABLES`][qnkpi.engine.tables.TABLES].
+    """
+    import pyarrow as pa
+
     target = schema(table)
     if table == "violations":
-        return _violations(result, target)
+        yield _violations(result, target)
+        return
     build = _checks if table == "checks" else _assessments
-    parts = [pa.Table.from_arrays(arrays, schema=target)
-             for name in result.indicators if (arrays := build(result, name))]
-    return pa.concat_tables(parts) if parts else target.empty_table()
+    for name in result.indicators:
+        arrays = build(result, name)
+        if arrays:
+            yield pa.Table.from_arrays(arrays, schema=target)
 
 
 # --- checks ---------------------------------------------------------------------------

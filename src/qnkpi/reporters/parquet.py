@@ -18,7 +18,7 @@ import json
 from typing import IO, TYPE_CHECKING, Any
 
 from qnkpi.engine.result import RESULT_FORMAT
-from qnkpi.engine.tables import TableName
+from qnkpi.engine.tables import TableName, parts_of, schema
 
 if TYPE_CHECKING:
     from qnkpi.engine.result import Result
@@ -28,7 +28,7 @@ __all__ = ["ParquetAssessmentsReporter", "ParquetReporter"]
 
 class ParquetReporter:
     """One row per check, as `Result.to_arrow("checks")` gives them, in a Parquet file
-    (zstd-compressed)."""
+    (zstd-compressed, a row group per indicator)."""
 
     suffix = ".parquet"
     binary = True
@@ -38,12 +38,15 @@ class ParquetReporter:
         """Write the table to the bytes `stream`; `lang` changes nothing."""
         import pyarrow.parquet as pq
 
-        table = result.to_arrow(self.table)
         head = {"qnkpi": RESULT_FORMAT, "programme": result.spec.programme.id,
                 "as_of": result.as_of, "restated_to": result.restated_to,
                 "table": self.table}
-        table = table.replace_schema_metadata({"qnkpi": json.dumps(head)})
-        pq.write_table(table, stream, compression="zstd")
+        target = schema(self.table).with_metadata({"qnkpi": json.dumps(head)})
+        # a row group per indicator, each built when written: the whole table is never
+        # in memory at once
+        with pq.ParquetWriter(stream, target, compression="zstd") as writer:
+            for part in parts_of(result, self.table):
+                writer.write_table(part.replace_schema_metadata(target.metadata))
 
 
 class ParquetAssessmentsReporter(ParquetReporter):
