@@ -70,7 +70,7 @@ SECTIONS: list[tuple[str, str, Callable[[], set[str]]]] = [
     ("spec-format.md", "Predecessor", lambda: fields(models.Predecessor)),
     ("spec-format.md", "Sources", lambda: fields(TabularSource)),
     *[("spec-format.md", f"`{name}`", lambda name=name: fields(SOURCES[name]))
-      for name in ("inline", "csv", "sqlite", "xlsx")],
+      for name in ("inline", "csv", "sqlite", "xlsx", "frame")],
     ("spec-format.md", "Measures", lambda: fields(models.MeasureSpec)),
     ("spec-format.md", "Keys of every indicator", lambda: fields(models.IndicatorSpec)),
     *[("spec-format.md", f"`{name}`", lambda name=name: own_fields(KINDS[name]))

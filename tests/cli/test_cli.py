@@ -146,7 +146,7 @@ def test_plugins_lists_the_built_ins(capsys: pytest.CaptureFixture[str]) -> None
     for plugin in ("qnkpi.default_plugins.sources", "qnkpi.default_plugins.kinds",
                    "qnkpi.default_plugins.reporters", "qnkpi.default_plugins.specs"):
         assert f"{plugin}  (built in)\n" in out
-    assert "    source types: csv, inline, sqlite, xlsx\n" in out
+    assert "    source types: csv, frame, inline, sqlite, xlsx\n" in out
     assert "    indicator kinds: ratio, share_of_units, sum, value\n" in out
     assert ("    reporters: csv, csv-assessments, html, json, markdown, parquet, "
             "parquet-assessments, table, xlsx\n") in out
@@ -158,7 +158,7 @@ def test_plugins_as_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     described = {p["name"]: p for p in _json(out)}
     assert described["qnkpi.default_plugins.sources"]["registers"] == {
-        "source types": ["csv", "inline", "sqlite", "xlsx"]}
+        "source types": ["csv", "frame", "inline", "sqlite", "xlsx"]}
     assert described["qnkpi.default_plugins.kinds"]["registers"] == {
         "indicator kinds": ["ratio", "share_of_units", "sum", "value"]}
     assert described["qnkpi.default_plugins.reporters"]["registers"] == {

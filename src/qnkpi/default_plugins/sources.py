@@ -1,4 +1,4 @@
-"""Built-in source types: `inline`, `csv`, `sqlite`, `xlsx`."""
+"""Built-in source types: `inline`, `csv`, `sqlite`, `xlsx`, `frame`."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from qnkpi.plugin.markers import hookimpl
 def register_source_types(register: Callable[[type[Any]], None]) -> None:
     """Register the built-in source types."""
     from qnkpi.sources.csv import CsvSource
+    from qnkpi.sources.frame import FrameSource
     from qnkpi.sources.inline import InlineSource
     from qnkpi.sources.sqlite import SqliteSource
     from qnkpi.sources.xlsx import XlsxSource
@@ -20,3 +21,4 @@ def register_source_types(register: Callable[[type[Any]], None]) -> None:
     register(CsvSource)
     register(SqliteSource)
     register(XlsxSource)
+    register(FrameSource)

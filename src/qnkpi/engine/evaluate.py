@@ -7,6 +7,7 @@ and nothing else.
 
 | step | where |
 | --- | --- |
+| put frames given as `data=` in their sources | `engine/frames.py`: `with_frames` |
 | read the measures | `engine/fetch.py`: `read_measures` |
 | judge the validation rules | `engine/rules.py`: `judge_rules` |
 | restate earlier years onto a later tree | `engine/restate.py`: `restate` |
@@ -27,6 +28,7 @@ from qnkpi.engine.assess import Assessment, assess_indicator
 from qnkpi.engine.checks import judge_checks
 from qnkpi.engine.compute import compute_indicators
 from qnkpi.engine.fetch import fetch_requests, read_measures
+from qnkpi.engine.frames import Data, with_frames
 from qnkpi.engine.restate import restate
 from qnkpi.engine.result import Result
 from qnkpi.engine.rules import RuleViolationError, ValidationResult, judge_rules
@@ -61,7 +63,8 @@ def year_axis(spec: Spec) -> list[int]:
     return list(range(first, period.end + 1))
 
 
-def explain(spec: Spec, *, plugins: Plugins | None = None) -> dict[str, str]:
+def explain(spec: Spec, *, plugins: Plugins | None = None,
+            data: Data | None = None) -> dict[str, str]:
     """Say what each source would do to fetch the spec's measures, without doing it.
 
     Each source type says it through its
@@ -73,6 +76,8 @@ def explain(spec: Spec, *, plugins: Plugins | None = None) -> dict[str, str]:
         spec: A loaded spec.
         plugins: The registry used to name the plugin responsible when a source fails.
             Default: the registry the spec was loaded with (else a fresh one).
+        data: Frames in place of sources, as for
+            [`evaluate`][qnkpi.engine.evaluate.evaluate].
 
     Returns:
         Source name -> its plan, in the order sources are read. Sources no measure reads
@@ -83,6 +88,7 @@ def explain(spec: Spec, *, plugins: Plugins | None = None) -> dict[str, str]:
             [`QnkpiError`][qnkpi.errors.QnkpiError]; it names the plugin.
     """
     plugins = plugins or spec.plugins or get_plugins()
+    spec = with_frames(spec, data)
     tree = OrgTree.from_spec(spec.org_units, year_axis(spec))
     out = {}
     for name, request in fetch_requests(spec, tree).items():
@@ -101,7 +107,7 @@ def explain(spec: Spec, *, plugins: Plugins | None = None) -> dict[str, str]:
 
 def evaluate(spec: Spec, *, year: int | None = None, units: Sequence[str] | None = None,
              restate_to: int | None = None, plugins: Plugins | None = None,
-             progress: Progress | None = None) -> Result:
+             progress: Progress | None = None, data: Data | None = None) -> Result:
     """Evaluate every indicator of `spec` at every unit and year, and check its targets.
 
     Sources are read once each, indicators computed on whole units x years panels and
@@ -125,6 +131,11 @@ def evaluate(spec: Spec, *, year: int | None = None, units: Sequence[str] | None
             [`load_spec`][qnkpi.spec.loader.load_spec].
         progress: Called as sources are read, indicators computed and goals assessed;
             see [`Progress`][qnkpi.engine.evaluate.Progress].
+        data: Source name -> frame (a pandas or polars DataFrame, a pyarrow Table, or
+            any object with `__arrow_c_stream__`): the source reads the frame, with its
+            own `unit`, `year` and layout keys, in place of its file or database. A
+            source of `type: frame` needs one (see "The `frame` source" in the spec
+            format).
 
     Returns:
         The result: panels of values, thresholds and statuses, with checks and
@@ -139,8 +150,8 @@ def evaluate(spec: Spec, *, year: int | None = None, units: Sequence[str] | None
             severity `warning` do not raise: the result's `validation` and `warnings`
             hold them.
         SpecError: Two targets of an indicator apply to the same unit and year.
-        QnkpiError: A `year` or `restate_to` outside the programme's period, or an
-            unknown unit code in `units`.
+        QnkpiError: A `year` or `restate_to` outside the programme's period, an
+            unknown unit code in `units`, or a name in `data` that is not a source.
 
     Example:
         ```python
@@ -152,6 +163,7 @@ def evaluate(spec: Spec, *, year: int | None = None, units: Sequence[str] | None
     """
     plugins = plugins or spec.plugins or get_plugins()
     progress = progress or _quiet
+    spec = with_frames(spec, data)
     _check_years(spec, year=year, restate_to=restate_to)
     tree = OrgTree.from_spec(spec.org_units, year_axis(spec))
     unit_rows = _unit_rows(tree, units)
@@ -172,7 +184,8 @@ def evaluate(spec: Spec, *, year: int | None = None, units: Sequence[str] | None
                   validation=validation)
 
 
-def check_data(spec: Spec, *, plugins: Plugins | None = None) -> ValidationResult:
+def check_data(spec: Spec, *, plugins: Plugins | None = None,
+               data: Data | None = None) -> ValidationResult:
     """Read every source of `spec` and judge its validation rules, without evaluating.
 
     The data are read as [`evaluate`][qnkpi.engine.evaluate.evaluate] reads them (values
@@ -183,6 +196,7 @@ def check_data(spec: Spec, *, plugins: Plugins | None = None) -> ValidationResul
     Args:
         spec: A loaded spec.
         plugins: As for [`evaluate`][qnkpi.engine.evaluate.evaluate].
+        data: Frames in place of sources, as for `evaluate`.
 
     Returns:
         Every rule judged: [`broken`][qnkpi.engine.rules.ValidationResult.broken] and
@@ -203,6 +217,7 @@ def check_data(spec: Spec, *, plugins: Plugins | None = None) -> ValidationResul
         ```
     """
     plugins = plugins or spec.plugins or get_plugins()
+    spec = with_frames(spec, data)
     tree = OrgTree.from_spec(spec.org_units, year_axis(spec))
     measures, _ = read_measures(spec, tree, plugins, _quiet)
     return judge_rules(spec, tree, measures)
