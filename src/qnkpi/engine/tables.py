@@ -22,6 +22,7 @@ The columns are those of the JSON result (`Result.to_dict()`), flattened:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -34,6 +35,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
     from qnkpi.engine.result import Result
+    from qnkpi.orgunits import OrgTree
 
 __all__ = ["TABLES", "TableName", "parts_of", "schema", "to_arrow"]
 
@@ -119,15 +121,52 @@ def parts_of(result: Result, table: TableName = "checks") -> Iterator[pa.Table]:
         yield _violations(result, target)
         return
     build = _checks if table == "checks" else _assessments
+    texts = _Texts(result.tree)  # made once, taken from by every indicator
     for name in result.indicators:
-        arrays = build(result, name)
+        arrays = build(result, name, texts)
         if arrays:
             yield pa.Table.from_arrays(arrays, schema=target)
 
 
 # --- checks ---------------------------------------------------------------------------
 
-def _checks(result: Result, name: str) -> list[pa.Array]:
+class _Texts:
+    """The texts of the tree as Arrow arrays, each made on first use: the rows' codes,
+    the levels, and the names (each record's, then each row's latest)."""
+
+    def __init__(self, tree: OrgTree) -> None:
+        self.tree = tree
+
+    @functools.cached_property
+    def codes(self) -> pa.Array:
+        return _strings(self.tree.codes)
+
+    @functools.cached_property
+    def levels(self) -> pa.Array:
+        return _strings(self.tree.levels)
+
+    @functools.cached_property
+    def records(self) -> int:
+        return len(self.tree.records)
+
+    @functools.cached_property
+    def names(self) -> pa.Array:
+        return _strings([*self.tree.record_names(), *self.tree.latest_names()])
+
+    def unit_names(self, rows: npt.NDArray[np.intp], cols: npt.NDArray[np.intp]) -> pa.Array:
+        """The name in force at each (row, year), as `OrgTree.unit_names` gives it."""
+        if self.records:
+            rec = self.tree.record[rows, cols]
+            index = np.where(rec >= 0, rec, self.records + rows)
+        else:
+            index = rows
+        return self.names.take(index.astype(np.int64))
+
+    def latest_names(self, rows: npt.NDArray[np.intp]) -> pa.Array:
+        return self.names.take((self.records + rows).astype(np.int64))
+
+
+def _checks(result: Result, name: str, texts: _Texts) -> list[pa.Array]:
     """One indicator's checks as Arrow arrays, in the order of `Result.checks`."""
     import pyarrow as pa
 
@@ -147,9 +186,9 @@ def _checks(result: Result, name: str) -> list[pa.Array]:
 
     return [
         _repeat(name, n),
-        _strings(tree.codes).take(rows),
-        _unit_names(result, rows, cols),
-        _strings(tree.levels).take(tree.level_of[rows]),
+        texts.codes.take(rows),
+        texts.unit_names(rows, cols),
+        texts.levels.take(tree.level_of[rows]),
         pa.array(tree.years[cols].astype(np.int64)),
         _floats(p.value[rows, cols]),
         _strings(OPS).take(op.astype(np.int64)),
@@ -172,21 +211,6 @@ def _checks(result: Result, name: str) -> list[pa.Array]:
     ]
 
 
-def _unit_names(result: Result, rows: npt.NDArray[np.intp],
-                cols: npt.NDArray[np.intp]) -> pa.Array:
-    """The name in force at each (row, year), as `OrgTree.unit_names` gives it: the
-    records' names and the latest names in one array, taken from by index."""
-    tree = result.tree
-    records = tree.record_names()
-    names = _strings([*records, *tree.latest_names()])
-    if records:
-        rec = tree.record[rows, cols]
-        index = np.where(rec >= 0, rec, len(records) + rows)
-    else:
-        index = rows
-    return names.take(index.astype(np.int64))
-
-
 def _optional(panel: npt.NDArray[np.float64] | None, rows: npt.NDArray[np.intp],
               cols: npt.NDArray[np.intp]) -> pa.Array:
     import pyarrow as pa
@@ -206,7 +230,7 @@ def _coverage(part: npt.NDArray[np.float64] | None, whole: npt.NDArray[np.float6
 
 # --- assessments ----------------------------------------------------------------------
 
-def _assessments(result: Result, name: str) -> list[pa.Array]:
+def _assessments(result: Result, name: str, texts: _Texts) -> list[pa.Array]:
     """One indicator's assessments as Arrow arrays: by unit, then method, as
     `Result.assessment_rows` orders them."""
     import pyarrow as pa
@@ -235,9 +259,9 @@ def _assessments(result: Result, name: str) -> list[pa.Array]:
             if target is not None else pa.nulls(n, pa.float64()))
     return [
         _repeat(name, n),
-        _strings(tree.codes).take(rows),
-        _strings(tree.latest_names()).take(rows),
-        _strings(tree.levels).take(tree.level_of[rows]),
+        texts.codes.take(rows),
+        texts.latest_names(rows),
+        texts.levels.take(tree.level_of[rows]),
         pa.array(each(np.full(units, a.inputs.goal_year, dtype=np.int64) for a in group)),
         goal,
         pa.nulls(n, pa.string()) if target is None else _repeat(target.op, n),
