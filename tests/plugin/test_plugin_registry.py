@@ -35,7 +35,7 @@ def test_builtins_are_registered_through_the_hooks() -> None:
     assert sorted(plugins.source_types) == ["csv", "inline", "sqlite", "xlsx"]
     assert sorted(plugins.indicator_kinds) == ["ratio", "share_of_units", "sum", "value"]
     assert sorted(plugins.reporters) == ["csv", "csv-assessments", "html", "json", "markdown",
-                                         "table", "xlsx"]
+                                         "parquet", "parquet-assessments", "table", "xlsx"]
     assert sorted(plugins.specs) == ["quang-ninh"]
     assert sorted(plugins.assessment_methods) == ["cagr_ratio", "cagr_trend", "linear_path"]
     assert plugins.source_types["csv"].__name__ == "CsvSource"
@@ -60,7 +60,8 @@ def test_describe_lists_each_plugin_with_what_it_registers() -> None:
         "built in", {"register_indicator_kinds": ["ratio", "share_of_units", "sum", "value"]})
     assert listed["qnkpi.default_plugins.reporters"] == (
         "built in", {"register_reporters": ["csv", "csv-assessments", "html", "json",
-                                            "markdown", "table", "xlsx"]})
+                                            "markdown", "parquet", "parquet-assessments",
+                                            "table", "xlsx"]})
     assert listed["qnkpi.default_plugins.specs"] == (
         "built in", {"register_specs": ["quang-ninh"]})
     assert listed["doubler"] == ("doubler", {"register_source_types": ["constant"],
