@@ -32,7 +32,7 @@ from qnkpi.testing import plugins_with, spec_from_dict, tiny_programme
 
 def test_builtins_are_registered_through_the_hooks() -> None:
     plugins = get_plugins(autoload=False)
-    assert sorted(plugins.source_types) == ["csv", "inline", "sqlite", "xlsx"]
+    assert sorted(plugins.source_types) == ["csv", "frame", "inline", "sqlite", "xlsx"]
     assert sorted(plugins.indicator_kinds) == ["ratio", "share_of_units", "sum", "value"]
     assert sorted(plugins.reporters) == ["csv", "csv-assessments", "html", "json", "markdown",
                                          "parquet", "parquet-assessments", "table", "xlsx"]
@@ -55,7 +55,7 @@ def test_describe_lists_each_plugin_with_what_it_registers() -> None:
     listed = {name: (origin, regs) for name, origin, regs in plugins.describe()}
     assert list(listed) == [*BUILTIN_PLUGINS, "doubler"]
     assert listed["qnkpi.default_plugins.sources"] == (
-        "built in", {"register_source_types": ["csv", "inline", "sqlite", "xlsx"]})
+        "built in", {"register_source_types": ["csv", "frame", "inline", "sqlite", "xlsx"]})
     assert listed["qnkpi.default_plugins.kinds"] == (
         "built in", {"register_indicator_kinds": ["ratio", "share_of_units", "sum", "value"]})
     assert listed["qnkpi.default_plugins.reporters"] == (

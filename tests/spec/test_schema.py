@@ -78,7 +78,7 @@ def test_indicator_kinds_are_a_discriminated_union() -> None:
 def test_source_types_are_a_discriminated_union() -> None:
     union = _union(spec_schema(PLUGINS), "sources")
     assert union["discriminator"]["propertyName"] == "type"
-    assert set(union["discriminator"]["mapping"]) == {"inline", "csv", "sqlite", "xlsx"}
+    assert set(union["discriminator"]["mapping"]) == {"inline", "csv", "sqlite", "xlsx", "frame"}
 
 
 def test_the_schema_is_plain_json() -> None:
