@@ -45,7 +45,7 @@ def test_the_package_installs_and_passes_its_own_tests(
     out, err = capsys.readouterr()
     assert err == ""
     assert out.startswith(f"Wrote {package}, a qnkpi plugin registering the indicator kind "
-                          "'youth_survey_growth':\n")
+                          "'youth_survey':\n")
     written = sorted(str(p.relative_to(package)) for p in package.rglob("*") if p.is_file())
     assert written == ["README.md", "pyproject.toml", "src/qnkpi_youth_survey/__init__.py",
                        "src/qnkpi_youth_survey/kinds.py", "src/qnkpi_youth_survey/py.typed",
@@ -59,7 +59,7 @@ def test_the_package_installs_and_passes_its_own_tests(
                            cwd=package, env=environment(site), capture_output=True,
                            text=True, timeout=300)
     assert tests.returncode == 0, tests.stdout + tests.stderr
-    assert "4 passed" in tests.stdout
+    assert "6 passed" in tests.stdout
 
     listed = subprocess.run([sys.executable, "-m", "qnkpi", "plugins", "--json"],
                             env=environment(site), capture_output=True, text=True,
@@ -67,7 +67,7 @@ def test_the_package_installs_and_passes_its_own_tests(
     assert listed.returncode == 0, listed.stderr
     plugin = [p for p in json.loads(listed.stdout) if p["name"] == "youth-survey"]
     assert plugin == [{"name": "youth-survey", "origin": "qnkpi-youth-survey 0.1.0",
-                       "registers": {"indicator kinds": ["youth_survey_growth"]}}]
+                       "registers": {"indicator kinds": ["youth_survey"]}}]
 
 
 def test_the_generated_tests_fail_when_the_kind_is_wrong(tmp_path: Path) -> None:
@@ -83,7 +83,7 @@ def test_the_generated_tests_fail_when_the_kind_is_wrong(tmp_path: Path) -> None
                            cwd=package, env=environment(site), capture_output=True,
                            text=True, timeout=300)
     assert tests.returncode == 1
-    assert "2 failed, 2 passed" in tests.stdout
+    assert "4 failed, 2 passed" in tests.stdout
 
 
 def test_the_longest_name_gives_code_that_passes_ruff_and_mypy(tmp_path: Path) -> None:
@@ -105,11 +105,12 @@ def test_nothing_is_left_unfilled(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("name", "entry", "dist", "package", "kind", "cls"), [
-    ("x", "x", "qnkpi-x", "qnkpi_x", "x_growth", "XGrowth"),
+    ("x", "x", "qnkpi-x", "qnkpi_x", "x", "XIndicator"),
+    ("growth", "growth", "qnkpi-growth", "qnkpi_growth", "growth", "GrowthIndicator"),
     ("youth_survey", "youth-survey", "qnkpi-youth-survey", "qnkpi_youth_survey",
-     "youth_survey_growth", "YouthSurveyGrowth"),
-    ("vn2-units", "vn2-units", "qnkpi-vn2-units", "qnkpi_vn2_units", "vn2_units_growth",
-     "Vn2UnitsGrowth"),
+     "youth_survey", "YouthSurveyIndicator"),
+    ("vn2-units", "vn2-units", "qnkpi-vn2-units", "qnkpi_vn2_units", "vn2_units",
+     "Vn2UnitsIndicator"),
 ])
 def test_names(name: str, entry: str, dist: str, package: str, kind: str, cls: str) -> None:
     names = plugin_names(name)
@@ -130,6 +131,9 @@ BAD = [
     ("qnkpi", "leave out the 'qnkpi' prefix"),
     ("qnkpi-health", "leave out the 'qnkpi' prefix: 'qnkpi new-plugin health' writes "
      "qnkpi-health"),
+    ("ratio", "its indicator kind would be 'ratio', which is built in (value, ratio, "
+     "share_of_units, sum); choose another name"),
+    ("share-of-units", "its indicator kind would be 'share_of_units', which is built in"),
 ]
 
 
@@ -184,3 +188,10 @@ def test_the_templates_are_in_the_wheel(tmp_path: Path) -> None:
                  for p in TEMPLATE.rglob("*") if p.is_file() and "__pycache__" not in p.parts}
     assert len(templates) == 6
     assert templates <= inside
+
+
+def test_the_built_in_kinds_refused_as_names_are_the_registered_ones() -> None:
+    from qnkpi.cli.new_plugin import BUILT_IN_KINDS
+    from qnkpi.testing import plugins_with
+
+    assert set(BUILT_IN_KINDS) == set(plugins_with().indicator_kinds)

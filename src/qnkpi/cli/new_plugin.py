@@ -18,6 +18,8 @@ __all__ = ["PluginNames", "plugin_names", "write_plugin"]
 #: lowercase letters and digits, words joined by single '-' or '_'
 _NAME = re.compile(r"[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*")
 _MAX = 30
+#: the built-in indicator kinds, which a plugin's kind (its name) may not take
+BUILT_IN_KINDS = ("value", "ratio", "share_of_units", "sum")
 
 
 def add_parser(sub: Any) -> None:
@@ -42,8 +44,8 @@ class PluginNames:
         self.entry = "-".join(words)  # the entry point's name: the plugin's name
         self.dist = f"qnkpi-{self.entry}"  # the distribution and its folder
         self.package = "qnkpi_" + "_".join(words)  # the import package
-        self.kind = "_".join(words) + "_growth"  # the indicator kind it registers
-        self.cls = "".join(w.capitalize() for w in words) + "Growth"
+        self.kind = "_".join(words)  # the indicator kind it registers: the plugin's name
+        self.cls = "".join(w.capitalize() for w in words) + "Indicator"
 
 
 def plugin_names(name: str) -> PluginNames:
@@ -61,7 +63,12 @@ def plugin_names(name: str) -> PluginNames:
                          "'health' or 'youth-survey')")
     if len(name) > _MAX:
         raise QnkpiError(f"plugin name '{name}': at most {_MAX} characters, not {len(name)}")
-    return PluginNames(name)
+    names = PluginNames(name)
+    if names.kind in BUILT_IN_KINDS:
+        raise QnkpiError(f"plugin name '{name}': its indicator kind would be '{names.kind}', "
+                         f"which is built in ({', '.join(BUILT_IN_KINDS)}); choose another "
+                         "name")
+    return names
 
 
 def _requirement() -> str:
