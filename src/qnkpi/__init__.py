@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from qnkpi.plugin.registry import Plugins, Registration, get_plugins
     from qnkpi.reporters.base import Reporter
     from qnkpi.sources.base import FetchRequest, MeasureRequest, Source, TabularSource
-    from qnkpi.spec.loader import load_spec, parse_spec
+    from qnkpi.spec.loader import load_spec, parse_spec, spec_from_dict
     from qnkpi.spec.models import Name, RelPath, Text, ValidationRule
     from qnkpi.spec.spec import Spec
     from qnkpi.verdicts import AssessmentStatus, CheckStatus, Op, Verdict
@@ -85,6 +85,7 @@ __all__ = [
     "hookspec",
     "load_spec",
     "parse_spec",
+    "spec_from_dict",
 ]
 
 _WHERE = {
@@ -126,6 +127,7 @@ _WHERE = {
     "TabularSource": "qnkpi.sources.base",
     "load_spec": "qnkpi.spec.loader",
     "parse_spec": "qnkpi.spec.loader",
+    "spec_from_dict": "qnkpi.spec.loader",
     "Name": "qnkpi.spec.models",
     "RelPath": "qnkpi.spec.models",
     "Text": "qnkpi.spec.models",

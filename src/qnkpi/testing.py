@@ -106,7 +106,9 @@ def tiny_programme(*, measures: dict[str, Any] | None = None,
 
 def spec_from_dict(data: dict[str, Any], *, base_dir: str | Path = ".",
                    plugins: Plugins | None = None) -> Spec:
-    """Load a spec given as Python data, exactly as if it were read from YAML.
+    """Load a spec given as Python data, exactly as if it were read from YAML: as
+    [`qnkpi.spec_from_dict`][qnkpi.spec.loader.spec_from_dict], with the built-ins only
+    by default.
 
     The data go through the same checks, with the same messages, as a spec file.
 
@@ -125,10 +127,6 @@ def spec_from_dict(data: dict[str, Any], *, base_dir: str | Path = ".",
     Raises:
         qnkpi.errors.SpecError: Listing every problem found.
     """
-    import yaml
+    from qnkpi.spec.loader import spec_from_dict as load
 
-    from qnkpi.spec.loader import parse_spec
-
-    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
-    return parse_spec(text, file=Path(base_dir) / "<dict>", base_dir=base_dir,
-                      plugins=plugins or plugins_with())
+    return load(data, base_dir=base_dir, plugins=plugins or plugins_with())

@@ -23,7 +23,7 @@ from qnkpi.spec.spec import Spec, build_spec_model
 if TYPE_CHECKING:
     from qnkpi.plugin.registry import Plugins
 
-__all__ = ["load_spec", "parse_spec", "provided_org_units"]
+__all__ = ["load_spec", "parse_spec", "provided_org_units", "spec_from_dict"]
 
 MAX_SPEC_BYTES = 10_000_000
 """Largest spec or org-units file read, in bytes."""
@@ -138,6 +138,64 @@ def parse_spec(text: str, *, file: str | Path = "<spec>", base_dir: str | Path |
         raise SpecError(problems)
     spec._warnings = tuple(p for p in found if p.severity != "error")
     return spec
+
+
+def spec_from_dict(data: Mapping[str, Any], *, base_dir: str | Path = ".",
+                   plugins: Plugins | None = None) -> Spec:
+    """Check a spec built in code, given as Python data, exactly as if it were a YAML file.
+
+    The data are written as YAML and read back, so they go through the same checks and
+    get the same messages as a spec file, each at a line of that text.
+
+    Args:
+        data: The spec as YAML would read it: mappings, lists, strings, numbers, booleans
+            and `None`, starting with `qnkpi: 1`.
+        base_dir: The folder relative paths in the spec (its org-units file, data files)
+            resolve against. Problems name the file `<dict>` in it.
+        plugins: As for [`load_spec`][qnkpi.spec.loader.load_spec]. Default: a registry
+            built for this call, the built-ins and every installed plugin.
+
+    Returns:
+        The checked spec, ready for [`evaluate`][qnkpi.engine.evaluate.evaluate].
+
+    Raises:
+        SpecError: Listing every problem found, each at its line in the YAML text of
+            `data` (or in the org-units file the spec points to); a value YAML cannot
+            write is one of them.
+        PluginError: No registry was given and one could not be built, or an org-unit
+            provider failed.
+
+    Example:
+        ```python
+        import qnkpi
+
+        spec = qnkpi.spec_from_dict({
+            "qnkpi": 1,
+            "programme": {"id": "demo", "title": {"en": "Demo"},
+                          "period": {"start": 2024, "end": 2025}},
+            "org_units": {"levels": ["province"],
+                          "units": [{"code": "P", "name": "Province",
+                                     "level": "province"}]},
+            "sources": {"data": {"type": "inline", "data": {"clubs": {"P": {2024: 3}}}}},
+            "measures": {"clubs": {"source": "data"}},
+            "indicators": {"clubs": {"kind": "value", "measure": "clubs",
+                                     "direction": "increase",
+                                     "targets": [{"year": 2024, "op": ">=", "value": 2}]}},
+        }, base_dir=".")
+        print([c.status for c in qnkpi.evaluate(spec).checks()])
+        ```
+    """
+    import yaml
+
+    file = Path(base_dir) / "<dict>"
+    try:
+        text = yaml.safe_dump(dict(data), allow_unicode=True, sort_keys=False)
+    except yaml.YAMLError as exc:  # a value YAML has no form for, such as numpy's int64
+        bad = exc.args[1] if len(exc.args) > 1 else None
+        raise SpecError(Problem(f"a value of type {type(bad).__name__} ({bad!r:.40}) cannot be "
+                                "written as YAML; use plain Python values: dict, list, str, "
+                                "int, float, bool, None", file)) from None
+    return parse_spec(text, file=file, base_dir=base_dir, plugins=plugins)
 
 
 def provided_org_units(options: dict[str, Any], plugins: Plugins,
