@@ -247,8 +247,16 @@ def test_a_missing_spec_file(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     missing = tmp_path / "nope.yaml"
     code, out, err = _run(capsys, "evaluate", str(missing))
     assert (code, out) == (2, "")
-    assert err == (f"qnkpi: error: {missing}: no such file; check the path (relative paths "
-                   "start at the spec's folder)\n")
+    assert err == f"qnkpi: error: {missing}: no such file; check the path\n"
+
+
+def test_a_missing_spec_file_named_relatively(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, err = _run(capsys, "evaluate", "nope.yaml")
+    assert (code, out) == (2, "")
+    assert err == ("qnkpi: error: nope.yaml: no such file; check the path (a relative path "
+                   f"starts at the working directory, {tmp_path})\n")
 
 
 def test_an_unknown_format(capsys: pytest.CaptureFixture[str]) -> None:

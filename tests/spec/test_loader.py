@@ -490,8 +490,28 @@ def test_a_missing_spec_file(tmp_path: Path) -> None:
     path = tmp_path / "nope.yaml"
     with pytest.raises(SpecError) as info:
         load_spec(path, plugins=PLUGINS)
-    assert str(info.value) == (f"{path}: no such file; check the path (relative paths start "
-                               "at the spec's folder)")
+    assert str(info.value) == f"{path}: no such file; check the path"
+
+
+def test_a_missing_spec_file_named_relative_to_the_working_directory(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SpecError) as info:
+        load_spec(Path("specs") / "nope.yaml", plugins=PLUGINS)
+    assert str(info.value) == (f"{Path('specs', 'nope.yaml')}: no such file; check the path "
+                               f"(a relative path starts at the working directory, "
+                               f"{Path.cwd()})")
+
+
+def test_a_missing_org_units_file_is_relative_to_the_spec_folder(tmp_path: Path) -> None:
+    spec = tmp_path / "programme.yaml"
+    spec.write_text("qnkpi: 1\norg_units: units.yaml\n", encoding="utf-8")
+    with pytest.raises(SpecError) as info:
+        load_spec(spec, plugins=PLUGINS)
+    [problem] = [p for p in info.value.problems if "no such file" in p.message]
+    assert problem.message == (f"{tmp_path / 'units.yaml'}: no such file; check the path "
+                               "(relative paths start at the spec's folder)")
+    assert (problem.file, problem.line) == (spec, 2)
 
 
 def test_a_spec_path_that_is_a_folder(tmp_path: Path) -> None:

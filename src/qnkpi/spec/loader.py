@@ -272,8 +272,13 @@ def _read(file: Path, *, referenced: Located | None = None,
                        "data in a source, not in the spec")
         return data.decode("utf-8-sig")
     except FileNotFoundError:
-        raise fail("no such file; check the path (relative paths start at the spec's "
-                   "folder)") from None
+        if referenced is not None:  # named in a spec: from the spec's folder
+            raise fail("no such file; check the path (relative paths start at the spec's "
+                       "folder)") from None
+        if file.is_absolute():
+            raise fail("no such file; check the path") from None
+        raise fail("no such file; check the path (a relative path starts at the working "
+                   f"directory, {Path.cwd()})") from None
     except IsADirectoryError:
         raise fail("this is a folder; give the path of a .yaml file") from None
     except UnicodeDecodeError as exc:
