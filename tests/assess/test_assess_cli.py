@@ -179,14 +179,39 @@ def test_unknown_fail_on_status_exits_2_with_did_you_mean(
     assert "Traceback" not in err
 
 
-@pytest.mark.parametrize("word", ["on_track", "achieved", "met"])
-def test_statuses_that_cannot_fail_are_unknown(tmp_path: Path,
-                                               capsys: pytest.CaptureFixture[str],
-                                               word: str) -> None:
+CHOOSE = ("choose from not_met, no_data, insufficient_data, at_risk, off_track, regressing, "
+          "limited_progress, deterioration")
+
+
+@pytest.mark.parametrize("word", ["on_track", "achieved", "met", "substantial_progress",
+                                  "moderate_progress"])
+def test_statuses_that_cannot_fail_are_refused_without_a_suggestion(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], word: str) -> None:
+    spec = _write(tmp_path, SCENARIOS["at_risk"])
+    code, out, err = _run(capsys, "evaluate", str(spec), "--fail-on", word)
+    assert (code, out) == (2, "")
+    assert err == (f"qnkpi: error: --fail-on: '{word}' is a status that passes, so it "
+                   f"cannot fail a run; {CHOOSE}\n")
+
+
+@pytest.mark.parametrize("word", ["mett", "ontrack", "achived", "on-track"])
+def test_a_misspelt_passing_status_is_never_answered_with_a_failing_one(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], word: str) -> None:
     spec = _write(tmp_path, SCENARIOS["at_risk"])
     code, _, err = _run(capsys, "evaluate", str(spec), "--fail-on", word)
     assert code == 2
-    assert f"unknown status '{word}'" in err
+    assert err == f"qnkpi: error: --fail-on: unknown status '{word}'; {CHOOSE}\n"
+
+
+@pytest.mark.parametrize(("word", "meant"), [("not-met", "not_met"), ("notmet", "not_met"),
+                                             ("regresing", "regressing")])
+def test_a_misspelt_failing_status_gets_a_suggestion(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], word: str, meant: str) -> None:
+    spec = _write(tmp_path, SCENARIOS["at_risk"])
+    code, _, err = _run(capsys, "evaluate", str(spec), "--fail-on", word)
+    assert code == 2
+    assert err == (f"qnkpi: error: --fail-on: unknown status '{word}'; {CHOOSE}; did you "
+                   f"mean '{meant}'?\n")
 
 
 def test_table_of_a_tiny_spec(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -52,15 +52,29 @@ FAIL_ON: dict[str, tuple[str, ...]] = {
 }
 
 
+#: Statuses that pass, which `--fail-on` does not take.
+PASSING = ("met", "achieved", "on_track", "substantial_progress", "moderate_progress")
+
+
 def fail_on_statuses(values: list[str]) -> set[str]:
-    """The statuses `--fail-on` values stand for; unknown ones are a QnkpiError."""
-    from qnkpi.errors import QnkpiError, did_you_mean
+    """The statuses `--fail-on` values stand for; unknown ones are a QnkpiError.
+
+    A misspelt status gets a did-you-mean only when the closest of all statuses is one
+    that fails: `met` is never answered with `not_met`, the opposite meaning."""
+    import difflib
+
+    from qnkpi.errors import QnkpiError
 
     out: set[str] = set()
     for value in (v.strip() for item in values for v in item.split(",")):
         if value not in FAIL_ON:
-            raise QnkpiError(f"--fail-on: unknown status '{value}'; choose from "
-                             f"{', '.join(FAIL_ON)}{did_you_mean(value, FAIL_ON)}")
+            choose = f"choose from {', '.join(FAIL_ON)}"
+            if value in PASSING:
+                raise QnkpiError(f"--fail-on: '{value}' is a status that passes, so it "
+                                 f"cannot fail a run; {choose}")
+            close = difflib.get_close_matches(value, [*FAIL_ON, *PASSING], n=1, cutoff=0.6)
+            hint = f"; did you mean '{close[0]}'?" if close and close[0] in FAIL_ON else ""
+            raise QnkpiError(f"--fail-on: unknown status '{value}'; {choose}{hint}")
         out.update(FAIL_ON[value])
     return out
 
