@@ -337,3 +337,27 @@ def test_positions_of_keys_and_values(loader: Any) -> None:
     assert located.position(("a", "c", "missing", 3)) == (3, 6)
     problem = located.problem(("a", "c", "d"), "bad", key=True)
     assert (problem.file, problem.line, problem.column, problem.message) == (FILE, 3, 7, "bad")
+
+
+@pytest.mark.parametrize(("text", "cut"), [
+    ("t: {en: Deaths per 100,000 births, vi: x}\n", "Deaths per 100,000 births"),
+    ("t: {en: a,b}\n", "a,b"),
+    ("t: {vi: Tử vong trên 100,000 ca sinh}\n", "Tử vong trên 100,000 ca sinh"),
+])
+def test_a_text_cut_by_a_comma_in_braces_is_remembered(loader: Any, text: str,
+                                                        cut: str) -> None:
+    located = load_yaml(text, FILE)
+    ((path, found),) = located.cut_texts.items()
+    assert found == cut
+    assert path == ("t", cut.split(",")[-1].strip())
+
+
+@pytest.mark.parametrize("text", [
+    "t: {en: 'a', b}\n",           # after quoted text: the author chose where it ends
+    "t: {a: 1, b: 2}\n",           # a key with its value
+    "t: {en: a}\nb:\n",            # a key without a value outside braces
+    "t:\n  en: a\n  b:\n",         # a block mapping
+    "t: {en: a,\n  b}\n",          # the piece on another line
+])
+def test_no_cut_text_where_there_is_none(loader: Any, text: str) -> None:
+    assert load_yaml(text, FILE).cut_texts == {}

@@ -40,6 +40,9 @@ class Located:
     #: for a scalar on one line whose characters are its value's (plain, or quoted without
     #: escapes): the position of its value's first character, to point inside the text
     text_starts: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    #: a key that is likely the end of a text a comma cut in two inside `{...}` (`{en: 100,
+    #: 000 births}`): the key's path -> the text as written, both parts
+    cut_texts: dict[Path_, str] = field(default_factory=dict)
 
     def position(self, path: Path_, *, key: bool = False) -> tuple[int | None, int | None]:
         """Where `path` is in the file; falls back to the closest enclosing value."""
@@ -83,7 +86,7 @@ def load_yaml(text: str, file: Path) -> Located:
     located = Located(data=None, file=file)
     if root is None:
         return located
-    builder = _Builder(loader, located)
+    builder = _Builder(loader, located, text)
     located.data = builder.build(root, ())
     if builder.problems:
         raise SpecError(builder.problems)
@@ -180,10 +183,33 @@ def _unprintable(exc: yaml.reader.ReaderError, file: Path, text: str) -> Problem
                    "it (YAML files hold printable text only)", file, line, column)
 
 
+def _cut_text(lines: list[str], before: yaml.Node, key: yaml.Node, value: yaml.Node) -> str:
+    """The text a comma cut in two in a flow mapping (`{en: Deaths per 100,000 births}`
+    reads as `en: Deaths per 100` and a key `000 births` without a value), as written; ""
+    when `key` is not such a piece: a plain key without ':' and value, right after a
+    plain scalar value on the same line."""
+    plain = (None, "")  # PyYAML's style of a plain scalar, and libyaml's
+    if not (isinstance(before, yaml.ScalarNode) and before.style in plain and before.value
+            and isinstance(key, yaml.ScalarNode) and key.style in plain
+            and isinstance(value, yaml.ScalarNode) and value.value == "" and value.style in plain
+            and before.end_mark.line == key.start_mark.line == key.end_mark.line
+            and value.start_mark.index == key.end_mark.index):
+        return ""
+    line = key.start_mark.line
+    here = lines[line] if line < len(lines) else ""
+    start, end = before.start_mark.column, key.end_mark.column
+    written = here[start:end]
+    if not (written.startswith(before.value) and written.endswith(key.value)
+            and "," in written[len(before.value):len(written) - len(key.value)]):
+        return f"{before.value}, {key.value}"
+    return written
+
+
 class _Builder:
-    def __init__(self, loader: Any, located: Located) -> None:
+    def __init__(self, loader: Any, located: Located, text: str = "") -> None:
         self.loader = loader
         self.located = located
+        self.lines = text.splitlines()
         self.count = 0
         self.depth = 0
         self.merged: dict[int, int] = {}
@@ -243,7 +269,10 @@ class _Builder:
         own: dict[Hashable, Any] = {}
         merged: dict[Hashable, Any] = {}  # from merge keys (<<): the mapping's own keys win
         first_seen: dict[Hashable, tuple[int, int]] = {}
+        before: yaml.Node | None = None  # the previous value, in a flow mapping
         for key_node, value_node in node.value:
+            cut = _cut_text(self.lines, before, key_node, value_node) if before else ""
+            before = value_node if node.flow_style else None
             if key_node.tag == "tag:yaml.org,2002:merge":
                 for name, value in self._merge(value_node, path).items():
                     merged.setdefault(name, value)
@@ -265,6 +294,8 @@ class _Builder:
             first_seen[key] = (line, column)
             child = (*path, key)
             self.located.keys[child] = (line, column)
+            if cut:
+                self.located.cut_texts[child] = cut
             own[key] = self.build(value_node, child)
         if not merged:
             return own

@@ -344,6 +344,12 @@ def _problem(model: type[BaseModel], located: Located, error: Any,
         allowed = _allowed_keys(model, loc[:-1])
         hint = did_you_mean(str(last), allowed)
         message = f"unknown key '{last}'{hint}"
+        cut = located.cut_texts.get(path)
+        if cut is not None and not hint:
+            return located.problem(path, f"{message}: inside '{{...}}' a comma ends a value, "
+                                   f"so the text '{cut}' was read as two; put text that "
+                                   "holds a comma in quotes: \"" + cut.replace('"', '\\"')
+                                   + '"', key=True)
         if allowed and not hint:
             message += f"; allowed here: {', '.join(sorted(allowed))}"
         return located.problem(path, message, key=True)
