@@ -16,13 +16,16 @@ def _java_missing() -> bool:
 
 
 @pytest.fixture(scope="session")
-def spark() -> Iterator[Any]:
-    """The session every spark source of the tests reuses (``getActiveSession``)."""
+def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """The session every spark source of the tests reuses (``getActiveSession``), with its
+    SQL warehouse in a temporary folder: Spark would make ``spark-warehouse/`` in the
+    working directory, and leave it there."""
     pytest.importorskip("pyspark")
     if _java_missing():
         pytest.skip("Spark needs Java, and no java is installed")
     from qnkpi_spark import spark_session
 
-    session = spark_session("local[2]", {})
+    warehouse = tmp_path_factory.mktemp("spark-warehouse")
+    session = spark_session("local[2]", {"spark.sql.warehouse.dir": str(warehouse)})
     yield session
     session.stop()

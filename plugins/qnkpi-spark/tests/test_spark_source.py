@@ -329,3 +329,9 @@ def test_options_on_the_running_session(data: Path, spark: Any) -> None:
     spark.conf.set("spark.sql.shuffle.partitions", "4")
     text = _fetch_error(data, path="people.parquet", options={"spark.executor.memory": "1g"})
     assert "option 'spark.executor.memory' cannot be changed" in text
+
+
+def test_the_session_keeps_its_warehouse_out_of_the_working_directory(spark: Any) -> None:
+    warehouse = Path(spark.conf.get("spark.sql.warehouse.dir").removeprefix("file:"))
+    assert warehouse.name.startswith("spark-warehouse") and warehouse.is_dir()
+    assert not warehouse.resolve().is_relative_to(Path.cwd().resolve())
