@@ -88,6 +88,34 @@ def test_an_object_with_only_arrow_c_stream() -> None:
     assert qnkpi.explain(spec, data=frames)["reports"].startswith("read a _StreamOnly of 79")
 
 
+def _variants(reports: pd.DataFrame) -> dict[str, Any]:
+    """The same rows in the shapes frames come in: categories, chunks, slices, an index,
+    pandas' nullable types."""
+    table = pa.Table.from_pandas(reports, preserve_index=False)
+    return {
+        "pandas category": reports.astype({"unit_code": "category"}),
+        "pandas index": reports.set_index(["unit_code", "year"]),
+        "pandas nullable": reports.convert_dtypes(),
+        "polars categorical": pl.from_pandas(reports).with_columns(
+            pl.col("unit_code").cast(pl.Categorical)),
+        "pyarrow chunks": pa.concat_tables([table.slice(0, 20), table.slice(20)]),
+        "pyarrow dictionary": table.set_column(
+            0, "unit_code", table.column("unit_code").dictionary_encode()),
+    }
+
+
+@pytest.mark.parametrize("variant", [
+    "pandas category", "pandas index", "pandas nullable", "polars categorical",
+    "pyarrow chunks", "pyarrow dictionary"])
+def test_frames_in_every_shape_give_the_same_result(variant: str) -> None:
+    spec = qnkpi.load_spec(QUANG_NINH / "programme.yaml")
+    frames = _quang_ninh_frames("pandas")
+    reports = frames["reports"].iloc[7:]  # a slice: arrays with an offset
+    expected = _dump(qnkpi.evaluate(spec, data={**frames, "reports": reports}))
+    frame = _variants(reports)[variant]
+    assert _dump(qnkpi.evaluate(spec, data={**frames, "reports": frame})) == expected
+
+
 # -- generated panels: the frame source and the csv source agree ---------------------------
 
 CODES = ["0", "01", "02", "007", "10"]  # leading zeros: codes are text

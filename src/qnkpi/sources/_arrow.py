@@ -101,10 +101,21 @@ def _decoded(col: Any) -> Any:
     import pyarrow as pa
 
     kind = col.type
-    if pa.types.is_dictionary(kind):
-        col, kind = col.cast(kind.value_type), kind.value_type
-    if pa.types.is_large_string(kind) or pa.types.is_string_view(kind):
-        col = col.cast(pa.string())
+    if pa.types.is_dictionary(kind):  # categories: their values, taken row by row
+        chunks = col.chunks if isinstance(col, pa.ChunkedArray) else [col]
+        values = [_plain(chunk.dictionary).take(chunk.indices) for chunk in chunks]
+        if not values:
+            return _plain(pa.chunked_array([], type=kind.value_type))
+        return pa.chunked_array(values)
+    return _plain(col)
+
+
+def _plain(col: Any) -> Any:
+    """Text as Arrow's plain `string` (from `large_string` or `string_view`)."""
+    import pyarrow as pa
+
+    if pa.types.is_large_string(col.type) or pa.types.is_string_view(col.type):
+        return col.cast(pa.string())
     return col
 
 

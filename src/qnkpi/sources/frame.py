@@ -82,6 +82,16 @@ class FrameSource(TabularSource):
 
     def fetch(self, request: FetchRequest) -> dict[str, FloatPanel]:
         """Read the frame's columns and place its rows (or their aggregates) into panels."""
+        import pyarrow as pa
+
+        try:
+            return self._read(request)
+        except pa.ArrowException as exc:  # a column type Arrow cannot convert
+            raise DataError(f"the frame cannot be read: {exc}; give measures a numeric "
+                            "type, and unit codes and years a plain one (text or integers)",
+                            source=request.source) from None
+
+    def _read(self, request: FetchRequest) -> dict[str, FloatPanel]:
         table, source = self._table, request.source
         if table is None:
             raise DataError("no frame was given for this source; pass it as "
