@@ -361,3 +361,18 @@ def test_a_text_cut_by_a_comma_in_braces_is_remembered(loader: Any, text: str,
 ])
 def test_no_cut_text_where_there_is_none(loader: Any, text: str) -> None:
     assert load_yaml(text, FILE).cut_texts == {}
+
+
+def test_libyaml_is_used_where_pyyaml_has_it() -> None:
+    assert issubclass(_yaml._Loader, getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+def test_repeated_scalars_give_what_pyyaml_gives(loader: Any) -> None:
+    text = ("a: [1, 1, 2024-01-02, 2024-01-02, yes, 'yes', yes, 1.5, 1.5, ~, null, '1', 06652,"
+            " 06652, .nan, .nan, x, x]\n"
+            "b: {x: 1, y: '1', z: !!str 1}\n"
+            "c: {x: 1, y: '1', z: !!str 1}\n")
+    data = load_yaml(text, FILE).data
+    expected = yaml.load(text, Loader=yaml.SafeLoader)
+    assert repr(data) == repr(expected)  # nan compares by its text
+    assert [type(v) for v in data["a"]] == [type(v) for v in expected["a"]]

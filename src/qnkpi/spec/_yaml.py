@@ -16,7 +16,8 @@ import yaml
 
 from qnkpi.errors import Problem, SpecError
 
-# the C loader is several times faster where libyaml is available
+# libyaml's parser and composer (C) where PyYAML has them (`yaml.__with_libyaml__`): both
+# give nodes with marks (line, column), which is all the builder below reads
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 #: Most nodes a document may expand to; bounds "billion laughs" alias bombs.
@@ -97,6 +98,9 @@ _TOO_DEEP = f"the document nests more than {MAX_DEPTH} levels deep; simplify it"
 _CORE = "tag:yaml.org,2002:"
 #: The tags of plain scalars: what YAML reads unquoted text as, or an explicit `!!str`.
 _PLAIN = {f"{_CORE}{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")}
+_STR = f"{_CORE}str"
+_COLLECTIONS = (f"{_CORE}map", f"{_CORE}seq")
+_NOT_YET = object()
 #: Scalars PyYAML tags but cannot construct alone: `=` and `<<` as values are text.
 _AS_TEXT = {f"{_CORE}value", f"{_CORE}merge"}
 
@@ -213,6 +217,9 @@ class _Builder:
         self.count = 0
         self.depth = 0
         self.merged: dict[int, int] = {}
+        #: (tag, text) -> value, for scalars other than text: the same text gives the same
+        #: (immutable) value
+        self.constructed: dict[tuple[str, str], Any] = {}
         self.problems: list[Problem] = []
 
     def build(self, node: yaml.Node, path: Path_) -> Any:
@@ -226,35 +233,45 @@ class _Builder:
         if self.depth > MAX_DEPTH:
             line, column = _mark(node)
             raise SpecError(Problem(_TOO_DEEP, self.located.file, line, column))
-        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in (
-                "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
+        tag = node.tag
+        scalar = isinstance(node, yaml.ScalarNode)
+        if not scalar and tag not in _COLLECTIONS:
             line, column = _mark(node)
-            raise SpecError(Problem(_refused(node.tag), self.located.file, line, column))
+            raise SpecError(Problem(_refused(tag), self.located.file, line, column))
         self.count += 1
         if self.count > MAX_NODES:
             line, column = _mark(node)
             raise SpecError(Problem(
                 f"the document expands to more than {MAX_NODES:,} values (aliases that "
                 "repeat each other?); simplify it", self.located.file, line, column))
-        self.located.values.setdefault(path, _mark(node))
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
+        start = node.start_mark
+        located = self.located
+        if path not in located.values:
+            located.values[path] = (start.line + 1, start.column + 1)
+        if not scalar:
+            if isinstance(node, yaml.MappingNode):
+                return self._mapping(node, path)
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
-        self.located.scalars.setdefault(path, node.value)
-        start, end = node.start_mark, node.end_mark
-        quoted = 1 if node.style in ("'", '"') else 0
-        if (node.style in (None, "", "'", '"') and start.line == end.line
-                and end.column - start.column == len(node.value) + 2 * quoted):
-            self.located.text_starts.setdefault(path, (start.line + 1,
-                                                       start.column + 1 + quoted))
-        if node.tag in _AS_TEXT:
-            return node.value
-        if node.tag not in _PLAIN:
+        value, style = node.value, node.style
+        if path not in located.scalars:
+            located.scalars[path] = value
+        end = node.end_mark
+        quoted = 1 if style == "'" or style == '"' else 0
+        if ((quoted or not style) and start.line == end.line
+                and end.column - start.column == len(value) + 2 * quoted
+                and path not in located.text_starts):
+            located.text_starts[path] = (start.line + 1, start.column + 1 + quoted)
+        if tag == _STR or tag in _AS_TEXT:
+            return value
+        if tag not in _PLAIN:
             line, column = _mark(node)
-            raise SpecError(Problem(_refused(node.tag), self.located.file, line, column))
+            raise SpecError(Problem(_refused(tag), self.located.file, line, column))
+        known = self.constructed.get((tag, value), _NOT_YET)
+        if known is not _NOT_YET:
+            return known
         try:
-            return self.loader.construct_object(node, deep=True)
+            built = self.constructed[tag, value] = self.loader.construct_object(node, deep=True)
+            return built
         except yaml.MarkedYAMLError as exc:
             raise SpecError(_syntax_problem(exc, self.located.file)) from None
         except (ValueError, OverflowError) as exc:  # a timestamp such as 2023-13-45
