@@ -25,7 +25,9 @@ def test_quote_takes_one_character() -> None:
         quote("x", mark='""')
 
 
-@given(st.text(alphabet=st.characters(exclude_characters="\x00"), min_size=1))
+# names are text a spec can hold: UTF-8, so no lone surrogate (SQLite could not take one)
+@given(st.text(alphabet=st.characters(exclude_characters="\x00",
+                                      exclude_categories=("Cs",)), min_size=1))
 def test_a_quoted_name_is_one_identifier_to_sqlite(name: str) -> None:
     """Whatever the name holds (quotes, semicolons, comments), SQLite reads it back as
     exactly that name."""
