@@ -177,6 +177,13 @@ def _spark(tmp_path: Path, measures: list[str]) -> dict[str, dict[str, Any]]:
     if shutil.which("java") is None:
         pytest.skip("Spark needs Java 17 or later")
     _parquet(tmp_path)
+    from pyspark.sql import SparkSession
+    from qnkpi_spark import spark_session
+
+    # Spark makes its SQL warehouse in the working directory unless told where: start it
+    # here, with the warehouse in a temporary folder, for the sources to reuse
+    if SparkSession.getActiveSession() is None:
+        spark_session(None, {"spark.sql.warehouse.dir": str(tmp_path / "spark-warehouse")})
     return {"reports": {"type": "spark", "path": "report-records.parquet",
                         "unit": "unit_code", "year": "year"},
             "activities": {"type": "spark", "path": "activities.csv",

@@ -23,9 +23,14 @@ def spark(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     pytest.importorskip("pyspark")
     if _java_missing():
         pytest.skip("Spark needs Java, and no java is installed")
+    from pyspark.sql import SparkSession
+
     from qnkpi_spark import spark_session
 
-    warehouse = tmp_path_factory.mktemp("spark-warehouse")
-    session = spark_session("local[2]", {"spark.sql.warehouse.dir": str(warehouse)})
+    # a session started before (by another test folder) keeps its warehouse, which such a
+    # test must put in a temporary folder too
+    options = {} if SparkSession.getActiveSession() is not None else {
+        "spark.sql.warehouse.dir": str(tmp_path_factory.mktemp("spark-warehouse"))}
+    session = spark_session("local[2]", options)
     yield session
     session.stop()
