@@ -23,7 +23,8 @@ import numpy.typing as npt
 from qnkpi.errors import DataError, did_you_mean
 from qnkpi.spec.models import SourceSpec
 
-__all__ = ["FetchRequest", "MeasureRequest", "Source", "TabularSource", "scatter"]
+__all__ = ["FetchRequest", "MeasureRequest", "Source", "TabularSource", "panels_from_rows",
+           "scatter"]
 
 FloatPanel = npt.NDArray[np.float64]
 Aggregate = Literal["sum", "count", "mean", "min", "max"]
@@ -259,3 +260,34 @@ def group(rows: npt.NDArray[np.int64], years: npt.NDArray[np.int64],
         (np.fmin if how == "min" else np.fmax).at(out, flat[keep], values[keep])
     out[counts == 0] = np.nan
     return out.reshape(n_units, n_years)
+
+
+def panels_from_rows(measures: tuple[MeasureRequest, ...], values: Mapping[str, FloatPanel],
+                     rows: npt.NDArray[np.int64], years: npt.NDArray[np.int64],
+                     request: FetchRequest, *, file: Path | str | None,
+                     row_numbers: npt.NDArray[np.int64] | None = None,
+                     ) -> dict[str, FloatPanel]:
+    """The panels of `measures` from data rows, as every tabular source makes them:
+    the measures of one value per (unit, year) placed as they are
+    ([`scatter`][qnkpi.sources.base.scatter]), record-level ones aggregated by their
+    `aggregate`.
+
+    Args:
+        measures: The measures to make panels of.
+        values: Measure name -> each data row's value (NaN where missing); a measure
+            with `aggregate: count` may have none.
+        rows: Each data row's panel row.
+        years: Each data row's year.
+        request: The request being served.
+        file: The file the rows come from, for messages (`None` for a frame).
+        row_numbers: Each data row's row in its file or frame, for messages.
+    """
+    tables = [m for m in measures if m.aggregate is None]
+    out = {}
+    if tables:
+        out = scatter(rows, years, {m.name: values[m.name] for m in tables}, request,
+                      file=file, row_numbers=row_numbers)
+    for m in measures:
+        if m.aggregate is not None:
+            out[m.name] = group(rows, years, values.get(m.name), m.aggregate, request)
+    return out

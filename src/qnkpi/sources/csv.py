@@ -25,10 +25,8 @@ from qnkpi.sources._numbers import BadNumber, parse_numbers, thousands_dots
 from qnkpi.sources.base import (
     FetchRequest,
     FloatPanel,
-    MeasureRequest,
     TabularSource,
-    group,
-    scatter,
+    panels_from_rows,
     unit_rows,
 )
 from qnkpi.spec.models import RelPath
@@ -76,8 +74,8 @@ class CsvSource(TabularSource):
         if self.layout == "wide":
             values = {m.name: table.cells(m.column, m.aggregate, self.decimal, request)
                       for m in request.measures if m.column is not None}
-            return _shape(request.measures, values, units, years, table.numbers, request,
-                          self.path)
+            return panels_from_rows(request.measures, values, units, years, request,
+                                    file=self.path, row_numbers=table.numbers)
         written, at = np.unique(table.text(self.measure_column), return_inverse=True)
         names = np.array([_name(n) for n in written.tolist()], dtype=str)[at.reshape(-1)]
         out: dict[str, FloatPanel] = {}
@@ -87,8 +85,8 @@ class CsvSource(TabularSource):
                                           request, pick=pick, measure=m.name)}
             if m.aggregate == "count" and m.column is None:
                 values = {}
-            out.update(_shape((m,), values, units[pick], years[pick], table.numbers[pick],
-                              request, self.path))
+            out.update(panels_from_rows((m,), values, units[pick], years[pick], request,
+                                        file=self.path, row_numbers=table.numbers[pick]))
         return out
 
 
@@ -96,21 +94,6 @@ def _name(text: str) -> str:
     """A column or measure name as compared: trimmed, NFC (a name typed on a Mac may be
     decomposed)."""
     return unicodedata.normalize("NFC", text.strip().lstrip("\ufeff").strip())
-
-
-def _shape(measures: tuple[MeasureRequest, ...], values: dict[str, FloatPanel],
-           units: IntArray, years: IntArray, numbers: IntArray, request: FetchRequest,
-           path: Path) -> dict[str, FloatPanel]:
-    """Panels from rows: tables placed as they are, record-level rows aggregated."""
-    tables = [m for m in measures if m.aggregate is None]
-    out = {}
-    if tables:
-        out = scatter(units, years, {m.name: values[m.name] for m in tables}, request,
-                      file=path, row_numbers=numbers)
-    for m in measures:
-        if m.aggregate is not None:
-            out[m.name] = group(units, years, values.get(m.name), m.aggregate, request)
-    return out
 
 
 @dataclass(frozen=True, eq=False)

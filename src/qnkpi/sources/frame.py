@@ -28,8 +28,7 @@ from qnkpi.sources.base import (
     MeasureRequest,
     Source,
     TabularSource,
-    group,
-    scatter,
+    panels_from_rows,
 )
 
 __all__ = ["FrameSource"]
@@ -110,7 +109,8 @@ class FrameSource(TabularSource):
         if self.layout == "wide":
             values = {m.name: _values(cols[m.column], m, m.column, source)
                       for m in request.measures if m.column is not None}
-            return _shape(request.measures, values, units, years, request)
+            return panels_from_rows(request.measures, values, units, years, request,
+                                    file=None, row_numbers=np.arange(len(units)))
         names = _arrow.labels(cols[self.measure_column], self.measure_column, source)
         out: dict[str, FloatPanel] = {}
         for m in request.measures:
@@ -119,7 +119,8 @@ class FrameSource(TabularSource):
             if not (m.aggregate == "count" and m.column is None):
                 values = {m.name: _values(cols[self.value_column], m, self.value_column,
                                           source, measure=m.name, pick=pick)}
-            out.update(_shape((m,), values, units[pick], years[pick], request, rows=pick))
+            out.update(panels_from_rows((m,), values, units[pick], years[pick], request,
+                                        file=None, row_numbers=pick.astype(np.int64)))
         return out
 
 
@@ -131,20 +132,3 @@ def _values(col: Any, m: MeasureRequest, label: str, source: str, *,
         return _arrow.filled(col, pick)
     what = f"column '{label}'" + (f" (measure '{measure}')" if measure else "")
     return _arrow.numbers(col, what, source, pick)
-
-
-def _shape(measures: tuple[MeasureRequest, ...], values: dict[str, FloatPanel],
-           units: Any, years: Any, request: FetchRequest, *, rows: Any = None,
-           ) -> dict[str, FloatPanel]:
-    """Panels from rows: tables placed as they are, record-level rows aggregated."""
-    numbers = (np.arange(len(units), dtype=np.int64) if rows is None
-               else np.asarray(rows, dtype=np.int64))
-    tables = [m for m in measures if m.aggregate is None]
-    out = {}
-    if tables:
-        out = scatter(units, years, {m.name: values[m.name] for m in tables}, request,
-                      file=None, row_numbers=numbers)
-    for m in measures:
-        if m.aggregate is not None:
-            out[m.name] = group(units, years, values.get(m.name), m.aggregate, request)
-    return out
