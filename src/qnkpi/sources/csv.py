@@ -10,16 +10,17 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
 from pydantic import Field
 
 from qnkpi.errors import DataError, did_you_mean
+from qnkpi.sources import _csv_fast
 from qnkpi.sources._files import check_data_file
 from qnkpi.sources._numbers import BadNumber, parse_numbers, thousands_dots
 from qnkpi.sources.base import (
@@ -34,6 +35,7 @@ from qnkpi.spec.models import RelPath
 __all__ = ["CsvSource"]
 
 IntArray = npt.NDArray[np.int64]
+Column = tuple[str, ...] | Any  # Python's cells, or an Arrow string array
 
 
 class CsvSource(TabularSource):
@@ -104,7 +106,7 @@ class _Table:
     path: Path
     source: str
     header: list[str]
-    columns: dict[str, tuple[str, ...]]
+    columns: dict[str, Column]  # a tuple of str, or an Arrow string array
     numbers: IntArray
     twice: dict[str, list[int]] = field(default_factory=dict)  # name -> its columns
 
@@ -128,28 +130,17 @@ class _Table:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise _not_utf8(data, delimiter, fail) from None
-        # strict: a file cut short inside a quoted cell is an error, not a shorter cell
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-        number = 0  # the last row read
-        try:
-            header = [_name(h) for h in next(reader)]
-            number = 1
+        fast = _csv_fast.read_cells(text, delimiter)
+        if fast is not None:
+            header = [_name(h) for h in fast[0]]
             if not any(header):
                 raise fail("the first row is empty; it must name the columns (such as "
                            "unit, year and the measures)", 1)
-            rows, numbers = [], []
-            for number, row in enumerate(reader, start=2):
-                if not any(cell.strip() for cell in row):
-                    continue
-                if len(row) != len(header):
-                    raise fail(f"{len(row)} cells where the header has {len(header)}; "
-                               "check for a stray delimiter or a missing cell", number)
-                rows.append(row)
-                numbers.append(number)
-        except csv.Error as exc:
-            raise fail(_bad_csv(str(exc), delimiter), number + 1) from None
-        cells = zip(*rows, strict=True) if rows else [() for _ in header]
-        columns: dict[str, tuple[str, ...]] = {}
+            cells: Iterable[Column] = fast[1]
+            numbers = list(range(2, 2 + len(fast[1][0])))
+        else:
+            header, cells, numbers = _read_strict(text, delimiter, fail)
+        columns: dict[str, Column] = {}
         twice: dict[str, list[int]] = {}
         for index, (name, column) in enumerate(zip(header, cells, strict=True)):
             if name in columns:
@@ -180,7 +171,7 @@ class _Table:
                                  f"file has: {', '.join(self.header)}{hint}")
 
     def text(self, column: str) -> npt.NDArray[np.str_]:
-        return np.char.strip(np.asarray(self.columns[_name(column)], dtype=str))
+        return np.char.strip(_csv_fast.strings(self.columns[_name(column)]))
 
     def years(self, column: str) -> IntArray:
         text = self.text(column)
@@ -197,6 +188,11 @@ class _Table:
               measure: str | None = None) -> FloatPanel:
         """Numbers (NaN where empty), or for `aggregate: count` which cells are filled;
         of the rows `pick` (default: all)."""
+        if pick is None and aggregate != "count" and decimal == "." and \
+                not isinstance(self.columns[_name(column)], tuple):
+            fast = _csv_fast.numbers(self.columns[_name(column)])
+            if fast is not None:
+                return fast
         text = self.text(column)
         numbers = self.numbers
         if pick is not None:
@@ -216,6 +212,34 @@ class _Table:
             request.warn(_thousands_warning(what, text, numbers, suspects),
                          file=self.path, row=int(numbers[suspects[0]]))
         return values
+
+
+def _read_strict(text: str, delimiter: str, fail: Callable[[str, int | None], DataError],
+                 ) -> tuple[list[str], Iterable[Column], list[int]]:
+    """The header (names as compared), the cells by column and the rows' numbers, read by
+    Python's csv reader, which names the row of a problem."""
+    # strict: a file cut short inside a quoted cell is an error, not a shorter cell
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    number = 0  # the last row read
+    try:
+        header = [_name(h) for h in next(reader)]
+        number = 1
+        if not any(header):
+            raise fail("the first row is empty; it must name the columns (such as "
+                       "unit, year and the measures)", 1)
+        rows, numbers = [], []
+        for number, row in enumerate(reader, start=2):
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) != len(header):
+                raise fail(f"{len(row)} cells where the header has {len(header)}; "
+                           "check for a stray delimiter or a missing cell", number)
+            rows.append(row)
+            numbers.append(number)
+    except csv.Error as exc:
+        raise fail(_bad_csv(str(exc), delimiter), number + 1) from None
+    cells: Iterable[Column] = zip(*rows, strict=True) if rows else [() for _ in header]
+    return header, cells, numbers
 
 
 def _bad_csv(problem: str, delimiter: str) -> str:
