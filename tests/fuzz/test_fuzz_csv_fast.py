@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from tests.fuzz.test_fuzz_csv import FUZZ, GOOD_NUMBERS, INTEGERS, csv_files, evaluate_file
+from test_fuzz_csv import FUZZ, GOOD_NUMBERS, INTEGERS, csv_files, evaluate_file
 
 import qnkpi
 from qnkpi.errors import DataError, QnkpiError
