@@ -114,3 +114,25 @@ def test_a_thousands_dot_still_warns_at_its_row() -> None:
                            {"num": {"source": "rep"}, "den": {"source": "rep"}})
     assert isinstance(result, qnkpi.Result)
     assert any("100.839 (row 2)" in str(w) for w in result.warnings)
+
+
+@pytest.mark.parametrize("data", [
+    b"unit,year,num,den\n\nD1,2023,1,2\n",  # a blank line after the header
+    b"unit,year,num,den\r\n\r\nD1,2023,1,2\r\n",
+    b"unit,year,num,den\nD1,2023,1,2\n\n\n",
+    b"unit,year,num,den\nD1,2023,1,2\n , , , \nD2,2023,x,1\n",  # blank cells: row 4 is x
+    b"unit,year,num,den\nD1,2023,1,2\n\x0b,\x0b,,\nD2,2023,x,1\n",
+    b"unit,year,num,den\nD1,2023,1,2\n   \nD2,2023,x,1\n",
+    b"unit,year,num,den\rD1,2023,1,2\r\rD2,2023,x,1\r",
+    b"unit,year,num,den\nD1,2023, 1 ,2\nD2,2023,1\xc2\xa0234,1\n",
+    b"unit,year,num,den\nD1,2023,-0,2\nD2,2023,1e-13,1\n",
+    b"unit,year,num,den\nD1,2023,-0,2\nD2,2023,5.,.5\n",
+    b"unit,year,num,num\nD1,2023,1,2\n",
+    b"\xef\xbb\xbfunit,year,num,den\nD1,2024,1.5,2\n",
+    b"unit,year,num,den\nD1,2023,1,2,\n",
+    b"unit,year,num,den\nD1,2023,1\n",
+    b"unit,year,num,den\nD1,2023,1e400,1\n",
+])
+def test_the_fast_and_strict_paths_agree_on_unusual_files(data: bytes) -> None:
+    same_both_ways(data, {"delimiter": ",", "decimal": ".", "layout": "wide"},
+                   {"num": {"source": "rep"}, "den": {"source": "rep"}})

@@ -42,7 +42,7 @@ def read_cells(text: str, delimiter: str) -> tuple[list[str], list[Any]] | None:
 
     `text` is the file decoded (without its byte-order mark).
     """
-    if not ENABLED or '"' in text or "\x00" in text:
+    if not ENABLED or delimiter in "\r\n" or '"' in text or "\x00" in text:
         return None
     end = min((i for i in (text.find("\n"), text.find("\r")) if i >= 0), default=len(text))
     header = next(csv.reader(io.StringIO(text[:end], newline=""), delimiter=delimiter), [])
