@@ -9,7 +9,6 @@ too, where 0.1 defined it.
 from __future__ import annotations
 
 import functools
-import json
 import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from typing import IO, TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from qnkpi.engine import result_json as _json
 from qnkpi.engine import rows as _rows
 from qnkpi.engine.assess import Assessment
 from qnkpi.engine.rows import Check
@@ -368,29 +368,13 @@ class Result:
         """Write the JSON result, as [`to_dict`][qnkpi.engine.result.Result.to_dict]
         gives it, one check and one assessment per line.
 
-        Readable, and fast however many checks there are. Non-ASCII text is written as
-        it is, and missing values as `null`, never NaN.
+        Readable, and fast however many checks there are: written from the result's
+        Arrow tables a batch of rows at a time (`qnkpi.engine.result_json`), the same
+        bytes as `json.dumps` gives on each object. Non-ASCII text is written as it is,
+        and missing values as `null`, never NaN.
 
         Args:
             stream: A text stream; open files with `encoding="utf-8"`.
         """
 
-        def dump(value: Any, indent: int | None = None) -> str:
-            return json.dumps(value, ensure_ascii=False, allow_nan=False, indent=indent)
-
-        stream.write("{\n")
-        for key, value in self._head().items():
-            stream.write(f'  {dump(key)}: {dump(value)},\n')
-        def write_list(key: str, rows: Iterable[Any]) -> None:
-            stream.write(f'  "{key}": [')
-            first = True
-            for row in rows:
-                stream.write("\n    " if first else ",\n    ")
-                stream.write(dump(row))
-                first = False
-            stream.write("\n  ],\n" if not first else "],\n")
-
-        write_list("checks", _rows.check_dicts(self))
-        write_list("assessments", self.assessment_rows())
-        write_list("violations", self.violation_rows())
-        stream.write(f'  "summary": {dump(self.summary())}\n}}\n')
+        _json.write_json(self, stream, self._head(), self.summary())

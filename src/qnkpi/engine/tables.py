@@ -104,12 +104,20 @@ def to_arrow(result: Result, table: TableName = "checks") -> pa.Table:
     return pa.concat_tables(parts) if parts else schema(table).empty_table()
 
 
-def parts_of(result: Result, table: TableName = "checks") -> Iterator[pa.Table]:
+def parts_of(result: Result, table: TableName = "checks", *,
+             lang: str = "vi") -> Iterator[pa.Table]:
     """One table of `result` in parts, each built when asked for: one per indicator
     (with rows) for `"checks"` and `"assessments"`, one in all for `"violations"`.
 
-    What a writer that streams uses (the `parquet` report writes a row group per part),
-    so that a large result is never held twice in memory.
+    What a writer that streams uses (the `parquet` report writes a row group per part,
+    the `csv` reports and the JSON result a batch of lines), so that a large result is
+    never held twice in memory.
+
+    Args:
+        result: The result.
+        table: Which table.
+        lang: The language of the units' names: `"vi"` (the official names, as in the
+            JSON) or `"en"` (`name_en` where a unit has one).
 
     Raises:
         ValueError: `table` is not one of [`TABLES`][qnkpi.engine.tables.TABLES].
@@ -121,7 +129,7 @@ def parts_of(result: Result, table: TableName = "checks") -> Iterator[pa.Table]:
         yield _violations(result, target)
         return
     build = _checks if table == "checks" else _assessments
-    texts = _Texts(result.tree)  # made once, taken from by every indicator
+    texts = _Texts(result.tree, lang)  # made once, taken from by every indicator
     for name in result.indicators:
         arrays = build(result, name, texts)
         if arrays:
@@ -132,10 +140,11 @@ def parts_of(result: Result, table: TableName = "checks") -> Iterator[pa.Table]:
 
 class _Texts:
     """The texts of the tree as Arrow arrays, each made on first use: the rows' codes,
-    the levels, and the names (each record's, then each row's latest)."""
+    the levels, and the names in `lang` (each record's, then each row's latest)."""
 
-    def __init__(self, tree: OrgTree) -> None:
+    def __init__(self, tree: OrgTree, lang: str = "vi") -> None:
         self.tree = tree
+        self.lang = lang
 
     @functools.cached_property
     def codes(self) -> pa.Array:
@@ -151,7 +160,8 @@ class _Texts:
 
     @functools.cached_property
     def names(self) -> pa.Array:
-        return _strings([*self.tree.record_names(), *self.tree.latest_names()])
+        lang = self.lang
+        return _strings([*self.tree.record_names(lang), *self.tree.latest_names(lang)])
 
     def unit_names(self, rows: npt.NDArray[np.intp], cols: npt.NDArray[np.intp]) -> pa.Array:
         """The name in force at each (row, year), as `OrgTree.unit_names` gives it."""

@@ -12,19 +12,21 @@ values are empty cells, never zero.
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 
+from qnkpi.engine import text
+from qnkpi.engine.tables import parts_of
 from qnkpi.i18n import assessment_word
 from qnkpi.reporters._present import verdict_words
 
 if TYPE_CHECKING:
+    import pyarrow as pa
+
     from qnkpi.engine.result import Result
 
-__all__ = ["CHECK_COLUMNS", "CsvAssessmentsReporter", "CsvReporter"]
+__all__ = ["ASSESSMENT_COLUMNS", "CHECK_COLUMNS", "CsvAssessmentsReporter", "CsvReporter"]
 
 #: The columns of `csv`, in order.
 CHECK_COLUMNS = (
@@ -33,9 +35,6 @@ CHECK_COLUMNS = (
     "status_text", "target", "interpolated", "goal", "aspirational", "assumed_year",
     "note", "basis", "expected_units", "reported_units", "coverage")
 
-#: The yes/no columns, written `true`/`false` as in the JSON.
-_FLAGS = ("interpolated", "goal", "aspirational", "assumed_year")
-
 #: The columns of `csv-assessments`, in order.
 ASSESSMENT_COLUMNS = (
     "indicator", "title", "unit", "unit_name", "level", "goal_year", "goal", "op",
@@ -43,18 +42,27 @@ ASSESSMENT_COLUMNS = (
     "baseline", "current_year", "current", "projected", "required_annual_change",
     "reason", "basis")
 
-
-def _cell(value: Any) -> Any:
-    """A value as a CSV cell: empty for missing, `true`/`false` as in the JSON."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return value  # floats as repr(): unrounded, dot decimals
+#: A column of `csv-assessments` -> its column in the `assessments` table.
+_ASSESSMENT_TABLE = {"baseline": "baseline_value", "current": "current_value"}
 
 
-def _writer(stream: IO[Any]) -> Any:
-    return csv.writer(stream, lineterminator="\r\n")
+def _write(stream: IO[Any], header: tuple[str, ...],
+           cells: Any, tables: Any) -> None:
+    """The header, then every row of `tables`, a batch at a time: `cells(batch)` gives
+    the batch's columns in the order of `header`, each made text at once
+    (`qnkpi.engine.text`), so no Python object is made per cell."""
+    def lines(batch: pa.RecordBatch) -> bytes:
+        line = text.join([text.csv_texts(c) for c in cells(batch)], ",")
+        return text.data(text.join([line, "\r\n"]))
+
+    stream.write(",".join(header) + "\r\n")
+    for chunk in text.in_order(lines, tables):
+        text.write_utf8(stream, chunk)
+
+
+def _title(result: Result, name: str, lang: str) -> str:
+    indicator = result.indicators[name].indicator
+    return indicator.title.get(lang) if indicator.title else name
 
 
 class CsvReporter:
@@ -65,32 +73,25 @@ class CsvReporter:
 
     def write(self, result: Result, stream: IO[Any], *, lang: str = "en") -> None:
         """Write one row per check."""
-        writer = _writer(stream)
-        writer.writerow(CHECK_COLUMNS)
-        for name in result.indicators:
-            writer.writerows(self._rows(result, name, lang))
+        import pyarrow as pa
 
-    @staticmethod
-    def _rows(result: Result, name: str, lang: str) -> Iterator[tuple[Any, ...]]:
-        res, tree = result.indicators[name], result.tree
-        columns = result.check_columns(name)
-        if not columns["year"]:
-            return
-        cols, rows = np.nonzero(res.status.T)  # the order of check_columns
-        columns["unit_name"] = tree.unit_names(rows, cols, lang)
-        ind = res.indicator
-        columns["title"] = [ind.title.get(lang) if ind.title else name] * len(rows)
-        lo, hi = [], []
-        for threshold in columns["threshold"]:
-            pair = isinstance(threshold, list)
-            lo.append(threshold[0] if pair else threshold)
-            hi.append(threshold[1] if pair else None)
-        columns["threshold"], columns["threshold_max"] = lo, hi
-        words = np.array(verdict_words(lang), dtype=object)
-        columns["status_text"] = words[res.verdict[rows, cols]].tolist()
-        for flag in _FLAGS:  # the csv module writes None as "", floats by repr
-            columns[flag] = ["true" if v else "false" for v in columns[flag]]
-        yield from zip(*(columns[c] for c in CHECK_COLUMNS), strict=True)
+        words = pa.array(verdict_words(lang), pa.string())
+
+        def with_words(table: pa.Table) -> pa.Table:
+            """The indicator's title and each check's verdict word beside its columns."""
+            name = table.column("indicator")[0].as_py()
+            res = result.indicators[name]
+            cols, rows = np.nonzero(res.status.T)  # the order of the table's rows
+            n = table.num_rows
+            return (table.append_column("title", pa.repeat(
+                        pa.scalar(_title(result, name, lang)), n))
+                    .append_column("status_text", words.take(res.verdict[rows, cols])))
+
+        def cells(batch: pa.RecordBatch) -> list[pa.Array]:
+            return [batch.column(c) for c in CHECK_COLUMNS]
+
+        _write(stream, CHECK_COLUMNS, cells,
+               (with_words(t) for t in parts_of(result, "checks", lang=lang)))
 
 
 class CsvAssessmentsReporter:
@@ -102,19 +103,20 @@ class CsvAssessmentsReporter:
 
     def write(self, result: Result, stream: IO[Any], *, lang: str = "en") -> None:
         """Write one row per assessment."""
-        writer = _writer(stream)
-        writer.writerow(ASSESSMENT_COLUMNS)
-        names = result.tree.latest_names(lang)
-        for row in result.assessment_rows():
-            spec = result.indicators[row["indicator"]].indicator
-            flat = {
-                **row,
-                "title": spec.title.get(lang) if spec.title else row["indicator"],
-                "unit_name": names[result.tree.index[row["unit"]]],
-                "status_text": assessment_word(row["status"], lang),
-                "baseline_year": row["baseline"]["year"],
-                "baseline": row["baseline"]["value"],
-                "current_year": row["current"]["year"],
-                "current": row["current"]["value"],
-            }
-            writer.writerow([_cell(flat[c]) for c in ASSESSMENT_COLUMNS])
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        def with_words(table: pa.Table) -> pa.Table:
+            name = table.column("indicator")[0].as_py()
+            coded = pc.dictionary_encode(table.column("status")).combine_chunks()
+            said = pa.array([assessment_word(s, lang) for s in coded.dictionary.to_pylist()],
+                            pa.string())
+            return (table.append_column("title", pa.repeat(
+                        pa.scalar(_title(result, name, lang)), table.num_rows))
+                    .append_column("status_text", said.take(coded.indices)))
+
+        def cells(batch: pa.RecordBatch) -> list[pa.Array]:
+            return [batch.column(_ASSESSMENT_TABLE.get(c, c)) for c in ASSESSMENT_COLUMNS]
+
+        _write(stream, ASSESSMENT_COLUMNS, cells,
+               (with_words(t) for t in parts_of(result, "assessments", lang=lang)))
