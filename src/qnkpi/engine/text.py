@@ -26,12 +26,15 @@ import json
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from typing import IO, TYPE_CHECKING
 
 import numpy as np
 
+from qnkpi.sources._arrow import flags, floats  # numpy from Arrow without pandas
+
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     import pyarrow as pa
 
 __all__ = ["BATCH", "batches", "csv_texts", "data", "float_texts", "in_order", "join",
@@ -62,13 +65,12 @@ def float_texts(values: pa.Array) -> pa.Array:
     import pyarrow.compute as pc
 
     text = pc.cast(values, pa.string())
-    x = values.to_numpy(zero_copy_only=False)  # nulls as NaN
+    x = floats(values)  # nulls as NaN
     with np.errstate(invalid="ignore"):
         size = np.abs(x)
         positional = ((size >= 1e-4) & (size < 1e16)) | (x == 0)
         whole = positional & (np.floor(x) == x)
-    exponent = pc.fill_null(pc.match_substring(text, "e"), False).to_numpy(
-        zero_copy_only=False)
+    exponent = flags(pc.fill_null(pc.match_substring(text, "e"), False))
     by_repr = (~positional & ~np.isnan(x)) | (positional & exponent)
     whole &= ~by_repr
     if whole.any():
@@ -218,6 +220,8 @@ def in_order(make: Callable[[pa.RecordBatch], bytes],
     At most two batches per thread are made ahead of the one being written, so memory
     stays a few batches whatever the size of the result.
     """
+    from concurrent.futures import ThreadPoolExecutor
+
     workers = min(4, os.cpu_count() or 1)
     if workers == 1:
         yield from (make(batch) for table in tables for batch in batches(table))

@@ -135,7 +135,7 @@ def _fixed(col: Any, dtype: type[np.generic]) -> Any:
                          offset=arr.offset * size)
 
 
-def _flags(col: Any) -> npt.NDArray[np.bool_]:
+def flags(col: Any) -> npt.NDArray[np.bool_]:
     """A boolean column (without nulls) as a numpy array, unpacked from its bits."""
     arr = _array(col)
     if not len(arr):
@@ -149,7 +149,26 @@ def _nulls(col: Any) -> npt.NDArray[np.bool_]:
     """Where a column is null (or NaN)."""
     import pyarrow.compute as pc
 
-    return _flags(pc.is_null(col, nan_is_null=True))
+    return flags(pc.is_null(col, nan_is_null=True))
+
+
+def floats(col: Any) -> FloatArray:
+    """A float64 column as a numpy array, NaN for nulls, read from Arrow's buffers
+    (`to_numpy` would import pandas when it is installed: a third of a second)."""
+    values: FloatArray = np.array(_fixed(col, np.float64), dtype=np.float64)
+    if col.null_count:
+        values[_nulls(col)] = np.nan
+    return values
+
+
+def strings(col: Any) -> npt.NDArray[np.str_]:
+    """A string column without nulls as a numpy string array: each distinct text made a
+    Python string once (`to_numpy` would import pandas)."""
+    import pyarrow.compute as pc
+
+    coded = _array(pc.dictionary_encode(col))
+    words = np.array(coded.dictionary.to_pylist(), dtype=str)
+    return words[_fixed(coded.indices.cast("int64"), np.int64)]
 
 
 def _first_null(col: Any) -> int:
@@ -236,7 +255,7 @@ def years(col: Any, label: str, source: str) -> IntArray:
         ok = (values == np.floor(values)) & (values >= 1000) & (values <= 9999)
     elif pa.types.is_string(col.type):
         col = pc.utf8_trim_whitespace(col)
-        ok = _flags(pc.match_substring_regex(col, "^[0-9]{4}$"))
+        ok = flags(pc.match_substring_regex(col, "^[0-9]{4}$"))
     else:
         raise DataError(f"column '{label}' holds {col.type} values, not years; years are "
                         "whole numbers of four digits, such as 2024", source=source)

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from qnkpi.sources import _arrow
 from qnkpi.sources._numbers import LARGEST, SMALLEST
 
 FloatArray = npt.NDArray[np.float64]
@@ -102,7 +103,7 @@ def numbers(column: Any) -> FloatArray | None:
         cast = pc.cast(pc.if_else(empty, pa.scalar(None, pa.string()), column), pa.float64())
     except pa.ArrowException:
         return None
-    values: FloatArray = cast.to_numpy(zero_copy_only=False).astype(np.float64, copy=False)
+    values = _arrow.floats(cast)
     size = np.abs(values[~np.isnan(values)])
     if not np.isfinite(size).all() or ((size != 0) & ((size < SMALLEST) | (size > LARGEST))).any():
         return None
@@ -113,4 +114,4 @@ def strings(column: Any) -> npt.NDArray[np.str_]:
     """A column's cells as a numpy string array."""
     if isinstance(column, tuple):
         return np.asarray(column, dtype=str)
-    return np.asarray(column.to_numpy(zero_copy_only=False), dtype=str)
+    return _arrow.strings(column)
