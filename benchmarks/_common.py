@@ -3,7 +3,6 @@ checks by status."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import tempfile
@@ -18,23 +17,34 @@ def timed(command: list[str], cwd: Path) -> float:
     return measured(command, cwd)[0]
 
 
+# Runs the command as its own child and reports its wall time, peak memory (KiB) and
+# exit code. A child's peak counts the memory of the process it was forked from (Linux
+# records it at exec), so the command is started from this small process, not from the
+# benchmark script, which may hold a large table by then.
+_LAUNCHER = """
+import os, subprocess, sys, time
+started = time.perf_counter()
+child = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)
+_, status, usage = os.wait4(child.pid, 0)
+print(time.perf_counter() - started, usage.ru_maxrss, os.waitstatus_to_exitcode(status))
+"""
+
+
 def measured(command: list[str], cwd: Path) -> tuple[float, float]:
     """Wall time (s) and peak resident memory (MiB) of ``command``, which must succeed.
 
     The memory is the kernel's account of the finished process (``wait4``'s
     ``ru_maxrss``), as ``/usr/bin/time -v`` reports it.
     """
-    started = time.perf_counter()
     with tempfile.TemporaryFile() as err:
-        process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err)
-        _, status, usage = os.wait4(process.pid, 0)
-        elapsed = time.perf_counter() - started
-        process.returncode = os.waitstatus_to_exitcode(status)
-        if process.returncode != 0:
+        run = subprocess.run([sys.executable, "-c", _LAUNCHER, *command], cwd=cwd,
+                             stdout=subprocess.PIPE, stderr=err, text=True, check=False)
+        elapsed, peak, code = run.stdout.split()
+        if run.returncode != 0 or int(code) != 0:
             err.seek(0)
-            sys.exit(f"{' '.join(command)} failed ({process.returncode}):\n"
+            sys.exit(f"{' '.join(command)} failed ({code}):\n"
                      f"{err.read().decode(errors='replace')}")
-    return elapsed, usage.ru_maxrss / 1024  # KiB on Linux
+    return float(elapsed), int(peak) / 1024  # KiB on Linux
 
 
 def status_counts(statuses: Iterable[str]) -> str:

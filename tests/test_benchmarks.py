@@ -33,9 +33,22 @@ def test_startup_meets_its_goals() -> None:
     assert "heavy libraries loaded by import qnkpi: none" in done.stdout
 
 
-def test_engine_agrees_with_the_pandas_script(tmp_path: Path) -> None:
+@pytest.mark.parametrize("fmt", ["csv", "json", "parquet"])
+def test_engine_agrees_with_the_pandas_script(tmp_path: Path, fmt: str) -> None:
     pytest.importorskip("pandas", reason="pip install pandas (in the test extras)")
     done = _run(str(BENCH / "engine.py"), "--units", "300", "--repeat", "1",
-                "--workdir", str(tmp_path))
+                "--workdir", str(tmp_path), "--format", fmt)
     assert done.returncode in (0, 1), done.stdout + done.stderr
     assert "outputs agree" in done.stdout and "ratio qnkpi/pandas" in done.stdout
+    assert f"peak memory qnkpi --format {fmt}" in done.stdout
+
+
+def test_frames_give_the_checks_of_the_csv_file(tmp_path: Path) -> None:
+    pytest.importorskip("pandas", reason="pip install pandas (in the test extras)")
+    made = _run(str(BENCH / "engine.py"), "--units", "300", "--repeat", "1",
+                "--workdir", str(tmp_path))
+    assert made.returncode in (0, 1), made.stdout + made.stderr
+    done = _run(str(BENCH / "frames.py"), "--workdir", str(tmp_path), "--repeat", "1")
+    # 0: goal met, 1: missed (noise at this size); 2 would be different checks
+    assert done.returncode in (0, 1), done.stdout + done.stderr
+    assert "same checks" in done.stdout and "ratio frames / csv" in done.stdout

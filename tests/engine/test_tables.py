@@ -3,10 +3,13 @@ rows in flat columns, with nulls (never NaN) for missing values."""
 
 from __future__ import annotations
 
+import io
+import json
 import math
 from functools import cache
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import polars as pl
 import pyarrow as pa
@@ -128,6 +131,27 @@ def test_missing_values_are_null_never_nan() -> None:
     pandas = _result().to_pandas("checks")
     assert pandas["value"].isna().sum() == 3
     assert str(pandas["value"].dtype) == "Float64" and str(pandas["year"].dtype) == "Int64"
+
+
+def test_an_infinite_ratio_is_null_as_in_the_json_result() -> None:
+    # fallen from 18 to 14 where the goal is to rise to 9: the method's ratio is -inf,
+    # which the JSON result writes as null; the tables must say the same
+    spec = tiny_programme(indicators={"reached": {
+        "kind": "value", "measure": "reached", "direction": "increase",
+        "targets": [{"year": 2030, "op": ">=", "value": 9, "goal": True}]}},
+        data={"reached": {"D1": {2023: 18, 2024: 14}, "D2": {2023: 6, 2024: 7}}})
+    result = qnkpi.evaluate(spec_from_dict(spec))
+    methods = [m for m in result.assessments_of("reached") if not np.isfinite(m.ratio).all()]
+    assert methods, "no method gave a non-finite ratio: the case is not exercised"
+    table = result.to_arrow("assessments")
+    for name in ("ratio", "baseline_value", "current_value", "projected",
+                 "required_annual_change"):
+        values = table.column(name).to_pylist()
+        assert all(v is None or math.isfinite(v) for v in values), (name, values)
+    assert _arrow_rows(table) == _expected(result, "assessments")
+    out = io.StringIO()
+    result.write_json(out)
+    assert json.loads(out.getvalue())["assessments"] == list(result.assessment_rows())
 
 
 def test_leading_zero_codes_stay_text() -> None:

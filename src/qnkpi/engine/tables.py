@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import numpy.typing as npt
 
+import qnkpi._arrow_build as build
 from qnkpi.verdicts import ASSESSMENT_STATUSES, OPS, STATUSES, Op
 
 if TYPE_CHECKING:
@@ -170,15 +171,14 @@ class _Texts:
             index = np.where(rec >= 0, rec, self.records + rows)
         else:
             index = rows
-        return self.names.take(index.astype(np.int64))
+        return self.names.take(build.ints(index))
 
     def latest_names(self, rows: npt.NDArray[np.intp]) -> pa.Array:
-        return self.names.take((self.records + rows).astype(np.int64))
+        return self.names.take(build.ints(self.records + rows))
 
 
 def _checks(result: Result, name: str, texts: _Texts) -> list[pa.Array]:
     """One indicator's checks as Arrow arrays, in the order of `Result.checks`."""
-    import pyarrow as pa
 
     res, tree = result.indicators[name], result.tree
     t, p = res.thresholds, res.panel
@@ -192,29 +192,29 @@ def _checks(result: Result, name: str, texts: _Texts) -> list[pa.Array]:
     targets = res.indicator.targets
 
     def flag(attr: str) -> pa.Array:
-        return pa.array(np.array([getattr(x, attr) for x in targets], dtype=bool)[target])
+        return build.bools(np.array([getattr(x, attr) for x in targets], dtype=bool)[target])
 
     return [
-        _repeat(name, n),
-        texts.codes.take(rows),
+        build.repeat(name, n),
+        texts.codes.take(build.ints(rows)),
         texts.unit_names(rows, cols),
-        texts.levels.take(tree.level_of[rows]),
-        pa.array(tree.years[cols].astype(np.int64)),
-        _floats(p.value[rows, cols]),
-        _strings(OPS).take(op.astype(np.int64)),
-        _floats(t.lo[rows, cols]),
-        _floats(np.where(between, t.hi[rows, cols], np.nan)),
-        _floats(res.margin[rows, cols]),
+        texts.levels.take(build.ints(tree.level_of[rows])),
+        build.ints(tree.years[cols]),
+        build.floats(p.value[rows, cols]),
+        _strings(OPS).take(build.ints(op)),
+        build.floats(t.lo[rows, cols]),
+        build.floats(np.where(between, t.hi[rows, cols], np.nan)),
+        build.floats(res.margin[rows, cols]),
         _optional(p.numerator, rows, cols),
         _optional(p.denominator, rows, cols),
-        _strings(STATUSES).take(res.status[rows, cols].astype(np.int64)),
-        pa.array(target),
-        pa.array(t.interpolated[rows, cols].astype(bool)),
+        _strings(STATUSES).take(build.ints(res.status[rows, cols])),
+        build.ints(target),
+        build.bools(t.interpolated[rows, cols]),
         flag("goal"),
         flag("aspirational"),
         flag("assumed_year"),
-        pa.array([x.note for x in targets], pa.string()).take(target),
-        _strings(("as_reported", "restated")).take(result.restated[cols].astype(np.int64)),
+        build.strings([x.note for x in targets]).take(build.ints(target)),
+        _strings(("as_reported", "restated")).take(build.ints(result.restated[cols])),
         _ints(None if p.expected is None else p.expected[rows, cols], n),
         _ints(None if p.reported is None else p.reported[rows, cols], n),
         _coverage(p.reported, p.expected, rows, cols),
@@ -225,7 +225,7 @@ def _optional(panel: npt.NDArray[np.float64] | None, rows: npt.NDArray[np.intp],
               cols: npt.NDArray[np.intp]) -> pa.Array:
     import pyarrow as pa
 
-    return pa.nulls(len(rows), pa.float64()) if panel is None else _floats(panel[rows, cols])
+    return pa.nulls(len(rows), pa.float64()) if panel is None else build.floats(panel[rows, cols])
 
 
 def _coverage(part: npt.NDArray[np.float64] | None, whole: npt.NDArray[np.float64] | None,
@@ -235,7 +235,7 @@ def _coverage(part: npt.NDArray[np.float64] | None, whole: npt.NDArray[np.float6
     if part is None or whole is None:
         return pa.nulls(len(rows), pa.float64())
     with np.errstate(invalid="ignore", divide="ignore"):
-        return _floats(part[rows, cols] / whole[rows, cols])
+        return build.floats(part[rows, cols] / whole[rows, cols])
 
 
 # --- assessments ----------------------------------------------------------------------
@@ -265,28 +265,28 @@ def _assessments(result: Result, name: str, texts: _Texts) -> list[pa.Array]:
     else:
         with np.errstate(invalid="ignore"):
             restated = baseline_year < result.restated_to
-    goal = (_floats(each(np.full(units, a.inputs.goal, dtype=np.float64) for a in group))
+    goal = (build.floats(each(np.full(units, a.inputs.goal, dtype=np.float64) for a in group))
             if target is not None else pa.nulls(n, pa.float64()))
     return [
-        _repeat(name, n),
-        texts.codes.take(rows),
+        build.repeat(name, n),
+        texts.codes.take(build.ints(rows)),
         texts.latest_names(rows),
-        texts.levels.take(tree.level_of[rows]),
-        pa.array(each(np.full(units, a.inputs.goal_year, dtype=np.int64) for a in group)),
+        texts.levels.take(build.ints(tree.level_of[rows])),
+        build.ints(each(np.full(units, a.inputs.goal_year, dtype=np.int64) for a in group)),
         goal,
-        pa.nulls(n, pa.string()) if target is None else _repeat(target.op, n),
-        pa.array(np.full(n, target is not None and target.aspirational)),
-        _strings([a.method for a in group]).take(np.tile(np.arange(len(group)), units)),
-        _strings(ASSESSMENT_STATUSES).take(each(a.status for a in group).astype(np.int64)),
-        _floats(each(a.ratio for a in group)),
+        pa.nulls(n, pa.string()) if target is None else build.repeat(target.op, n),
+        build.bools(np.full(n, target is not None and target.aspirational)),
+        _strings([a.method for a in group]).take(build.ints(np.tile(np.arange(len(group)), units))),
+        _strings(ASSESSMENT_STATUSES).take(build.ints(each(a.status for a in group))),
+        _finite_floats(each(a.ratio for a in group)),
         _ints(baseline_year, n),
-        _floats(each(a.inputs.baseline for a in group)),
+        _finite_floats(each(a.inputs.baseline for a in group)),
         _ints(each(a.inputs.current_year for a in group), n),
-        _floats(each(a.inputs.current for a in group)),
-        _floats(each(a.projected for a in group)),
-        _floats(each(a.required_annual_change for a in group)),
-        pa.array(each(a.reason for a in group).tolist(), pa.string()),
-        _strings(("as_reported", "restated")).take(restated.astype(np.int64)),
+        _finite_floats(each(a.inputs.current for a in group)),
+        _finite_floats(each(a.projected for a in group)),
+        _finite_floats(each(a.required_annual_change for a in group)),
+        build.strings(each(a.reason for a in group).tolist()),
+        _strings(("as_reported", "restated")).take(build.ints(restated)),
     ]
 
 
@@ -309,23 +309,14 @@ def _violations(result: Result, target: pa.Schema) -> pa.Table:
 # --- arrays ---------------------------------------------------------------------------
 
 def _strings(values: Any) -> pa.Array:
-    import pyarrow as pa
-
-    return pa.array(list(values), pa.string())
+    return build.strings(list(values))
 
 
-def _repeat(text: str, n: int) -> pa.Array:
-    import pyarrow as pa
-
-    return pa.repeat(pa.scalar(text, pa.string()), n)
-
-
-def _floats(values: npt.NDArray[Any]) -> pa.Array:
-    """float64, NaN made null."""
-    import pyarrow as pa
-
+def _finite_floats(values: npt.NDArray[Any]) -> pa.Array:
+    """float64, NaN and the infinities made null: an assessment's numbers, which the
+    JSON result writes as `null` when a method gives no finite value."""
     values = np.asarray(values, dtype=np.float64)
-    return pa.array(values, pa.float64(), mask=np.isnan(values))
+    return build.floats(np.where(np.isfinite(values), values, np.nan))
 
 
 def _ints(values: npt.NDArray[Any] | None, n: int) -> pa.Array:
@@ -336,7 +327,7 @@ def _ints(values: npt.NDArray[Any] | None, n: int) -> pa.Array:
         return pa.nulls(n, pa.int64())
     values = np.asarray(values, dtype=np.float64)
     missing = np.isnan(values)
-    return pa.array(np.where(missing, 0, values).astype(np.int64), pa.int64(), mask=missing)
+    return build.ints(np.where(missing, 0, values), missing)
 
 
 def _finite(value: Any) -> float | None:

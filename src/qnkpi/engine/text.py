@@ -30,6 +30,7 @@ from typing import IO, TYPE_CHECKING
 
 import numpy as np
 
+import qnkpi._arrow_build as build
 from qnkpi.sources._arrow import flags, floats  # numpy from Arrow without pandas
 
 if TYPE_CHECKING:
@@ -70,14 +71,14 @@ def float_texts(values: pa.Array) -> pa.Array:
         size = np.abs(x)
         positional = ((size >= 1e-4) & (size < 1e16)) | (x == 0)
         whole = positional & (np.floor(x) == x)
-    exponent = flags(pc.fill_null(pc.match_substring(text, "e"), False))
+    exponent = flags(pc.fill_null(pc.match_substring(text, "e"), build.bools([False])[0]))
     by_repr = (~positional & ~np.isnan(x)) | (positional & exponent)
     whole &= ~by_repr
     if whole.any():
-        text = pc.if_else(pa.array(whole), pc.binary_join_element_wise(text, ".0", ""), text)
+        text = pc.if_else(build.bools(whole), join([text, ".0"]), text)
     if by_repr.any():
         fixed = [repr(v) for v in x[by_repr].tolist()]
-        text = pc.replace_with_mask(text, pa.array(by_repr), pa.array(fixed, pa.string()))
+        text = pc.replace_with_mask(text, build.bools(by_repr), build.strings(fixed))
     return text
 
 
@@ -89,13 +90,12 @@ def _texts(column: pa.Array, special: str, plain: Callable[[pa.Array], pa.Array]
     unit codes, statuses) and taken by index: by `plain`, vectorised, when no text
     holds a character of the regex class `special`; else by `encode`, in Python.
     """
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     coded = pc.dictionary_encode(column)
     words = coded.dictionary
     if pc.any(pc.match_substring_regex(words, special)).as_py():
-        words = pa.array([encode(w) for w in words.to_pylist()], pa.string())
+        words = build.strings([encode(w) for w in words.to_pylist()])
     else:
         words = plain(words)
     return words.take(coded.indices)
@@ -139,7 +139,7 @@ def json_texts(column: pa.Array) -> pa.Array:
         text = pa.nulls(len(column), pa.string())
     else:  # int: as str(); bool: true/false, as in JSON
         text = pc.cast(column, pa.string())
-    return pc.fill_null(text, "null")
+    return pc.fill_null(text, build.scalar("null"))
 
 
 def _csv_cell(text: str) -> str:
@@ -163,7 +163,7 @@ def csv_texts(column: pa.Array) -> pa.Array:
         text = pa.nulls(len(column), pa.string())
     else:
         text = pc.cast(column, pa.string())
-    return pc.fill_null(text, "")
+    return pc.fill_null(text, build.scalar(""))
 
 
 def json_object(fields: Sequence[tuple[str, pa.Array]], before: str = "") -> pa.Array:
@@ -179,11 +179,10 @@ def json_object(fields: Sequence[tuple[str, pa.Array]], before: str = "") -> pa.
 def join(parts: Sequence[pa.Array | str], separator: str = "") -> pa.Array:
     """Row by row, text columns (and texts, the same on every row) joined by
     `separator`."""
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     return pc.binary_join_element_wise(
-        *(pa.scalar(p, pa.string()) if isinstance(p, str) else p for p in parts), separator)
+        *(build.scalar(p) if isinstance(p, str) else p for p in parts), build.scalar(separator))
 
 
 def data(lines: pa.Array) -> bytes:
@@ -191,7 +190,8 @@ def data(lines: pa.Array) -> bytes:
     slice of its data buffer, so made without a Python object per value."""
     offsets = np.frombuffer(lines.buffers()[1], dtype=np.int32)
     start, stop = int(offsets[lines.offset]), int(offsets[lines.offset + len(lines)])
-    return lines.buffers()[2][start:stop].to_pybytes()
+    chunk: bytes = lines.buffers()[2][start:stop].to_pybytes()
+    return chunk
 
 
 def write_utf8(stream: IO[str], data: bytes) -> None:

@@ -16,6 +16,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 
+import qnkpi._arrow_build as build
 from qnkpi.engine import text
 from qnkpi.engine.tables import parts_of
 from qnkpi.i18n import assessment_word
@@ -73,9 +74,8 @@ class CsvReporter:
 
     def write(self, result: Result, stream: IO[Any], *, lang: str = "en") -> None:
         """Write one row per check."""
-        import pyarrow as pa
 
-        words = pa.array(verdict_words(lang), pa.string())
+        words = build.strings(verdict_words(lang))
 
         def with_words(table: pa.Table) -> pa.Table:
             """The indicator's title and each check's verdict word beside its columns."""
@@ -83,9 +83,8 @@ class CsvReporter:
             res = result.indicators[name]
             cols, rows = np.nonzero(res.status.T)  # the order of the table's rows
             n = table.num_rows
-            return (table.append_column("title", pa.repeat(
-                        pa.scalar(_title(result, name, lang)), n))
-                    .append_column("status_text", words.take(res.verdict[rows, cols])))
+            return (table.append_column("title", build.repeat(_title(result, name, lang), n))
+                    .append_column("status_text", words.take(build.ints(res.verdict[rows, cols]))))
 
         def cells(batch: pa.RecordBatch) -> list[pa.Array]:
             return [batch.column(c) for c in CHECK_COLUMNS]
@@ -103,16 +102,15 @@ class CsvAssessmentsReporter:
 
     def write(self, result: Result, stream: IO[Any], *, lang: str = "en") -> None:
         """Write one row per assessment."""
-        import pyarrow as pa
         import pyarrow.compute as pc
 
         def with_words(table: pa.Table) -> pa.Table:
             name = table.column("indicator")[0].as_py()
             coded = pc.dictionary_encode(table.column("status")).combine_chunks()
-            said = pa.array([assessment_word(s, lang) for s in coded.dictionary.to_pylist()],
-                            pa.string())
-            return (table.append_column("title", pa.repeat(
-                        pa.scalar(_title(result, name, lang)), table.num_rows))
+            said = build.strings([assessment_word(s, lang)
+                                  for s in coded.dictionary.to_pylist()])
+            return (table.append_column("title",
+                                        build.repeat(_title(result, name, lang), table.num_rows))
                     .append_column("status_text", said.take(coded.indices)))
 
         def cells(batch: pa.RecordBatch) -> list[pa.Array]:

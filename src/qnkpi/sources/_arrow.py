@@ -168,7 +168,8 @@ def strings(col: Any) -> npt.NDArray[np.str_]:
 
     coded = _array(pc.dictionary_encode(col))
     words = np.array(coded.dictionary.to_pylist(), dtype=str)
-    return words[_fixed(coded.indices.cast("int64"), np.int64)]
+    texts: npt.NDArray[np.str_] = words[_fixed(coded.indices.cast("int64"), np.int64)]
+    return texts
 
 
 def _first_null(col: Any) -> int:

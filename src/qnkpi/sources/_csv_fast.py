@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+import qnkpi._arrow_build as build
 from qnkpi.sources import _arrow
 from qnkpi.sources._numbers import LARGEST, SMALLEST
 
@@ -98,9 +99,9 @@ def numbers(column: Any) -> FloatArray | None:
         groups = pc.match_substring_regex(column, _ONE_GROUP)
         if pc.all(pc.or_(pc.invert(dotted), groups)).as_py():
             return None  # every decimal looks like a thousands dot: the strict path warns
-    empty = pc.equal(pc.binary_length(column), 0)
+    empty = pc.equal(pc.binary_length(column), build.ints([0])[0])
     try:
-        cast = pc.cast(pc.if_else(empty, pa.scalar(None, pa.string()), column), pa.float64())
+        cast = pc.cast(pc.if_else(empty, pa.nulls(1, pa.string())[0], column), pa.float64())
     except pa.ArrowException:
         return None
     values = _arrow.floats(cast)
