@@ -248,20 +248,16 @@ def test_unknown_target_unit_codes() -> None:
 
 
 
-def _warnings(data: dict[str, Any]) -> tuple[Problem, ...]:
-    return spec_from_dict(data).warnings
-
-
-def test_two_latest_targets_without_a_goal_are_a_warning_naming_both() -> None:
+def test_two_latest_targets_without_a_goal_are_an_error_naming_both() -> None:
     data = _programme(v={**VALUE, "targets": [
         {"year": 2025, "op": ">=", "value": 1},
         {"year": 2030, "op": ">=", "value": 2},
         {"year": 2030, "op": ">=", "value": 3, "level": "district"}]})
-    (problem,) = _warnings(data)
-    assert problem.severity == "warning"
+    problem = _only(data)
+    assert problem.severity == "error"
     assert problem.message == ("targets #2 and #3 both end in 2030, so either could be the "
-                               "goal that assessments aim at; qnkpi takes the last in the "
-                               "list, #3: mark the goal with 'goal: true'")
+                               "goal that assessments aim at: mark the goal with "
+                               "'goal: true'")
     assert problem.line == _line(data, "targets:") + 1  # the list, at its first item
 
 
@@ -270,20 +266,9 @@ def test_three_tied_targets_are_all_named() -> None:
         {"years": [2023, 2030], "op": ">=", "value": 1, "units": ["D1"]},
         {"year": 2030, "op": ">=", "value": 2, "units": ["D2"]},
         {"year": 2030, "op": ">=", "value": 3}]})
-    (problem,) = _warnings(data)
-    assert problem.message == ("targets #1, #2 and #3 all end in 2030, so any could be the "
-                               "goal that assessments aim at; qnkpi takes the last in the "
-                               "list, #3: mark the goal with 'goal: true'")
-
-
-def test_the_warned_choice_is_the_goal_assessed() -> None:
-    from qnkpi.engine.assess import goal_of
-
-    spec = spec_from_dict(_programme(v={**VALUE, "targets": [
-        {"year": 2030, "op": ">=", "value": 2},
-        {"year": 2030, "op": ">=", "value": 1, "level": "district"}]}))
-    assert "#2: mark the goal" in spec.warnings[0].message
-    assert goal_of(spec.indicators["v"]) == 1
+    assert _only(data).message == ("targets #1, #2 and #3 all end in 2030, so any could be "
+                                   "the goal that assessments aim at: mark the goal with "
+                                   "'goal: true'")
 
 
 @pytest.mark.parametrize("marked", [0, 1])
@@ -303,11 +288,14 @@ def test_targets_ending_in_different_years_need_no_goal_mark() -> None:
 
 
 def test_two_targets_on_the_same_units_in_the_goal_year_are_an_error_already() -> None:
+    """Marking one the goal settles the tie, not the overlap: one unit, one threshold."""
     spec = spec_from_dict(_programme(v={**VALUE, "targets": [
-        {"year": 2030, "op": ">=", "value": 2}, {"year": 2030, "op": ">=", "value": 3}]}))
+        {"year": 2030, "op": ">=", "value": 2},
+        {"year": 2030, "op": ">=", "value": 3, "goal": True}]}))
     with pytest.raises(SpecError, match=r"this target and target #1 both apply to unit 'P' "
                        r"in 2030"):
         evaluate(spec)
+
 
 # --- org units -------------------------------------------------------------------------------
 

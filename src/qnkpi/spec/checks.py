@@ -129,8 +129,8 @@ def check_org_units(org: OrgUnitsSpec, located: Located) -> list[Problem]:
 
 def _goals(spec: Spec) -> Iterator[Problem]:
     """An indicator's goal is one target: with none marked `goal: true`, two or more
-    latest targets (the same last year) leave it to chance, on any scopes (a goal at
-    one level and another at listed units are two different goals)."""
+    latest targets (the same last year) would leave it to chance, on any scopes (a goal
+    at one level and another at listed units are two different goals): an error."""
     for name, ind in spec.indicators.items():
         if not ind.targets or any(t.goal for t in ind.targets):
             continue
@@ -141,9 +141,8 @@ def _goals(spec: Spec) -> Iterator[Problem]:
             every, one = ("both", "either") if len(tied) == 2 else ("all", "any")
             yield spec.problem(("indicators", name, "targets"),
                                f"targets {which} {every} end in {last}, so {one} could be "
-                               "the goal that assessments aim at; qnkpi takes the last in "
-                               f"the list, #{tied[-1] + 1}: mark the goal with 'goal: true'",
-                               severity="warning")
+                               "the goal that assessments aim at: mark the goal with "
+                               "'goal: true'")
 
 
 def _limits(spec: Spec) -> Iterator[Problem]:
