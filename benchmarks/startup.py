@@ -23,6 +23,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from _common import compile_bytecode  # benchmarks/ is on the path of a script run from it
+
 #: Libraries that ``import qnkpi`` must not load (they are imported by the commands).
 HEAVY = ("numpy", "pydantic", "yaml", "duckdb", "pluggy", "rich", "openpyxl", "jinja2",
          "pandas", "pyarrow", "qnkpi.engine", "qnkpi.spec", "qnkpi.reporters")
@@ -74,6 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     qnkpi = shutil.which("qnkpi", path=str(Path(python).parent)) or shutil.which("qnkpi")
     if qnkpi is None:
         sys.exit("no qnkpi command next to this Python nor on PATH; install qnkpi first")
+    compile_bytecode("qnkpi")  # as an installed copy is
     cases = [
         Case("python -c pass", [python, "-c", "pass"], None),
         Case('python -c "import qnkpi"', [python, "-c", "import qnkpi"], 0.15),

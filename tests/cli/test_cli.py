@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -432,3 +433,20 @@ def _run_with(capsys: pytest.CaptureFixture[str], plugins: qnkpi.Plugins,
     code = main(list(argv), plugins=plugins)
     out, err = capsys.readouterr()
     return code, out, err
+
+
+_POOL_OF_THE_COMMAND = ("import qnkpi.cli as cli; cli.main = lambda: print("
+                        "__import__('pyarrow').default_memory_pool().backend_name) or 0; "
+                        "cli.run()")
+
+
+@pytest.mark.parametrize(("chosen", "used"), [(None, "system"), ("mimalloc", "mimalloc")])
+def test_the_command_uses_the_system_allocator_for_arrow_unless_told(
+        chosen: str | None, used: str) -> None:
+    """The console script's process, not the library's: an importer keeps Arrow's default."""
+    env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    if chosen:
+        env["ARROW_DEFAULT_MEMORY_POOL"] = chosen
+    done = subprocess.run([sys.executable, "-c", _POOL_OF_THE_COMMAND], env=env,
+                          capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == used

@@ -274,5 +274,14 @@ def _project_url(origin: str) -> str | None:
     return str(home[0]) if home else None
 
 
+#: Arrow's allocator for the command's own process, unless the user chose one. Arrow's
+#: default, mimalloc, keeps freed memory in each writer thread's heap: on the national
+#: benchmark the CSV and JSON reports peaked about 30% higher with it than with the
+#: system's allocator, at the same speed. The library leaves the choice to the process
+#: that imports it; `pyarrow` reads the variable when it is first imported.
+ARROW_POOL = ("ARROW_DEFAULT_MEMORY_POOL", "system")
+
+
 def run() -> None:  # pragma: no cover - the console script
+    os.environ.setdefault(*ARROW_POOL)
     sys.exit(main())
