@@ -205,8 +205,6 @@ def spec_data(inds: tuple[Indicator, ...]) -> dict[str, object]:
             target |= {"op": t.op, "value": t.value}
             if t.level != "country":  # without a level: the top unit
                 target["level"] = t.level
-            elif t.last_year == LAST_YEAR:  # targets on three levels end in 2030: one goal
-                target["goal"] = True
             targets.append(target)
         body: dict[str, object] = {"kind": ind.kind}
         if ind.kind == "value":

@@ -131,8 +131,6 @@ def spec_data(org_units: str, parquet: str) -> dict[str, object]:
                                          "value": value}
             if level != "country":  # no level: the top unit
                 target["level"] = level
-            else:  # the three levels' targets all end in 2030: the country's is the goal
-                target["goal"] = True
             targets.append(target)
         indicators[ind.name] = {
             "kind": "ratio", "numerator": ind.numerator, "denominator": ind.denominator,

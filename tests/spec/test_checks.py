@@ -248,37 +248,17 @@ def test_unknown_target_unit_codes() -> None:
 
 
 
-def test_two_latest_targets_without_a_goal_are_an_error_naming_both() -> None:
-    data = _programme(v={**VALUE, "targets": [
-        {"year": 2025, "op": ">=", "value": 1},
-        {"year": 2030, "op": ">=", "value": 2},
-        {"year": 2030, "op": ">=", "value": 3, "level": "district"}]})
-    problem = _only(data)
-    assert problem.severity == "error"
-    assert problem.message == ("targets #2 and #3 both end in 2030, so either could be the "
-                               "goal that assessments aim at: mark the goal with "
-                               "'goal: true'")
-    assert problem.line == _line(data, "targets:") + 1  # the list, at its first item
-
-
-def test_three_tied_targets_are_all_named() -> None:
-    data = _programme(v={**VALUE, "targets": [
-        {"years": [2023, 2030], "op": ">=", "value": 1, "units": ["D1"]},
-        {"year": 2030, "op": ">=", "value": 2, "units": ["D2"]},
-        {"year": 2030, "op": ">=", "value": 3}]})
-    assert _only(data).message == ("targets #1, #2 and #3 all end in 2030, so any could be "
-                                   "the goal that assessments aim at: mark the goal with "
-                                   "'goal: true'")
-
-
-@pytest.mark.parametrize("marked", [0, 1])
-def test_a_goal_mark_settles_a_tie(marked: int) -> None:
+@pytest.mark.parametrize("marked", [None, 0, 1])
+def test_targets_tied_for_the_goal_are_no_problem(marked: int | None) -> None:
+    """Each is the goal at its own units (tests/assess/test_assess_goals.py)."""
     targets: list[dict[str, Any]] = [
         {"year": 2030, "op": ">=", "value": 2},
         {"year": 2030, "op": ">=", "value": 1, "level": "district"}]
-    targets[marked]["goal"] = True
+    if marked is not None:
+        targets[marked]["goal"] = True
     spec = spec_from_dict(_programme(v={**VALUE, "targets": targets}))
     assert check_spec(spec) == []
+    assert spec.warnings == ()
 
 
 def test_targets_ending_in_different_years_need_no_goal_mark() -> None:

@@ -29,7 +29,7 @@ from qnkpi.spec.models import (
 from qnkpi.spec.spec import Spec
 from qnkpi.verdicts import AssessmentStatus, Op, compare
 
-__all__ = ["Assessment", "assess_indicator", "goal_of", "methods_for",
+__all__ = ["Assessment", "assess_indicator", "goal_of", "goals_of", "methods_for",
            "settings_for"]
 
 
@@ -74,15 +74,31 @@ class Assessment:
     reason: npt.NDArray[np.object_]
 
 
-def goal_of(ind: IndicatorSpec) -> int | None:
-    """The index of the goal target: the one marked `goal: true`, else the latest
-    stated target (by its last year; the later one in the list on a tie)."""
+def goals_of(ind: IndicatorSpec) -> tuple[int, ...]:
+    """The indices of the goal targets, each assessed at the units it applies to: the
+    one marked `goal: true` (the last marked, if several), else every target that ends
+    in the latest year, in the order of the list. Such targets apply to different units
+    (two on one unit in one year are an error), so each unit has at most one goal: a
+    province target and a target for every district, both for 2030, are the province's
+    goal and each district's. Empty for an indicator without targets."""
     if not ind.targets:
-        return None
+        return ()
     marked = [i for i, t in enumerate(ind.targets) if t.goal]
     if marked:
-        return marked[-1]
-    return max(range(len(ind.targets)), key=lambda i: (ind.targets[i].last_year, i))
+        return (marked[-1],)
+    last = max(t.last_year for t in ind.targets)
+    return tuple(i for i, t in enumerate(ind.targets) if t.last_year == last)
+
+
+def goal_of(ind: IndicatorSpec) -> int | None:
+    """The goal a report names for the indicator as a whole: of
+    [`goals_of`][qnkpi.engine.assess.goals_of], the top unit's (the last without `level`
+    or `units`), else the last; None without targets."""
+    goals = goals_of(ind)
+    if not goals:
+        return None
+    top = [i for i in goals if ind.targets[i].level is None and ind.targets[i].units is None]
+    return (top or goals)[-1]
 
 
 def methods_for(spec: Spec, ind: IndicatorSpec) -> tuple[tuple[str, ...], Cutoffs]:
@@ -135,23 +151,40 @@ def _points(values: FloatArray, years: npt.NDArray[np.int64], as_of: int,
 def assess_indicator(spec: Spec, name: str, ind: IndicatorSpec, panel: IndicatorPanel,
                      tree: OrgTree, as_of: int, plugins: Plugins,
                      units: npt.NDArray[np.bool_] | None = None) -> list[Assessment]:
-    """Every method's assessment of `ind` at the units its goal applies to (and that
-    `units`, a mask over the tree's rows, keeps). An indicator without a target is
-    assessed by its trend ([`TREND_METHOD`][qnkpi.spec.models.TREND_METHOD]) at the
-    top unit, unless its `assessment: {methods: []}` turns assessment off."""
+    """Every method's assessment of `ind` toward each of its goals
+    ([`goals_of`][qnkpi.engine.assess.goals_of]) at the units the goal applies to (and
+    that `units`, a mask over the tree's rows, keeps): one `Assessment` per goal and
+    method, goal by goal. An indicator without a target is assessed by its trend
+    ([`TREND_METHOD`][qnkpi.spec.models.TREND_METHOD]) at the top unit, unless its
+    `assessment: {methods: []}` turns assessment off."""
     settings = settings_for(spec, ind)
     assert settings.methods is not None and settings.cutoffs is not None
-    goal_index = goal_of(ind)
-    if goal_index is None:
+    goals = goals_of(ind)
+    if not goals:
         if not settings.methods or TREND_METHOD not in plugins.assessment_methods:
             return []
         scope: npt.NDArray[np.bool_] = np.asarray(tree.top_mask().any(axis=1))
-        methods: tuple[str, ...] = (TREND_METHOD,)
-        goal_year, goal = spec.programme.period.end, math.nan
+        return _assess(plugins, name, ind, (TREND_METHOD,), None, scope, panel, tree, as_of,
+                       units, settings, trend_year=spec.programme.period.end)
+    out = []
+    for index in goals:
+        scope = np.asarray(target_scope(tree, ind.targets[index]).any(axis=1))
+        out += _assess(plugins, name, ind, settings.methods, index, scope, panel, tree,
+                       as_of, units, settings, trend_year=spec.programme.period.end)
+    return out
+
+
+def _assess(plugins: Plugins, name: str, ind: IndicatorSpec, methods: tuple[str, ...],
+            goal_index: int | None, scope: npt.NDArray[np.bool_], panel: IndicatorPanel,
+            tree: OrgTree, as_of: int, units: npt.NDArray[np.bool_] | None,
+            settings: AssessmentSpec, *, trend_year: int) -> list[Assessment]:
+    """Each method's assessment toward one goal (the target `goal_index`, or the trend
+    to `trend_year`, the programme's end, when None) at the units of `scope`."""
+    assert settings.cutoffs is not None
+    if goal_index is None:
+        goal_year, goal = trend_year, math.nan
     else:
         target = ind.targets[goal_index]
-        scope = np.asarray(target_scope(tree, target).any(axis=1))
-        methods = settings.methods
         goal_year = target.last_year
         goal = _goal_value(target, 1 if ind.direction == "increase" else -1)
     inputs, late = _inputs(name, ind, scope, panel, tree, as_of, units, settings,

@@ -171,12 +171,28 @@ class Result:
             indicator: The indicator's name.
 
         Returns:
-            One [`Assessment`][qnkpi.engine.assess.Assessment] per method, in the order
+            One [`Assessment`][qnkpi.engine.assess.Assessment] per goal and method: goal
+                by goal (see [`goals_of`][qnkpi.engine.assess.goals_of]), each in the order
                 the spec names the methods; an empty list when the indicator has no goal or
-                its goal applies to no unit.
+                its goals apply to no unit.
         """
-        group = [a for a in self.assessments if a.indicator == indicator]
-        return group if group and len(group[0].inputs.rows) else []
+        return [a for group in self.assessment_groups(indicator) for a in group]
+
+    def assessment_groups(self, indicator: str) -> list[list[Assessment]]:
+        """One indicator's assessments, a list per goal: each holds one
+        [`Assessment`][qnkpi.engine.assess.Assessment] per method, on the same units.
+        An indicator has one goal unless two or more targets end in its latest year with
+        none marked `goal: true` (a province target and one for every district): then
+        each is assessed at its own units. Goals that apply to no unit are left out.
+
+        Args:
+            indicator: The indicator's name.
+        """
+        groups: dict[int | None, list[Assessment]] = {}
+        for a in self.assessments:
+            if a.indicator == indicator:
+                groups.setdefault(a.goal_target, []).append(a)
+        return [g for g in groups.values() if len(g[0].inputs.rows)]
 
     def assessment_rows(self, indicator: str | None = None) -> Iterator[dict[str, Any]]:
         """Every assessment as an object of the JSON result's `assessments`.
@@ -186,7 +202,7 @@ class Result:
 
         Yields:
             One dict per (indicator, unit, method): by indicator in spec order, then
-                unit, then method.
+                goal (see `assessment_groups`), unit, then method.
         """
         return _rows.assessment_rows(self, indicator)
 

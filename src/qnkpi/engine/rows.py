@@ -18,7 +18,9 @@ import numpy.typing as npt
 from qnkpi.verdicts import ASSESSMENT_STATUSES, OPS, STATUSES, Op
 
 if TYPE_CHECKING:
+    from qnkpi.engine.assess import Assessment
     from qnkpi.engine.result import Result
+    from qnkpi.spec.models import IndicatorSpec
 
 __all__ = ["Check", "assessment_rows", "check_columns", "check_dicts"]
 
@@ -140,41 +142,47 @@ def check_dicts(result: Result, indicator: str | None = None) -> Iterator[dict[s
 def assessment_rows(result: Result, indicator: str | None = None) -> Iterator[dict[str, Any]]:
     """Every assessment as an object of the JSON result's `assessments`: see
     [`Result.assessment_rows`][qnkpi.engine.result.Result.assessment_rows]."""
-    tree = result.tree
-    names = tree.latest_names()
+    names = result.tree.latest_names()
     for name in result.indicators:
-        group = result.assessments_of(name)
-        if not group or (indicator is not None and name != indicator):
+        if indicator is not None and name != indicator:
             continue
         ind = result.indicators[name].indicator
-        index = group[0].goal_target  # None: the trend of an indicator without a target
-        target = ind.targets[index] if index is not None else None
-        for k, row in enumerate(group[0].inputs.rows.tolist()):
-            for a in group:
-                inputs = a.inputs
-                yield {
-                    "indicator": name,
-                    "unit": tree.codes[row],
-                    "unit_name": names[row],
-                    "level": tree.levels[tree.level_of[row]],
-                    "goal_year": inputs.goal_year,
-                    "goal": inputs.goal if target is not None else None,
-                    "op": target.op if target is not None else None,
-                    "aspirational": target.aspirational if target is not None else False,
-                    "method": a.method,
-                    "status": ASSESSMENT_STATUSES[a.status[k]],
-                    "ratio": _float(a.ratio[k]),
-                    "baseline": {"year": _year(inputs.baseline_year[k]),
-                                 "value": _float(inputs.baseline[k])},
-                    "current": {"year": _year(inputs.current_year[k]),
-                                "value": _float(inputs.current[k])},
-                    "projected": _float(a.projected[k]),
-                    "required_annual_change": _float(a.required_annual_change[k]),
-                    "reason": a.reason[k],
-                    "basis": ("restated" if result.restated_to is not None
-                              and inputs.baseline_year[k] < result.restated_to
-                              else "as_reported"),
-                }
+        for group in result.assessment_groups(name):
+            yield from _goal_rows(result, names, name, ind, group)
+
+
+def _goal_rows(result: Result, names: list[str], name: str, ind: IndicatorSpec,
+               group: list[Assessment]) -> Iterator[dict[str, Any]]:
+    """The rows of one goal's assessments (one per method): by unit, then method."""
+    tree = result.tree
+    index = group[0].goal_target  # None: the trend of an indicator without a target
+    target = ind.targets[index] if index is not None else None
+    for k, row in enumerate(group[0].inputs.rows.tolist()):
+        for a in group:
+            inputs = a.inputs
+            yield {
+                "indicator": name,
+                "unit": tree.codes[row],
+                "unit_name": names[row],
+                "level": tree.levels[tree.level_of[row]],
+                "goal_year": inputs.goal_year,
+                "goal": inputs.goal if target is not None else None,
+                "op": target.op if target is not None else None,
+                "aspirational": target.aspirational if target is not None else False,
+                "method": a.method,
+                "status": ASSESSMENT_STATUSES[a.status[k]],
+                "ratio": _float(a.ratio[k]),
+                "baseline": {"year": _year(inputs.baseline_year[k]),
+                             "value": _float(inputs.baseline[k])},
+                "current": {"year": _year(inputs.current_year[k]),
+                            "value": _float(inputs.current[k])},
+                "projected": _float(a.projected[k]),
+                "required_annual_change": _float(a.required_annual_change[k]),
+                "reason": a.reason[k],
+                "basis": ("restated" if result.restated_to is not None
+                          and inputs.baseline_year[k] < result.restated_to
+                          else "as_reported"),
+            }
 
 
 def _float(value: float) -> float | None:

@@ -35,6 +35,7 @@ from qnkpi.verdicts import ASSESSMENT_STATUSES, OPS, STATUSES, Op
 if TYPE_CHECKING:
     import pyarrow as pa
 
+    from qnkpi.engine.assess import Assessment
     from qnkpi.engine.result import Result
     from qnkpi.orgunits import OrgTree
 
@@ -241,13 +242,22 @@ def _coverage(part: npt.NDArray[np.float64] | None, whole: npt.NDArray[np.float6
 # --- assessments ----------------------------------------------------------------------
 
 def _assessments(result: Result, name: str, texts: _Texts) -> list[pa.Array]:
-    """One indicator's assessments as Arrow arrays: by unit, then method, as
+    """One indicator's assessments as Arrow arrays: by goal, unit, then method, as
     `Result.assessment_rows` orders them."""
     import pyarrow as pa
 
-    group = result.assessments_of(name)
-    if not group:
-        return []
+    parts = [_goal_assessments(result, name, group, texts)
+             for group in result.assessment_groups(name)]
+    if len(parts) < 2:
+        return parts[0] if parts else []
+    return [pa.concat_arrays(list(column)) for column in zip(*parts, strict=True)]
+
+
+def _goal_assessments(result: Result, name: str, group: list[Assessment],
+                      texts: _Texts) -> list[pa.Array]:
+    """The arrays of one goal's assessments (one per method): by unit, then method."""
+    import pyarrow as pa
+
     tree = result.tree
     index = group[0].goal_target  # None: the trend of an indicator without a target
     target = result.indicators[name].indicator.targets[index] if index is not None else None

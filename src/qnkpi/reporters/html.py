@@ -250,13 +250,19 @@ def _card(result: Result, name: str, per: dict[str, int], lang: str,
     its chart, grid and targets)."""
     res = result.indicators[name]
     ind = res.indicator
-    group = result.assessments_of(name)
+    groups = result.assessment_groups(name)  # one per goal
     top = _top_row(result)
-    progress = _progress(result, group, lang)
+    # the goal the card names: the top unit's, else the first
+    group = next((g for g in groups if top in g[0].inputs.rows.tolist()),
+                 groups[0] if groups else [])
+    several = len(groups) > 1  # then each unit's row names its goal
+    progress = [p for g in groups
+                for p in _progress(result, g, lang,
+                                   goal=_goal_text(res, g, lang, short=True) if several else "")]
     top_progress = None
     top_status = None
     if group and top in group[0].inputs.rows.tolist():
-        top_progress = progress[group[0].inputs.rows.tolist().index(top)]
+        top_progress = _progress(result, group, lang)[group[0].inputs.rows.tolist().index(top)]
         top_status = top_progress.statuses[group.index(headline(group) or group[0])]
     checked = np.flatnonzero(res.status.any(axis=0))
     first = [t.first_year for t in ind.targets]
@@ -269,7 +275,7 @@ def _card(result: Result, name: str, per: dict[str, int], lang: str,
         grid=_grid(result, res, lang) if detail and len(checked) else None,
         goal=_goal_text(res, group, lang), goal_short=_goal_text(res, group, lang, short=True),
         methods=[a.method for a in group],
-        progress=progress, progress_counts=_progress_counts(group, lang),
+        progress=progress, progress_counts=_progress_counts(groups, lang),
         top_progress=top_progress, targets=_targets(result, res, lang) if detail else [],
         first_year=min(first) if first else None, counts=counts, top_status=top_status,
         checked=bool(len(checked)))
@@ -355,9 +361,10 @@ def _coverage(res: IndicatorResult, rows: Any, cols: Any) -> list[list[str]]:
 
 # --- progress toward the goal ---------------------------------------------------------
 
-def _progress(result: Result, group: list[Assessment], lang: str) -> list[UnitProgress]:
-    """One row per assessed unit: baseline → current, a status per method, and the
-    projection of the headline method."""
+def _progress(result: Result, group: list[Assessment], lang: str,
+              goal: str = "") -> list[UnitProgress]:
+    """One row per assessed unit: baseline → current (then `goal`, where an indicator
+    has several), a status per method, and the projection of the headline method."""
     main = headline(group)
     if main is None:
         return []
@@ -374,7 +381,8 @@ def _progress(result: Result, group: list[Assessment], lang: str) -> list[UnitPr
     for k, row in enumerate(inputs.rows.tolist()):
         statuses = [Status(*_pick(words, a, k)) for a in group]
         projected = "" if np.isnan(main.projected[k]) else fmt(main.projected[k])
-        out.append(UnitProgress(names[row], span(inputs, k, fmt, lang), statuses, projected))
+        shown = span(inputs, k, fmt, lang) + (f" · {goal}" if goal else "")
+        out.append(UnitProgress(names[row], shown, statuses, projected))
     return out
 
 
@@ -384,13 +392,14 @@ def _pick(words: dict[str, tuple[str, str]], a: Assessment, k: int) -> tuple[str
     return word, a.method, css
 
 
-def _progress_counts(group: list[Assessment], lang: str) -> list[Count]:
+def _progress_counts(groups: list[list[Assessment]], lang: str) -> list[Count]:
     """The units by status of the headline method (`linear_path` where there is one,
-    else the first)."""
-    main = headline(group)
-    if main is None:
+    else the first), over every goal."""
+    mains = [m for m in (headline(g) for g in groups) if m is not None]
+    if not mains:
         return []
-    counts = np.bincount(main.status, minlength=len(AssessmentStatus))
+    counts = np.sum([np.bincount(m.status, minlength=len(AssessmentStatus)) for m in mains],
+                    axis=0)
     return [Count(assessment_word(st.key, lang), format_number(int(counts[st]), lang),
                   _ASSESS_CSS[st.key]) for st in AssessmentStatus if st and counts[st]]
 

@@ -125,22 +125,21 @@ class MarkdownReporter:
     @staticmethod
     def _goal(out: list[str], result: Result, name: str, names: list[str],
               lang: str) -> None:
-        group = result.assessments_of(name)
-        if not group:
-            return
         res = result.indicators[name]
-        inputs = group[0].inputs
-        out += [f"**{escape(goal_heading(res, group, lang))}**", ""]
-        label = gettext("ratio" if group[0].goal_target is not None else "growth/yr", lang)
-        for k, row in enumerate(inputs.rows.tolist()):
-            parts = []
-            for a in group:
-                status = assessment_word(AssessmentStatus(a.status[k]).key, lang)
-                ratio = ratio_text(a, k, lang)
-                parts.append(f"`{a.method}`: {status}" + (f" ({label} {ratio})" if ratio
-                                                          else ""))
-            out.append(f"- {escape(names[row])}: " + "; ".join(parts))
-        out.append("")
+        for group in result.assessment_groups(name):  # one per goal
+            inputs = group[0].inputs
+            out += [f"**{escape(goal_heading(res, group, lang))}**", ""]
+            label = gettext("ratio" if group[0].goal_target is not None else "growth/yr",
+                            lang)
+            for k, row in enumerate(inputs.rows.tolist()):
+                parts = []
+                for a in group:
+                    status = assessment_word(AssessmentStatus(a.status[k]).key, lang)
+                    ratio = ratio_text(a, k, lang)
+                    parts.append(f"`{a.method}`: {status}" + (f" ({label} {ratio})" if ratio
+                                                              else ""))
+                out.append(f"- {escape(names[row])}: " + "; ".join(parts))
+            out.append("")
 
     @staticmethod
     def _provenance(out: list[str], res: IndicatorResult, lang: str) -> None:

@@ -26,6 +26,7 @@ from qnkpi.reporters._text import printable
 from qnkpi.verdicts import AssessmentStatus, CheckStatus, Verdict
 
 if TYPE_CHECKING:
+    from qnkpi.engine.assess import Assessment
     from qnkpi.engine.result import IndicatorResult, Result
 
 __all__ = ["TableReporter"]
@@ -133,12 +134,15 @@ class TableReporter:
 
     def _assessments(self, console: Any, result: Result, name: str, names: list[str],
                      lang: str) -> None:
+        for group in result.assessment_groups(name):  # one per goal
+            self._goal(console, result, name, group, names, lang)
+
+    @staticmethod
+    def _goal(console: Any, result: Result, name: str, group: list[Assessment],
+              names: list[str], lang: str) -> None:
         from rich.table import Table
         from rich.text import Text
 
-        group = result.assessments_of(name)
-        if not group:
-            return
         res = result.indicators[name]
         inputs = group[0].inputs
 

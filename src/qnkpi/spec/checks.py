@@ -46,7 +46,7 @@ class _OrgUnitsFile:
 def check_spec(spec: Spec) -> list[Problem]:
     """Every problem found; an empty list for a sound spec."""
     org = list(_org_units(spec))
-    out = [*org, *_measures(spec), *_indicators(spec), *_goals(spec), *_methods(spec),
+    out = [*org, *_measures(spec), *_indicators(spec), *_methods(spec),
            *_limits(spec), *_validation(spec)]
     if not any(p.severity == "error" for p in out):
         out.extend(_unreachable(spec))
@@ -125,24 +125,6 @@ def check_org_units(org: OrgUnitsSpec, located: Located) -> list[Problem]:
     """The checks a spec's org units get (levels, parents, records, lineage), for an
     org-units document `located` on its own; problems point into it."""
     return list(_org_units(_OrgUnitsFile(org, located)))
-
-
-def _goals(spec: Spec) -> Iterator[Problem]:
-    """An indicator's goal is one target: with none marked `goal: true`, two or more
-    latest targets (the same last year) would leave it to chance, on any scopes (a goal
-    at one level and another at listed units are two different goals): an error."""
-    for name, ind in spec.indicators.items():
-        if not ind.targets or any(t.goal for t in ind.targets):
-            continue
-        last = max(t.last_year for t in ind.targets)
-        tied = [i for i, t in enumerate(ind.targets) if t.last_year == last]
-        if len(tied) > 1:
-            which = ", ".join(f"#{i + 1}" for i in tied[:-1]) + f" and #{tied[-1] + 1}"
-            every, one = ("both", "either") if len(tied) == 2 else ("all", "any")
-            yield spec.problem(("indicators", name, "targets"),
-                               f"targets {which} {every} end in {last}, so {one} could be "
-                               "the goal that assessments aim at: mark the goal with "
-                               "'goal: true'")
 
 
 def _limits(spec: Spec) -> Iterator[Problem]:

@@ -247,13 +247,12 @@ def _progress_text(result: Result, name: str, top: int, lang: str) -> str:
     """The top unit's status toward the goal by the headline method (`linear_path`,
     else the first); where only the units below are assessed, how many have each
     status."""
-    main = headline(result.assessments_of(name))
-    if main is None:
-        return ""
-    rows = main.inputs.rows.tolist()
-    if top in rows:
-        return assessment_word(ASSESSMENT_STATUSES[main.status[rows.index(top)]], lang)
-    counts = Counter(ASSESSMENT_STATUSES[s] for s in main.status.tolist())
+    mains = [m for m in map(headline, result.assessment_groups(name)) if m is not None]
+    for main in mains:  # one per goal
+        rows = main.inputs.rows.tolist()
+        if top in rows:
+            return assessment_word(ASSESSMENT_STATUSES[main.status[rows.index(top)]], lang)
+    counts = Counter(ASSESSMENT_STATUSES[s] for m in mains for s in m.status.tolist())
     return " · ".join(f"{assessment_word(key, lang)} {counts[key]}"
                       for key in ASSESSMENT_STATUSES if key and counts[key])
 
