@@ -9,6 +9,7 @@ traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import warnings
@@ -81,6 +82,7 @@ def main(argv: Sequence[str] | None = None, *, plugins: Plugins | None = None) -
                 shown(message, category, filename, lineno, file, line)
 
         warnings.showwarning = show
+        strict = _escape_unencodable()
         unraisable, stderr = sys.unraisablehook, sys.stderr
         sys.unraisablehook = _unraisable
         sys.stderr = _Printable(stderr)
@@ -94,6 +96,49 @@ def main(argv: Sequence[str] | None = None, *, plugins: Plugins | None = None) -
 
                 gc.collect()  # what a failed write left half-closed goes now, quietly
             sys.unraisablehook, sys.stderr = unraisable, stderr
+            for stream, errors in strict:
+                with contextlib.suppress(ValueError, OSError):  # closed (a broken pipe)
+                    stream.reconfigure(errors=errors)
+
+
+def _escape_unencodable() -> list[tuple[Any, str]]:
+    """Standard output and error in an encoding that cannot write every character
+    (`LC_ALL=C` without Python's UTF-8 mode, `PYTHONIOENCODING=latin-1`): what the
+    encoding has is written, the rest as backslash escapes (`\\u1ea3`), rather than
+    the command failing; bytes of a file name that is not UTF-8 are written as they are.
+    Returns the streams changed with their error handler, to restore."""
+    import codecs
+
+    codecs.register_error(_ESCAPE, _escape)
+    changed = []
+    for stream in (sys.stdout, sys.stderr):
+        errors = getattr(stream, "errors", None)
+        if errors in ("strict", "surrogateescape") and hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(errors=_ESCAPE)
+            except (AttributeError, ValueError, OSError):  # closed, or not a text file
+                continue
+            changed.append((stream, errors))
+    return changed
+
+
+_ESCAPE = "qnkpi.escape"
+
+
+def _escape(exc: UnicodeError) -> tuple[bytes, int]:
+    """The error handler of `_escape_unencodable`: `surrogateescape` for the bytes of a
+    file name, `backslashreplace` for any other character."""
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    out = bytearray()
+    for char in exc.object[exc.start:exc.end]:
+        code = ord(char)
+        if 0xDC80 <= code <= 0xDCFF:
+            out.append(code - 0xDC00)
+        else:
+            out += (f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}" if code <= 0xFFFF
+                    else f"\\U{code:08x}").encode("ascii")
+    return bytes(out), exc.end
 
 
 class _Printable:

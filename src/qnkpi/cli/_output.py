@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import stat
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -89,8 +91,6 @@ def _atomic(target: Path, binary: bool, write: Callable[[IO[Any]], object],
             to write (a full disk, a file size limit, no permission); it names `what`
             and the file, and says what was left.
     """
-    import stat
-
     def fail(exc: OSError, kept: str) -> QnkpiError:
         return QnkpiError(f"cannot write {what} to {target}: {_reason(exc)}; {kept}")
 
@@ -117,25 +117,126 @@ def _atomic(target: Path, binary: bool, write: Callable[[IO[Any]], object],
         raise QnkpiError(f"{target}: the folder {real.parent} does not exist")
     kept = ("nothing was written, the file that was there is unchanged" if mode is not None
             else "nothing was written, no file was left there")
+    remove_stale(real)
     try:
         # a short prefix: a long report name plus mkstemp's letters could pass NAME_MAX
-        fd, tmp = tempfile.mkstemp(prefix=f".{real.name[:64]}.", suffix=".tmp",
+        fd, tmp = tempfile.mkstemp(prefix=f"{_prefix(real)}{os.getpid()}.", suffix=".tmp",
                                    dir=real.parent)
     except OSError as exc:
         raise fail(exc, kept) from exc
     try:
-        stream = (os.fdopen(fd, "wb") if binary
-                  else os.fdopen(fd, "w", encoding="utf-8", newline=""))
-        with stream:
-            write(stream)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp's 0600 would outlive the rename
-        os.replace(tmp, real)
+        with _terminated_raises():
+            stream = (os.fdopen(fd, "wb") if binary
+                      else os.fdopen(fd, "w", encoding="utf-8", newline=""))
+            with stream:
+                write(stream)
+            os.chmod(tmp, 0o666 & ~_umask())  # mkstemp's 0600 would outlive the rename
+            os.replace(tmp, real)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
         raise fail(exc, kept) from exc
+    except Terminated as exc:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:  # the signal came after the rename
+            kept = "the file was written in full"
+        print(f"qnkpi: {exc.name}: stopped writing {what} to {target}; {kept}",
+              file=sys.stderr)
+        raise
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+#: A temporary file of an earlier run this old, whose process is gone, is removed.
+STALE_SECONDS = 300
+
+
+def _prefix(real: Path) -> str:
+    return f".{real.name[:64]}."
+
+
+def remove_stale(real: Path) -> list[Path]:
+    """Remove the temporary files earlier runs left beside `real` when they were killed
+    (SIGKILL, a power cut): files named as qnkpi names them for this very report
+    (`.NAME.PID.XXXXXXXX.tmp`, or `.NAME.XXXXXXXX.tmp` of earlier versions), owned by
+    the user, last written more than `STALE_SECONDS` ago and, when the name holds one,
+    whose process is no longer running. Returns those removed; never fails."""
+    import re
+    import time
+
+    pattern = re.compile(re.escape(_prefix(real)) + r"(?:(\d+)\.)?[a-z0-9_]{8}\.tmp")
+    removed: list[Path] = []
+    try:
+        names = [n for n in os.listdir(real.parent) if pattern.fullmatch(n)]
+    except OSError:
+        return removed
+    now = time.time()
+    for name in names:
+        path = real.parent / name
+        try:
+            info = os.lstat(path)
+            match = pattern.fullmatch(name)
+            assert match is not None
+            pid = match.group(1)
+            if (not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid()
+                    or now - info.st_mtime < STALE_SECONDS
+                    or (pid is not None and _running(int(pid)))):
+                continue
+            path.unlink()
+            removed.append(path)
+        except OSError:
+            continue
+    return removed
+
+
+def _running(pid: int) -> bool:
+    """Whether process `pid` exists (on this machine)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return True  # someone else's: leave its file alone
+    return True
+
+
+class Terminated(SystemExit):
+    """SIGTERM or SIGHUP arrived while a file was being written: the temporary file is
+    removed, and the command exits with 128 + the signal's number (143, 129), as a
+    process the signal ended would."""
+
+    def __init__(self, signum: int) -> None:
+        import signal
+
+        super().__init__(128 + signum)
+        self.name = signal.Signals(signum).name
+
+
+@contextmanager
+def _terminated_raises() -> Iterator[None]:
+    """While writing: SIGTERM and SIGHUP raise [`Terminated`][qnkpi.cli._output.Terminated]
+    (they would end the process without removing its temporary file). Only in the main
+    thread, where Python handles signals, and only where the default handler was set."""
+    import signal
+    import threading
+
+    def raise_(signum: int, frame: object) -> None:
+        raise Terminated(signum)
+
+    previous: dict[int, Any] = {}
+    if threading.current_thread() is threading.main_thread():
+        for name in ("SIGTERM", "SIGHUP"):
+            signum = getattr(signal, name, None)
+            if signum is not None and signal.getsignal(signum) == signal.SIG_DFL:
+                previous[signum] = signal.signal(signum, raise_)
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def _reason(exc: OSError) -> str:

@@ -22,6 +22,7 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from qnkpi.cli._inputs import refuse_inputs
     from qnkpi.cli._output import write_report
     from qnkpi.engine.evaluate import evaluate
     from qnkpi.errors import QnkpiError, did_you_mean
@@ -34,9 +35,13 @@ def run(args: argparse.Namespace) -> int:
                          f"bundled: {', '.join(specs)}{plugins.failure_note()}")
     path = Path(specs[args.spec].obj)
     spec = load_spec(path, plugins=plugins)
+    out = Path(args.output)
+    targets = {name: out / _file_name(plugins, args.spec, name, getattr(reporter, "suffix", ""))
+               for name, reporter in plugins.reporters.items()}
+    for target in targets.values():  # before the work: a report never replaces an input
+        refuse_inputs(target, spec, what="the reports")
     result = evaluate(spec, plugins=plugins)
     plugins.reporters["table"].write(result, sys.stdout, lang=args.lang)
-    out = Path(args.output)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except FileExistsError:
@@ -44,8 +49,7 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         raise QnkpiError(f"cannot make the folder {out}: {exc.strerror}") from None
     written = []
-    for name, reporter in plugins.reporters.items():
-        target = out / _file_name(plugins, args.spec, name, getattr(reporter, "suffix", ""))
+    for name, target in targets.items():
         write_report(result, plugins, name, str(target), args.lang)
         written.append(target)
     print(f"\nSpec: {path}")

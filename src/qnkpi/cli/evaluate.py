@@ -98,6 +98,7 @@ def rule_warnings() -> Iterator[None]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from qnkpi.cli._inputs import refuse_inputs
     from qnkpi.cli._output import reporter_for, write_report
     from qnkpi.cli._progress import progress_bar
     from qnkpi.engine.evaluate import evaluate
@@ -107,6 +108,8 @@ def run(args: argparse.Namespace) -> int:
     reporter_for(plugins, args.format)  # fail on bad arguments before the work
     failing = fail_on_statuses(args.fail_on)
     spec = load_spec(args.spec, plugins=plugins)
+    if not args.explain:
+        refuse_inputs(args.output, spec)  # before the work: a report never replaces an input
     for warning in spec.warnings:
         print(warning, file=sys.stderr)
     if args.explain:

@@ -31,7 +31,12 @@ def parse_options(items: list[str]) -> dict[str, Any]:
         key, sep, value = item.partition("=")
         if not sep or not key:
             raise QnkpiError(f"option {item!r}: write options as KEY=VALUE")
-        out[key] = yaml.safe_load(value) if value else ""
+        try:
+            out[key] = yaml.safe_load(value) if value else ""
+        except yaml.YAMLError as exc:
+            problem = getattr(exc, "problem", None) or type(exc).__name__
+            raise QnkpiError(f"option {item!r}: the value is not valid YAML ({problem}); "
+                             f"write a text in quotes, as {key}='\"...\"'") from None
     return out
 
 

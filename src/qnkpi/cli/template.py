@@ -96,6 +96,7 @@ def run(args: argparse.Namespace) -> int:
     import sys
     from pathlib import Path
 
+    from qnkpi.cli._inputs import refuse_inputs
     from qnkpi.errors import QnkpiError
     from qnkpi.spec.loader import load_spec
 
@@ -105,6 +106,7 @@ def run(args: argparse.Namespace) -> int:
         raise QnkpiError(f"-o {args.output}: a form is an .xlsx or a .csv file; name it "
                          "FILE.xlsx or FILE.csv")
     spec = load_spec(args.spec, plugins=args.registry.get())
+    refuse_inputs(args.output, spec, what="the form")  # never an empty form over filled data
     for warning in spec.warnings:
         print(warning, file=sys.stderr)
     form = plan(spec, args.year, args.source, args.lang)

@@ -26,6 +26,7 @@ from __future__ import annotations
 import glob
 import os
 import re
+import warnings
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple
@@ -67,6 +68,16 @@ _QUIET = {
     "spark.sql.ansi.enabled": "true",
 }
 _LOCAL = {"spark.sql.shuffle.partitions": "4", "spark.default.parallelism": "2"}
+
+
+def _quiet_known_warnings() -> None:
+    """Hide the warnings of PySpark known to be harmless for what this source does, so
+    they do not reach the user's terminal on every run: PySpark 4's FutureWarning that it
+    does not yet fully support pandas 3 (this source reads rows with `collect()`, never
+    through pandas). Only that message, of that category, from PySpark's modules;
+    qnkpi's warnings and PySpark's others are shown as before."""
+    warnings.filterwarnings("ignore", message=r"PySpark does not yet fully support pandas",
+                            category=FutureWarning, module=r"pyspark(\.|$)")
 
 
 def _anchor(path: str, info: ValidationInfo) -> str:
@@ -220,6 +231,7 @@ class SparkSource(TabularSource):
 
     def fetch(self, request: FetchRequest) -> dict[str, FloatPanel]:
         """One panel per requested measure, aggregated by Spark."""
+        _quiet_known_warnings()
         self._require_files(request)
         try:
             from pyspark.errors import PySparkException
@@ -370,6 +382,7 @@ def spark_session(master: str | None, options: Mapping[str, Option], *,
     A running session on another master than the one asked for is a
     [`DataError`][qnkpi.errors.DataError]; `options` are applied to a running session
     where Spark allows it (SQL settings)."""
+    _quiet_known_warnings()
     from pyspark.sql import SparkSession
 
     active = SparkSession.getActiveSession()
