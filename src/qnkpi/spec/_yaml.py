@@ -20,7 +20,9 @@ from qnkpi.errors import Problem, SpecError
 # give nodes with marks (line, column), which is all the builder below reads
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-#: Most nodes a document may expand to; bounds "billion laughs" alias bombs.
+#: Most values aliases (`*name`) may repeat in a document, counting every value inside
+#: what they repeat; bounds "billion laughs" alias bombs. A document without aliases is
+#: bounded by its file size only.
 MAX_NODES = 200_000
 #: Deepest nesting a document may have (also bounds aliases inside their own anchor).
 MAX_DEPTH = 100
@@ -44,6 +46,9 @@ class Located:
     #: a key that is likely the end of a text a comma cut in two inside `{...}` (`{en: 100,
     #: 000 births}`): the key's path -> the text as written, both parts
     cut_texts: dict[Path_, str] = field(default_factory=dict)
+    #: a key a merge key (`<<: *defaults`) brought into a mapping: its path -> the position
+    #: of that `<<`, which problems inside the merged value point at
+    merges: dict[Path_, tuple[int, int]] = field(default_factory=dict)
 
     def position(self, path: Path_, *, key: bool = False) -> tuple[int | None, int | None]:
         """Where `path` is in the file; falls back to the closest enclosing value."""
@@ -59,7 +64,20 @@ class Located:
     def problem(self, path: Path_, message: str, *, key: bool = False,
                 severity: str = "error") -> Problem:
         line, column = self.position(path, key=key)
+        merge = self._merged_by(path) if self.merges else None
+        if merge is not None:  # at the `<<` that pulled it in, and where it is written
+            if line is not None:
+                message = f"{message} (written at line {line}, merged here by '<<')"
+            line, column = merge
         return Problem(message, self.file, line, column, severity)
+
+    def _merged_by(self, path: Path_) -> tuple[int, int] | None:
+        """Where the outermost merge key (`<<`) that brought `path` in is, if one did."""
+        for end in range(1, len(path) + 1):
+            found = self.merges.get(tuple(path[:end]))
+            if found is not None:
+                return found
+        return None
 
 
 def _mark(node: yaml.Node) -> tuple[int, int]:
@@ -89,8 +107,8 @@ def load_yaml(text: str, file: Path) -> Located:
         return located
     builder = _Builder(loader, located, text)
     located.data = builder.build(root, ())
-    if builder.problems:
-        raise SpecError(builder.problems)
+    if builder.problems:  # an anchor's problems once, however often it is merged
+        raise SpecError(list(dict.fromkeys(builder.problems)))
     return located
 
 
@@ -214,9 +232,11 @@ class _Builder:
         self.loader = loader
         self.located = located
         self.lines = text.splitlines()
-        self.count = 0
+        #: values built again through an alias (bounded by MAX_NODES)
+        self.repeated = 0
+        #: the nodes built once: building one again is an alias repeating it
+        self.seen: set[int] = set()
         self.depth = 0
-        self.merged: dict[int, int] = {}
         #: (tag, text) -> value, for scalars other than text: the same text gives the same
         #: (immutable) value
         self.constructed: dict[tuple[str, str], Any] = {}
@@ -238,12 +258,16 @@ class _Builder:
         if not scalar and tag not in _COLLECTIONS:
             line, column = _mark(node)
             raise SpecError(Problem(_refused(tag), self.located.file, line, column))
-        self.count += 1
-        if self.count > MAX_NODES:
-            line, column = _mark(node)
-            raise SpecError(Problem(
-                f"the document expands to more than {MAX_NODES:,} values (aliases that "
-                "repeat each other?); simplify it", self.located.file, line, column))
+        if id(node) in self.seen:  # an alias (or a merge key) repeating it
+            self.repeated += 1
+            if self.repeated > MAX_NODES:
+                line, column = _mark(node)
+                raise SpecError(Problem(
+                    f"the document expands to more than {MAX_NODES:,} values (aliases "
+                    "that repeat each other?); simplify it",
+                    self.located.file, line, column))
+        else:
+            self.seen.add(id(node))
         start = node.start_mark
         located = self.located
         if path not in located.values:
@@ -286,13 +310,22 @@ class _Builder:
         own: dict[Hashable, Any] = {}
         merged: dict[Hashable, Any] = {}  # from merge keys (<<): the mapping's own keys win
         first_seen: dict[Hashable, tuple[int, int]] = {}
+        merge_at: tuple[int, int] | None = None  # where the mapping's `<<` is
+        scratch: Located | None = None  # the positions inside what `<<` merges
         before: yaml.Node | None = None  # the previous value, in a flow mapping
         for key_node, value_node in node.value:
             cut = _cut_text(self.lines, before, key_node, value_node) if before else ""
             before = value_node if node.flow_style else None
             if key_node.tag == "tag:yaml.org,2002:merge":
-                for name, value in self._merge(value_node, path).items():
-                    merged.setdefault(name, value)
+                line, column = _mark(key_node)
+                if merge_at is not None:
+                    self.problems.append(Problem(
+                        f"duplicate key '<<' (first at line {merge_at[0]}); YAML would "
+                        "silently keep only the last one: merge several mappings with one "
+                        "key, <<: [*first, *second]", self.located.file, line, column))
+                    continue
+                merge_at = (line, column)
+                merged, scratch = self._merge(value_node, path)
                 continue
             key = self.build(key_node, (*path, "<key>"))
             line, column = _mark(key_node)
@@ -314,20 +347,49 @@ class _Builder:
             if cut:
                 self.located.cut_texts[child] = cut
             own[key] = self.build(value_node, child)
-        if not merged:
+        if not merged or scratch is None or merge_at is None:
             return own
-        return {**{k: v for k, v in merged.items() if k not in own}, **own}
+        taken = {k: v for k, v in merged.items() if k not in own}
+        self._place(scratch, path, taken, merge_at)
+        return {**taken, **own}
 
-    def _merge(self, node: yaml.Node, path: Path_) -> dict[Hashable, Any]:
-        """The mapping(s) a merge key `<<` names; earlier ones win, as YAML says."""
+    def _merge(self, node: yaml.Node, path: Path_) -> tuple[dict[Hashable, Any], Located]:
+        """The mapping(s) a merge key `<<` names, earlier ones winning as YAML says, and
+        their positions (kept apart: the mapping's own keys win over them)."""
         sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
         out: dict[Hashable, Any] = {}
-        for source in sources:
-            if not isinstance(source, yaml.MappingNode):
-                line, column = _mark(source)
-                raise SpecError(Problem("'<<' merges mappings only: give it an alias of a "
-                                        "mapping (<<: *defaults) or a list of them",
-                                        self.located.file, line, column))
-            for name, value in self.build(source, path).items():
-                out.setdefault(name, value)
-        return out
+        outer, scratch = self.located, Located(data=None, file=self.located.file)
+        self.located = scratch
+        try:
+            for source in sources:
+                if not isinstance(source, yaml.MappingNode):
+                    line, column = _mark(source)
+                    raise SpecError(Problem("'<<' merges mappings only: give it an alias of "
+                                            "a mapping (<<: *defaults) or a list of them",
+                                            outer.file, line, column))
+                for name, value in self.build(source, path).items():
+                    out.setdefault(name, value)
+        finally:
+            self.located = outer
+        return out, scratch
+
+    def _place(self, scratch: Located, path: Path_, taken: dict[Hashable, Any],
+               merge_at: tuple[int, int]) -> None:
+        """Copy the positions of the merged keys in `taken` (those the mapping does not
+        set itself) from `scratch`, and remember the `<<` that brought each in."""
+        depth = len(path)
+        located = self.located
+
+        def ours(where: Path_) -> bool:
+            return len(where) > depth and where[depth] in taken
+
+        for mine, theirs in ((located.values, scratch.values), (located.keys, scratch.keys)):
+            for where, position in theirs.items():
+                if ours(where):
+                    mine.setdefault(where, position)
+        for where, text in scratch.scalars.items():
+            if ours(where):
+                located.scalars.setdefault(where, text)
+        for name in taken:  # merges nested inside lie under these: this `<<` is outermost
+            if isinstance(name, (str, int)):  # every key is (see `_mapping`)
+                located.merges[(*path, name)] = merge_at

@@ -7,6 +7,7 @@ Every problem is collected with its file, line and column, and raised together a
 from __future__ import annotations
 
 import os
+import stat
 import types
 from collections.abc import Mapping
 from pathlib import Path
@@ -257,13 +258,29 @@ def _read(file: Path, *, referenced: Located | None = None,
             return SpecError(referenced.problem(key, f"{file}: {message}"))
         return SpecError(Problem(message, file))
 
-    from qnkpi.sources._files import max_file_bytes, too_big
+    from qnkpi.sources._files import file_problem, max_file_bytes, too_big
 
+    if referenced is not None:  # named in a spec: from the spec's folder
+        missing = "no such file; check the path (relative paths start at the spec's folder)"
+    elif file.is_absolute():
+        missing = "no such file; check the path"
+    else:
+        missing = ("no such file; check the path (a relative path starts at the working "
+                   f"directory, {Path.cwd()})")
+    # never open a pipe or a device: reading one could wait, or go on, for ever
+    problem = file_problem(file, missing=missing, what="a .yaml file")
+    if problem is not None:
+        raise fail(problem)
     limit = min(MAX_SPEC_BYTES, max_file_bytes())
     try:
-        with open(file, "rb") as stream:
-            size = os.fstat(stream.fileno()).st_size
-            data = b"" if size > limit else stream.read(limit + 1)  # a pipe has no size
+        # O_NONBLOCK: a pipe put there since it was examined does not wait for a writer
+        with open(os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as stream:
+            info = os.fstat(stream.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise fail("this is not a regular file (it changed since it was examined); "
+                           "give the path of a .yaml file")
+            size = info.st_size
+            data = b"" if size > limit else stream.read(limit + 1)
         if size > limit or len(data) > limit:
             what = f"the file is {size:,} bytes" if size > limit else "the file is larger"
             if limit < MAX_SPEC_BYTES:
@@ -271,14 +288,8 @@ def _read(file: Path, *, referenced: Located | None = None,
             raise fail(f"{what}, over the {MAX_SPEC_BYTES:,}-byte limit for spec files; put "
                        "data in a source, not in the spec")
         return data.decode("utf-8-sig")
-    except FileNotFoundError:
-        if referenced is not None:  # named in a spec: from the spec's folder
-            raise fail("no such file; check the path (relative paths start at the spec's "
-                       "folder)") from None
-        if file.is_absolute():
-            raise fail("no such file; check the path") from None
-        raise fail("no such file; check the path (a relative path starts at the working "
-                   f"directory, {Path.cwd()})") from None
+    except FileNotFoundError:  # removed since it was examined
+        raise fail(missing) from None
     except IsADirectoryError:
         raise fail("this is a folder; give the path of a .yaml file") from None
     except UnicodeDecodeError as exc:
@@ -422,6 +433,9 @@ def _wrong_type(kind: str, ctx: dict[str, Any], value: Any, written: str | None,
                 path: tuple[str | int, ...]) -> str | None:
     """A plain message for a value of the wrong type, or None for other errors."""
     if kind == "finite_number":
+        if path and isinstance(path[-1], str):  # a key of the spec: a threshold, a factor
+            return (f"'{path[-1]}' must be a finite number, not {_found(value, written)}; "
+                    "write a number, such as 12.5")
         return (f"{_found(value, written)} is not a finite number; write a number, or null "
                 "when the value is missing")
     what = _TYPE_ERRORS.get(kind)

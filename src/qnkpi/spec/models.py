@@ -75,16 +75,26 @@ NfcText = Annotated[str, AfterValidator(_nfc)]
 """Text compared after Unicode NFC normalisation ("Hạ Long" typed either way is one
 name)."""
 
-Code = Annotated[str, Strict(), Field(min_length=1), AfterValidator(_nfc)]
-"""A unit code: non-empty text, NFC-normalised. A number is refused, because YAML reads
-`06652` unquoted as the number 6652: codes must be quoted."""
+def _unpadded(value: str) -> str:
+    if value != value.strip():
+        raise ValueError(f"the code {value!r} has spaces at its start or end; remove them "
+                         f"('{value.strip()}'): codes are matched exactly")
+    return value
+
+
+Code = Annotated[str, Strict(), Field(min_length=1), AfterValidator(_unpadded),
+                 AfterValidator(_nfc)]
+"""A unit code: non-empty text without spaces at its start or end, NFC-normalised. A
+number is refused, because YAML reads `06652` unquoted as the number 6652: codes must be
+quoted."""
 
 
 class Model(BaseModel):
-    """Base of every spec model: frozen (instances cannot be changed), and an unknown key
-    is an error."""
+    """Base of every spec model: frozen (instances cannot be changed), an unknown key is
+    an error, and a number must be finite: `.nan`, `.inf` or `1e400` in any numeric key
+    (of a plugin's model too) is an error, never a value a verdict is computed from."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 def _resolve(path: Path, info: ValidationInfo) -> Path:
