@@ -7,7 +7,9 @@ Keys, beside `type: xlsx`:
   (Excel's `~$` lock files are skipped). Relative to the spec's folder.
 - `unit`: The column of unit codes (as in `csv`).
 - `year`: The column of years (as in `csv`).
-- `sheet`: The sheet to read. Default: the first sheet.
+- `sheet`: The sheet to read. Default: the active sheet (the one shown when the file was
+  saved) if it is visible and holds the `unit` and `year` columns, else the first visible
+  sheet that does; a hidden sheet is read only when named.
 - `header_row`: The row of column names. Default: the template's row of column names (the
   first of the first 20 rows that names both the `unit` and the `year` column), else
   row 1.
@@ -16,8 +18,11 @@ Each sheet holds one row per unit and year (`aggregate` measures add up rows, as
 `csv`). Cells read as `csv` reads text: an empty cell is missing, never zero; a number
 cell is its number; a text cell must read as a number written with `.` for decimals, so
 `52,3` (a Vietnamese decimal comma) and `1.200` (a thousands dot) are errors that name
-the file, sheet and cell. A unit and year in two files is an error naming both. Formulas
-are read by their values as last calculated by Excel.
+the file, sheet and cell, as are digits other than 0-9 (`١٢`, `５`, `²`) and values
+outside the range the `csv` source reads. A unit and year in two files is an error naming
+both. Formulas are read by their values as last calculated by Excel; a formula with no saved
+value (a file written by a program, never opened in Excel) is an error naming the cell. The
+workbook is read within bounds on its strings and cells (see `qnkpi.sources._xlsx_book`).
 """
 
 from __future__ import annotations
@@ -25,9 +30,7 @@ from __future__ import annotations
 import glob
 import math
 import re
-import warnings
-import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -37,8 +40,16 @@ import numpy.typing as npt
 from pydantic import Field
 
 from qnkpi.errors import DataError, did_you_mean
-from qnkpi.sources._files import check_data_file, max_file_bytes, too_big
-from qnkpi.sources._numbers import LARGEST, SMALLEST, out_of_range, quote
+from qnkpi.sources._csv_glob import records_twice
+from qnkpi.sources._numbers import (
+    LARGEST,
+    SMALLEST,
+    BadNumber,
+    out_of_range,
+    parse_numbers,
+    quote,
+)
+from qnkpi.sources._xlsx_book import read_sheet
 from qnkpi.sources.base import (
     FetchRequest,
     FloatPanel,
@@ -56,8 +67,7 @@ Rows = Sequence[Sequence[Any]]
 
 #: How many rows from the top may hold the row of column names, when it is detected.
 HEADER_SEARCH = 20
-_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
-_THOUSANDS_DOT = re.compile(r"[+-]?[1-9]\d{0,2}(\.\d{3})+")
+_THOUSANDS_DOT = re.compile(r"[+-]?[1-9][0-9]{0,2}(\.[0-9]{3})+")
 
 
 class XlsxSource(TabularSource):
@@ -65,9 +75,10 @@ class XlsxSource(TabularSource):
 
     Keys: `path` (a workbook, or a glob pattern such as `forms/*.xlsx`; relative to
     the spec), `unit` and `year` (the columns of unit codes and years), `sheet`
-    (default: the first sheet) and `header_row` (the row of column names; default: the
-    first row naming both the unit and the year column, as in the forms `qnkpi template`
-    writes, else row 1). Empty cells are missing, never zero."""
+    (default: the active sheet, if visible and holding those columns) and `header_row`
+    (the row of column names; default: the first row naming both the unit and the year
+    column, as in the forms `qnkpi template` writes, else row 1). Empty cells are missing,
+    never zero."""
 
     type: Literal["xlsx"]
     path: RelPath  # a file or a glob pattern; looked for when data are read
@@ -77,7 +88,7 @@ class XlsxSource(TabularSource):
     def explain(self, request: FetchRequest) -> str:
         """The workbook (or pattern) this source would read, its sheet and columns."""
         cols = ", ".join(m.column or "*" for m in request.measures)
-        sheet = f"sheet '{self.sheet}'" if self.sheet else "first sheet"
+        sheet = f"sheet '{self.sheet}'" if self.sheet else "active sheet"
         return f"read {self.path} ({sheet}; columns {cols})"
 
     def files(self, source: str) -> list[Path]:
@@ -96,10 +107,12 @@ class XlsxSource(TabularSource):
         needed = [self.unit, self.year, *(m.column for m in request.measures if m.column)]
         parts = []
         for path in self.files(request.source):
-            sheet = _Sheet.read(path, self.sheet, self.header_row or self._detect, request.source)
+            sheet = _Sheet.read(path, self, needed, request.source)
             sheet.require(needed)
             parts.append(_Part.of(sheet, self.unit, self.year, request))
         out = _tables(parts, request)
+        if len(parts) > 1 and any(m.aggregate is not None for m in request.measures):
+            _records_twice(parts, request)
         for m in request.measures:
             if m.aggregate is not None:
                 units = np.concatenate([p.units for p in parts])
@@ -109,13 +122,17 @@ class XlsxSource(TabularSource):
                 out[m.name] = group(units, years, values, m.aggregate, request)
         return out
 
-    def _detect(self, rows: Rows) -> int:
-        """The first row naming both the unit and the year column, else row 1."""
-        for number, row in enumerate(rows[:HEADER_SEARCH], start=1):
-            names = {_text(cell) for cell in row}
+    def header(self, rows: Rows) -> int | None:
+        """The row of column names among a sheet's first rows: `header_row` if it names
+        both the unit and the year column, else (without `header_row`) the first of the
+        first 20 rows that does; None if none does."""
+        numbers = ([self.header_row] if self.header_row is not None else
+                   range(1, HEADER_SEARCH + 1))
+        for number in numbers:
+            names = {_text(cell) for cell in rows[number - 1]} if number <= len(rows) else set()
             if self.unit in names and self.year in names:
                 return number
-        return 1
+        return None
 
 
 @dataclass(frozen=True, eq=False)
@@ -175,6 +192,31 @@ def _tables(parts: list[_Part], request: FetchRequest) -> dict[str, FloatPanel]:
     return out
 
 
+def _records_twice(parts: list[_Part], request: FetchRequest) -> None:
+    """A warning for each file whose records share a unit and year with an earlier file's:
+    they are added up, as records split over files should be, but the same form saved
+    twice, or another unit's row inside a unit's form, would be counted twice unnoticed."""
+    n_units, n_years = request.shape
+    owner = np.full(n_units * n_years, -1, dtype=np.int64)  # the first part with each cell
+    owner_row = np.zeros(n_units * n_years, dtype=np.int64)
+    for i, part in enumerate(parts):
+        col = part.years - request.years[0]
+        inside = (col >= 0) & (col < n_years)
+        flat, first = np.unique(part.units[inside] * n_years + col[inside], return_index=True)
+        numbers = part.sheet.numbers[inside][first]
+        clash = np.flatnonzero(owner[flat] >= 0)
+        if clash.size:
+            k, cell = int(clash[0]), int(flat[clash[0]])
+            earlier = (parts[int(owner[cell])].sheet.path, int(owner_row[cell]))
+            request.warn(records_twice(list(request.units)[cell // n_years],
+                                       int(request.years[cell % n_years]), earlier,
+                                       int(numbers[k]), clash.size - 1),
+                         file=part.sheet.path, row=int(numbers[k]))
+        fresh = owner[flat] < 0
+        owner[flat[fresh]] = i
+        owner_row[flat[fresh]] = numbers[fresh]
+
+
 def _twice(request: FetchRequest, cell: int, first: tuple[Path, int],
            second: tuple[Path, int]) -> DataError:
     """A unit and year (`cell`, flat in the panel) in two files, at (file, row) each."""
@@ -201,12 +243,11 @@ class _Sheet:
     numbers: IntArray
 
     @classmethod
-    def read(cls, path: Path, sheet: str | None, header_row: int | Callable[[Rows], int],
-             source: str) -> _Sheet:
-        """Read `sheet` (default: the first) of `path`; `header_row` is a row number
-        or a function from the sheet's rows to one."""
-        name, raw = _load(path, sheet, source)
-        number = header_row if isinstance(header_row, int) else header_row(raw)
+    def read(cls, path: Path, spec: XlsxSource, needed: list[str], source: str) -> _Sheet:
+        """Read the sheet of `path` that `spec` names or finds (see `read_sheet`)."""
+        top = max(HEADER_SEARCH, spec.header_row or 0)
+        name, number, raw = read_sheet(path, spec.sheet, source, spec.header,
+                                       spec.header_row or 1, needed, top)
         if number > len(raw):
             raise DataError(f"sheet '{name}' has no row {number} to hold the column names; "
                             "the sheet is empty or 'header_row' is wrong", file=path,
@@ -261,58 +302,36 @@ class _Sheet:
         return out
 
     def cells(self, column: str, aggregate: str | None) -> FloatPanel:
-        """Numbers (NaN where empty), or for `aggregate: count` which cells are filled."""
+        """Numbers (NaN where empty), or for `aggregate: count` which cells are filled.
+
+        Number cells are read one by one (openpyxl gives Python objects); text cells are
+        read together by the `csv` source's rule (`parse_numbers`), after the checks for
+        the decimal comma and the thousands dot that typing into Excel brings."""
         cells = self.column(column)
         if aggregate == "count":
             return np.array([1.0 if _text(c) else np.nan for c in cells], dtype=np.float64)
-        out = np.empty(len(cells), dtype=np.float64)
+        out = np.full(len(cells), np.nan, dtype=np.float64)
+        texts: list[int] = []
         for i, cell in enumerate(cells):
             try:
+                if isinstance(cell, str):
+                    if cell.strip():
+                        texts.append(i)
+                        _wording(cell.strip())
+                    continue
                 out[i] = _number(cell)
             except ValueError as exc:
-                raise self.fail(f"cell {self.ref(column, i)} (column '{column}'): {exc}; "
-                                 "leave the cell empty if the value is missing") from None
+                raise self._bad(column, i, str(exc)) from None
+        if texts:
+            try:
+                out[texts] = parse_numbers(np.array([cells[i].strip() for i in texts]), ".")
+            except BadNumber as exc:
+                raise self._bad(column, texts[exc.index], str(exc)) from None
         return out
 
-
-def _load(path: Path, sheet: str | None, source: str) -> tuple[str, list[tuple[Any, ...]]]:
-    """The sheet's name and every row's values, from the top (row 1 first)."""
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    def fail(message: str) -> DataError:
-        return DataError(message, file=path, source=source)
-
-    check_data_file(path, source)
-    limit = max_file_bytes()
-    try:
-        with zipfile.ZipFile(path) as archive:  # reading never goes past the declared sizes
-            expanded = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        expanded = 0  # load_workbook says what is wrong
-    if expanded > limit:
-        raise fail(too_big(f"the workbook unzips to {expanded:,} bytes", limit))
-    try:
-        with warnings.catch_warnings():  # openpyxl warns of styles and extensions it drops
-            warnings.simplefilter("ignore", UserWarning)
-            book = load_workbook(path, read_only=True, data_only=True)
-    except FileNotFoundError:
-        raise fail("file not found; check 'path' (relative paths start at the spec file's "
-                   "folder)") from None
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise fail(f"not an Excel workbook (.xlsx) ({exc}); open it in Excel and save it as "
-                   "'Excel Workbook (*.xlsx)'") from None
-    try:
-        names = [str(n) for n in book.sheetnames]
-        if sheet is not None and sheet not in names:
-            raise fail(f"no sheet '{sheet}'{did_you_mean(sheet, names)}; the workbook has: "
-                       f"{', '.join(names)}")
-        ws = book[sheet] if sheet is not None else book.worksheets[0]
-        ws.reset_dimensions()  # some programs write a wrong size; read every row there is
-        rows = [tuple(row) for row in ws.iter_rows(values_only=True)]
-        return str(ws.title), rows
-    finally:
-        book.close()
+    def _bad(self, column: str, i: int, why: str) -> DataError:
+        return self.fail(f"cell {self.ref(column, i)} (column '{column}'): {why}; leave the "
+                         "cell empty if the value is missing")
 
 
 def _text(cell: Any) -> str:
@@ -334,11 +353,12 @@ def _year(cell: Any) -> int | None:
     if isinstance(cell, float) and cell.is_integer():
         cell = int(cell)
     text = str(cell).strip() if isinstance(cell, int | str) else ""
-    return int(text) if len(text) == 4 and text.isdigit() else None
+    return int(text) if len(text) == 4 and text.isascii() and text.isdigit() else None
 
 
 def _number(cell: Any) -> float:
-    """A cell as a number, NaN when empty; `ValueError` saying why it is not one."""
+    """A cell that is not text as a number, NaN when empty; `ValueError` saying why it is
+    not one (a date), or is out of the range every source reads."""
     if cell is None:
         return math.nan
     if isinstance(cell, int | float):  # bool too: TRUE is 1
@@ -349,12 +369,13 @@ def _number(cell: Any) -> float:
         if value != 0 and not SMALLEST <= abs(value) <= LARGEST:
             raise ValueError(f"{quote(str(cell))} is {out_of_range(value)}")
         return value
-    text = _text(cell)
-    if not text:
-        return math.nan
-    if not isinstance(cell, str):
-        raise ValueError(f"{quote(text)} is a date or time, not a number; format the cell as "
-                         "Number")
+    raise ValueError(f"{quote(_text(cell))} is a date or time, not a number; format the cell "
+                     "as Number")
+
+
+def _wording(text: str) -> None:
+    """`ValueError` for a text cell that Excel users write by habit: a decimal comma or a
+    thousands dot (the rest of the rule is `parse_numbers`')."""
     if "," in text:
         raise ValueError(f"{quote(text)} is text, not a number: use '.' as the decimal point "
                          "(52.3, not 52,3) and no thousands separator, or type the number "
@@ -364,10 +385,6 @@ def _number(cell: Any) -> float:
         raise ValueError(f"{quote(text)} is text that may mean {float(text):g} or, with a "
                          f"Vietnamese thousands dot, {text.replace('.', '')}; type the number "
                          "without thousands separators")
-    if not _NUMBER.fullmatch(text):
-        raise ValueError(f"{quote(text)} is not a number; write numbers with a '.' for "
-                         "decimals and no thousands separator")
-    return _number(float(text))
 
 
 def _letter(index: int) -> str:
