@@ -209,5 +209,10 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     Returns:
         `"; did you mean 'x'?"` for the closest choice, or `""` when none is close.
     """
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    options = list(choices)
+    folded = word.casefold()  # a code that differs only in case: "qn" for "QN"
+    same = next((c for c in options if c != word and c.casefold() == folded), None)
+    if same is not None:
+        return f"; did you mean '{same}'?"
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
     return f"; did you mean '{close[0]}'?" if close else ""

@@ -51,12 +51,13 @@ KEYS = {"unit": "unit_code", "year": "year"}
 
 
 def _people(n: int = 3000) -> list[tuple[Any, ...]]:
-    """Record-level rows: one person each; codes with and without padding; nulls."""
+    """Record-level rows: one person each; codes with and without padding; missing values
+    (never a missing year: that is an error in every source)."""
     rng = random.Random(20250701)
     rows = []
     for _ in range(n):
         code = rng.choice([*CODES, "06652", " 06658 "])
-        year = None if rng.random() < 0.02 else rng.randint(2021, 2031)
+        year = rng.randint(2021, 2031)
         employed = None if rng.random() < 0.1 else int(rng.random() < 0.6)
         age = None if rng.random() < 0.05 else rng.randint(16, 35)
         income = None if rng.random() < 0.3 else round(rng.uniform(1.5, 40.0), 2)

@@ -19,7 +19,9 @@ and nothing else.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import os
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -36,6 +38,7 @@ from qnkpi.errors import PluginError, QnkpiError, did_you_mean
 from qnkpi.kinds.base import FloatPanel, IndicatorPanel
 from qnkpi.orgunits import OrgTree
 from qnkpi.plugin.hooks import SOURCE_TYPES
+from qnkpi.plugin.loading import BUILTIN_PLUGINS
 from qnkpi.plugin.registry import Plugins, get_plugins
 from qnkpi.sources.base import Source
 from qnkpi.spec.spec import Spec
@@ -87,6 +90,7 @@ def explain(spec: Spec, *, plugins: Plugins | None = None,
         PluginError: A source's `explain` raised something other than a
             [`QnkpiError`][qnkpi.errors.QnkpiError]; it names the plugin.
     """
+    _check_spec(spec, "explain")
     plugins = plugins or spec.plugins or get_plugins()
     spec = with_frames(spec, data)
     tree = OrgTree.from_spec(spec.org_units, year_axis(spec))
@@ -99,7 +103,10 @@ def explain(spec: Spec, *, plugins: Plugins | None = None,
         except QnkpiError:
             raise
         except Exception as exc:
-            raise PluginError(plugins.owner(SOURCE_TYPES, source.type),
+            owner = plugins.owner(SOURCE_TYPES, source.type)
+            if owner in BUILTIN_PLUGINS:
+                raise  # a crash in a built-in source is a bug in qnkpi, not bad input
+            raise PluginError(owner,
                                f"source '{name}' (type '{source.type}') could not explain "
                                f"its work: {type(exc).__name__}: {exc}") from exc
     return out
@@ -152,6 +159,11 @@ def evaluate(spec: Spec, *, year: int | None = None, units: Sequence[str] | None
         SpecError: Two targets of an indicator apply to the same unit and year.
         QnkpiError: A `year` or `restate_to` outside the programme's period, an
             unknown unit code in `units`, or a name in `data` that is not a source.
+        TypeError: `spec` is not a loaded spec (a path is not read: call
+            [`load_spec`][qnkpi.spec.loader.load_spec] first), `year` or `restate_to`
+            is not a whole number (an int or numpy integer, not 2024.5 or "2024"), or
+            `units` is not a list of strings (a single string such as "193" is refused).
+            Codes in `units` are NFC-normalised, as codes in the spec are.
 
     Example:
         ```python
@@ -161,6 +173,10 @@ def evaluate(spec: Spec, *, year: int | None = None, units: Sequence[str] | None
         print(result.as_of, result.summary()["met"], result.summary()["not_met"])
         ```
     """
+    _check_spec(spec, "evaluate")
+    year = _whole_year(year, "year")
+    restate_to = _whole_year(restate_to, "restate_to")
+    units = _codes(units)
     plugins = plugins or spec.plugins or get_plugins()
     progress = progress or _quiet
     spec = with_frames(spec, data)
@@ -216,6 +232,7 @@ def check_data(spec: Spec, *, plugins: Plugins | None = None,
             print(row.rule, row.unit, row.year, row.left, row.op, row.right)
         ```
     """
+    _check_spec(spec, "check_data")
     plugins = plugins or spec.plugins or get_plugins()
     spec = with_frames(spec, data)
     tree = OrgTree.from_spec(spec.org_units, year_axis(spec))
@@ -232,6 +249,43 @@ def _check_years(spec: Spec, *, year: int | None, restate_to: int | None) -> Non
     if restate_to is not None and not period.start <= restate_to <= period.end:
         raise QnkpiError(f"--restate-to {restate_to}: not a year of the programme "
                          f"({period.start}-{period.end})")
+
+
+def _check_spec(spec: object, function: str) -> None:
+    """`spec` is a loaded Spec, or a TypeError says how to get one."""
+    if isinstance(spec, Spec):
+        return
+    if isinstance(spec, (str, os.PathLike)):
+        raise TypeError(f"{function}() takes a loaded spec, not the path {str(spec)!r}; "
+                        f"call qnkpi.{function}(qnkpi.load_spec(path)) instead")
+    raise TypeError(f"{function}() takes a loaded spec (what qnkpi.load_spec returns), "
+                    f"not {type(spec).__name__}")
+
+
+def _whole_year(value: object, name: str) -> int | None:
+    """`value` as an int: None, or a whole number such as 2024 (an int or a numpy
+    integer); anything else is a TypeError naming the argument."""
+    if value is None:
+        return None
+    if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
+        return int(value)
+    raise TypeError(f"{name} must be a whole number such as 2024, not {value!r} "
+                    f"({type(value).__name__})")
+
+
+def _codes(units: object) -> list[str] | None:
+    """`units` as NFC unit codes: None, or a list (or other collection) of strings; a
+    single string is a TypeError (it would be read as its characters)."""
+    if units is None:
+        return None
+    if isinstance(units, (str, bytes)) or not isinstance(units, Iterable):
+        raise TypeError(f"units must be a list of unit codes such as ['193'], not {units!r}")
+    codes = list(units)
+    bad = next((c for c in codes if not isinstance(c, str)), None)
+    if bad is not None:
+        raise TypeError(f"units must be a list of unit codes as strings (such as ['193']); "
+                        f"{bad!r} is a {type(bad).__name__}")
+    return [unicodedata.normalize("NFC", c) for c in codes]
 
 
 def _unit_rows(tree: OrgTree, units: Sequence[str] | None) -> npt.NDArray[np.bool_]:

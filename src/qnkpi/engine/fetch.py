@@ -17,6 +17,7 @@ from qnkpi.errors import DataError, PluginError, QnkpiError
 from qnkpi.kinds.base import FloatPanel
 from qnkpi.orgunits import OrgTree
 from qnkpi.plugin.hooks import SOURCE_TYPES
+from qnkpi.plugin.loading import BUILTIN_PLUGINS
 from qnkpi.plugin.registry import Plugins
 from qnkpi.sources.base import FetchRequest, MeasureRequest, Source
 from qnkpi.spec.spec import Spec
@@ -43,8 +44,9 @@ def read_measures(spec: Spec, tree: OrgTree, plugins: Plugins,
     Raises:
         DataError: A source found data it cannot use (every source is read first, so
             one run names every bad one).
-        PluginError: A source failed otherwise, or returned something that is not a
-            panel of numbers; it names the plugin.
+        PluginError: A third party's source failed otherwise, or returned something
+            that is not a panel of numbers; it names the plugin. A built-in source's crash
+            propagates as it is: a bug in qnkpi, not in the data.
     """
     measures, noted = _fetch(spec, tree, plugins, progress)
     warnings = noted + _outside_life(tree, measures)
@@ -92,7 +94,10 @@ def _fetch(spec: Spec, tree: OrgTree, plugins: Plugins,
             failed.append(exc)
             continue
         except Exception as exc:
-            raise PluginError(plugins.owner(SOURCE_TYPES, source.type),
+            owner = plugins.owner(SOURCE_TYPES, source.type)
+            if owner in BUILTIN_PLUGINS:
+                raise  # a crash in a built-in source is a bug in qnkpi (exit 70), not bad input
+            raise PluginError(owner,
                                f"source '{source_name}' (type '{source.type}') failed: "
                                f"{type(exc).__name__}: {exc}") from exc
         noted += request.warnings

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from typing import Literal, NamedTuple
 
 import numpy as np
 from pydantic import field_validator, model_validator
 
 from qnkpi.errors import DataError, did_you_mean
+from qnkpi.sources._numbers import LARGEST, SMALLEST, out_of_range
 from qnkpi.sources.base import (
     FetchRequest,
     FloatPanel,
@@ -65,6 +67,7 @@ class SqliteSource(TabularSource):
 
     def _keys(self) -> tuple[str, str]:
         # codes are text, whatever the column's type, and " 193" is "193"; years integers
+        # (_check has made sure each is a whole number of four digits: the cast is exact)
         return (f"TRIM(CAST({quote(self.unit)} AS TEXT))",
                 f"CAST({quote(self.year)} AS INTEGER)")
 
@@ -106,9 +109,13 @@ class SqliteSource(TabularSource):
 
     def fetch(self, request: FetchRequest) -> dict[str, FloatPanel]:
         """Run the source's queries on the database, opened read-only."""
-        if not self.path.is_file():
-            raise DataError("database file not found; check 'path' (relative paths start at "
-                            "the spec file's folder)", file=self.path, source=request.source)
+        from qnkpi.sources._files import file_problem
+
+        problem = file_problem(self.path, missing="database file not found; check 'path' "
+                               "(relative paths start at the spec file's folder)",
+                               what="a SQLite database file")
+        if problem is not None:
+            raise DataError(problem, file=self.path, source=request.source)
         self._names(request)
         uri = f"{self.path.resolve().as_uri()}?mode=ro"
         out: dict[str, FloatPanel] = {}
@@ -126,8 +133,12 @@ class SqliteSource(TabularSource):
         return out
 
     def _check(self, conn: sqlite3.Connection, request: FetchRequest) -> None:
-        """Columns that do not exist (SQLite would read "name" as a string) and text in
-        columns to aggregate (SQLite would sum it as 0) are errors, not numbers."""
+        """Columns that do not exist (SQLite would read "name" as a string) are errors;
+        so is any row, of any year, whose unit code is NULL, whose year is not a whole
+        number of four digits (SQLite would read '2O23' as 2, '2023abc' as 2023 and
+        2023.9 as 2023), or whose value is text (SQLite would sum it as 0) or out of
+        qnkpi's range. SQLite checks the whole table in one scan; the first bad row is
+        named."""
         cursor = conn.execute(f"SELECT * FROM {self._from()} LIMIT 0")
         have = [d[0] for d in cursor.description]
         needed = [self.unit, self.year, *(m.column for m in request.measures if m.column)]
@@ -137,32 +148,60 @@ class SqliteSource(TabularSource):
                                 f"{'table' if self.table else 'query'} has: {', '.join(have)}",
                                 file=self.path, source=request.source)
         numeric = sorted({m.column for m in request.measures
-                          if m.column and m.aggregate not in (None, "count")})
-        if not numeric:
+                          if m.column and m.aggregate != "count"})
+        tables = {m.column for m in request.measures if m.column and m.aggregate is None}
+        unit, year = quote(self.unit), quote(self.year)
+        bad = [f"{unit} IS NULL", f"NOT ({_YEAR_OK.format(y=year)})"]
+        for c in numeric:
+            text = "typeof({c}) NOT IN ('integer', 'real', 'null')"
+            if c in tables:  # read as they are: '' is missing, as NULL is
+                text += " AND NOT (typeof({c}) = 'text' AND {c} = '')"
+            bad += [text.format(c=quote(c)), _OUT_OF_RANGE.format(c=quote(c))]
+        where = " OR ".join(f"({b})" for b in bad)
+        cols = ", ".join([unit, year, *map(quote, numeric)])
+        params = (LARGEST, SMALLEST) * len(numeric)
+        if conn.execute(f"SELECT 1 FROM {self._from()} WHERE {where} LIMIT 1",
+                        params).fetchone() is None:
             return
-        unit, year = self._keys()
-        text = " OR ".join(f"typeof({quote(c)}) NOT IN ('integer', 'real', 'null')"
-                           for c in numeric)
-        row = conn.execute(f"SELECT {unit}, {year}, {', '.join(map(quote, numeric))} FROM "
-                           f"{self._from()} WHERE {text} LIMIT 1").fetchone()
-        if row is not None:
-            column, cell = next((c, v) for c, v in zip(numeric, row[2:], strict=True)
-                                if not isinstance(v, (int, float)) and v is not None)
-            raise DataError(f"column '{column}': {cell!r} for unit '{row[0]}' in {row[1]} is "
-                            "not a number; store numbers as INTEGER or REAL, missing as NULL",
-                            file=self.path, source=request.source)
+        row = conn.execute(f"SELECT * FROM (SELECT ROW_NUMBER() OVER () AS _qnkpi_row, {cols} "
+                           f"FROM {self._from()}) WHERE {where} LIMIT 1", params).fetchone()
+        raise self._bad_row(row, numeric, request)
+
+    def _bad_row(self, row: tuple[object, ...], numeric: list[str],
+                 request: FetchRequest) -> DataError:
+        """The error for a row `_check` found: what is wrong with it, and where."""
+        number, code, year = row[:3]
+        where = (f"row {number} of table '{self.table}'" if self.table is not None
+                 else f"row {number} of the query's result")
+        shown = "NULL" if year is None else repr(year)
+        if code is None:
+            problem = (f"column '{self.unit}' is NULL: the row (year {shown}) has no unit "
+                       "code; fill it in, or delete the row")
+        elif not _year_ok(year):
+            problem = (f"column '{self.year}': {shown} for unit '{code}' is not a year; "
+                       "store years as whole numbers of four digits, such as 2024 (INTEGER, "
+                       "or text of four digits)")
+        else:
+            column, cell = next((c, v) for c, v in zip(numeric, row[3:], strict=True)
+                                if not _number_ok(v))
+            if isinstance(cell, (int, float)):
+                why = out_of_range(float(cell))
+            else:
+                why = ("not a number; store numbers as INTEGER or REAL, missing values as "
+                       "NULL")
+            problem = f"column '{column}': {cell!r} for unit '{code}' in {year} is {why}"
+        return DataError(f"{where}: {problem}", file=self.path, source=request.source)
 
     def _panels(self, rows: list[tuple[object, ...]], st: _Statement,
                 request: FetchRequest) -> dict[str, FloatPanel]:
         batch = st.measures
-        codes = [str(r[0]) for r in rows]
+        columns = list(zip(*rows, strict=True)) if rows else [()] * (2 + len(batch))
+        codes = [str(c) for c in columns[0]]
         numbers = np.arange(1, len(rows) + 1, dtype=np.int64)  # result rows, 1-based
         units = unit_rows(codes, request, file=self.path, row_numbers=numbers)
-        years = np.array([r[1] for r in rows], dtype=np.int64)
-        values = {}
-        for j, m in enumerate(batch):
-            column = [r[2 + j] for r in rows]
-            values[m.name] = _floats(column, m, codes, years, request, self)
+        years = np.array(columns[1], dtype=np.int64)
+        # _check let through only numbers and NULL (None: NaN) in these columns
+        values = {m.name: _floats(columns[2 + j]) for j, m in enumerate(batch)}
         if not st.grouped:
             return scatter(units, years, values, request, file=self.path, row_numbers=numbers)
         n_units, n_years = request.shape
@@ -175,27 +214,50 @@ class SqliteSource(TabularSource):
         return panels
 
 
+#: A year SQLite holds that qnkpi reads: a whole number of four digits, as an INTEGER, a
+#: REAL (2024.0) or text ('2024', spaces around it allowed); NULL is not a year.
+_YEAR_OK = ("CASE typeof({y}) WHEN 'integer' THEN {y} BETWEEN 1000 AND 9999 "
+            "WHEN 'real' THEN {y} = CAST({y} AS INTEGER) AND {y} BETWEEN 1000 AND 9999 "
+            "WHEN 'text' THEN TRIM({y}) GLOB '[0-9][0-9][0-9][0-9]' ELSE 0 END")
+#: A number outside the csv source's range (bound parameters: LARGEST, SMALLEST).
+_OUT_OF_RANGE = ("typeof({c}) IN ('integer', 'real') AND (ABS({c} * 1.0) > ? "
+                 "OR ({c} <> 0 AND ABS({c} * 1.0) < ?))")
+
+
+def _floats(column: Sequence[object]) -> FloatPanel:
+    """A result column of numbers, NULL and '' (both missing: NaN), as floats."""
+    try:
+        return np.array(column, dtype=np.float64)  # None is NaN
+    except ValueError:  # a '' in a table's column: missing, as NULL is
+        cells = np.array(column, dtype=object)
+        cells[cells == ""] = None
+        return cells.astype(np.float64)
+
+
+def _year_ok(year: object) -> bool:
+    """The Python side of `_YEAR_OK`, for the one row an error names."""
+    if isinstance(year, str):
+        year = year.strip()
+        return len(year) == 4 and all(ch in "0123456789" for ch in year)
+    return (isinstance(year, (int, float)) and float(year).is_integer()
+            and 1000 <= year <= 9999)
+
+
+def _number_ok(cell: object) -> bool:
+    """Whether a value cell passes `_check`: NULL, '' (missing) or a number in range."""
+    if cell is None or cell == "":
+        return True
+    if not isinstance(cell, (int, float)):
+        return False
+    size = abs(float(cell))
+    return size == 0 or SMALLEST <= size <= LARGEST
+
+
 def _aggregate(m: MeasureRequest) -> str:
     if m.aggregate == "count" and m.column is None:
         return "COUNT(*)"
     assert m.aggregate is not None and m.column is not None
     return f"{_SQL_AGGREGATE[m.aggregate]}({quote(m.column)})"
-
-
-def _floats(column: list[object], m: MeasureRequest, codes: list[str],
-            years: np.ndarray, request: FetchRequest, source: SqliteSource) -> FloatPanel:
-    out = np.empty(len(column))
-    for i, cell in enumerate(column):
-        if cell is None or cell == "":
-            out[i] = np.nan
-        elif isinstance(cell, (int, float)) and not isinstance(cell, bool):
-            out[i] = cell
-        else:
-            raise DataError(
-                f"column '{m.column}': {cell!r} for unit '{codes[i]}' in {years[i]} is not a "
-                "number; store numbers as INTEGER or REAL", file=source.path,
-                source=request.source)
-    return out
 
 
 # identifier_problem, one_statement and quote (qnkpi.sources.sql since 0.2) stay

@@ -9,7 +9,7 @@ Keys, beside `type: duckdb`:
 - `table`: For a database: the table (or view) to read.
 - `query`: For a database: a read-only query whose rows are read instead of a table.
 - `unit`: The column of unit codes (read as text, trimmed).
-- `year`: The column of years (read as integers).
+- `year`: The column of years: whole numbers of four digits (never rounded).
 
 For one fetch, all record-level measures of the source (those with `aggregate`) are
 computed by one `SELECT unit, year, AGG(...), ... GROUP BY unit, year` query, and all
@@ -29,6 +29,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import field_validator, model_validator
 from qnkpi.errors import DataError, did_you_mean
+from qnkpi.sources._numbers import LARGEST, SMALLEST, out_of_range
 from qnkpi.sources.base import (
     FetchRequest,
     FloatPanel,
@@ -226,8 +227,10 @@ class DuckdbSource(TabularSource):
         return DataError(f"DuckDB: {detail}{hint}", file=self.path, source=request.source)
 
     def _check(self, conn: duckdb.DuckDBPyConnection, request: FetchRequest) -> None:
-        """Columns that do not exist, and text where numbers (or years) are expected, are
-        errors that name the column and the first bad cell."""
+        """Columns that do not exist are errors; so is any row, of any year, whose unit
+        code is NULL, whose year is not a whole number of four digits (DuckDB would round
+        2023.7 to 2024), or whose value is text or outside qnkpi's range (the csv
+        source's bound). DuckDB checks every row in one scan; the first bad one is named."""
         if self.table is not None:
             tables = [str(r[0]) for r in conn.execute(
                 "SELECT table_name FROM information_schema.tables WHERE table_schema NOT IN "
@@ -247,34 +250,68 @@ class DuckdbSource(TabularSource):
                         else "file" if "*" not in str(self.path) else "files")
                 raise DataError(f"no column '{name}'{did_you_mean(name, have)}; the {what} "
                                 f"has: {', '.join(have)}", file=self.path, source=request.source)
-        checks: list[tuple[str, str]] = []  # (column, SQL type it must cast to)
-        if not _is_numeric(types[self.year]):
-            checks.append((self.year, "INTEGER"))
         numeric = sorted({m.column for m in request.measures
                           if m.column and m.aggregate != "count"})
-        checks += [(c, "DOUBLE") for c in numeric if not _is_numeric(types[c])]
-        if not checks:
-            return
-        bad = " OR ".join(f"({quote(c)} IS NOT NULL AND TRY_CAST({quote(c)} AS {t}) IS NULL)"
-                          for c, t in checks)
-        cols = ", ".join(f"CAST({quote(c)} AS VARCHAR)" for c, _ in checks)
-        row = conn.execute(f"SELECT CAST({quote(self.unit)} AS VARCHAR), "
-                           f"CAST({quote(self.year)} AS VARCHAR), {cols} FROM {source} "
-                           f"WHERE {bad} LIMIT 1", list(params)).fetchone()
+        unit, year = quote(self.unit), quote(self.year)
+        # (what is wrong, column, SQL true for a bad row): one scan finds the first
+        bad = [("unit", self.unit, f"{unit} IS NULL"),
+               ("year", self.year, f"{year} IS NULL OR NOT ({self._year_ok(types, request)})")]
+        for c in numeric:
+            number = f"TRY_CAST({quote(c)} AS DOUBLE)"
+            if not _is_numeric(types[c]):
+                bad.append(("text", c, f"{quote(c)} IS NOT NULL AND {number} IS NULL"))
+            bad.append(("range", c, f"NOT isnan({number}) AND (abs({number}) > {LARGEST!r} "
+                                    f"OR ({number} <> 0 AND abs({number}) < {SMALLEST!r}))"))
+        named = [self.unit, self.year, *numeric]
+        cells = ", ".join(f"CAST({quote(c)} AS VARCHAR)" for c in named)
+        flags = ", ".join(f"coalesce({sql}, false)" for _, _, sql in bad)
+        where = " OR ".join(f"coalesce({sql}, false)" for _, _, sql in bad)
+        row = conn.execute(f"SELECT {cells}, {flags} FROM {source} WHERE {where} LIMIT 1",
+                           list(params)).fetchone()
         if row is None:
             return
-        casts = _casts(conn, row, checks)
-        for (column, _), cell, cast in zip(checks, row[2:], casts, strict=True):
-            if cell is None or cast:
-                continue
-            if column == self.year:
-                what = "a year; write years as whole numbers, such as 2024"
+        values = dict(zip(named, row, strict=False))
+        what, column = next((b[0], b[1]) for b, flag in zip(bad, row[len(named):], strict=True)
+                            if flag)
+        raise self._bad_row(what, column, values, request)
+
+    def _year_ok(self, types: dict[str, str], request: FetchRequest) -> str:
+        """SQL true where the year column holds a whole number of four digits (DuckDB
+        would round 2023.7 to 2024); a column of another type is an error."""
+        year, sql_type = quote(self.year), types[self.year]
+        if sql_type.startswith(("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "U")):
+            return f"{year} BETWEEN 1000 AND 9999"
+        if sql_type.startswith(("FLOAT", "DOUBLE", "DECIMAL")):
+            return f"{year} = floor({year}) AND {year} BETWEEN 1000 AND 9999"
+        if sql_type.startswith("VARCHAR"):
+            return f"regexp_full_match(trim({year}), '[0-9]{{4}}')"
+        raise DataError(f"column '{self.year}' holds {sql_type} values, not years; years "
+                        "are whole numbers of four digits, such as 2024", file=self.path,
+                        source=request.source)
+
+    def _bad_row(self, what: str, column: str, cells: dict[str, str | None],
+                 request: FetchRequest) -> DataError:
+        """The error for the first bad row `_check` found (`cells`: its checked cells,
+        as text), naming its unit and year."""
+        code, year = cells[self.unit], cells[self.year]
+        where = f"table '{self.table}': " if self.table is not None else ""
+        if what == "unit":
+            problem = (f"a row for {year if year is not None else 'no year'} has no unit "
+                       f"code; fill in column '{self.unit}' or remove the row")
+        elif what == "year":
+            problem = (f"column '{self.year}': {'NULL' if year is None else repr(year)} for "
+                       f"unit '{str(code).strip()}' is not a year; write years as whole "
+                       "numbers of four digits, such as 2024 (a year is never rounded)")
+        else:
+            value = cells[column]
+            if what == "text":
+                why = ("not a number; store numbers with '.' for decimals and no thousands "
+                       "separator, and leave missing values empty (NULL)")
             else:
-                what = ("a number; store numbers with '.' for decimals and no thousands "
-                        "separator, and leave missing values empty (NULL)")
-            raise DataError(f"column '{column}': {cell!r} for unit '{str(row[0]).strip()}' "
-                            f"in {row[1]} is not {what}", file=self.path,
-                            source=request.source)
+                why = out_of_range(float(value)) if value is not None else "out of range"
+            problem = (f"column '{column}': {value!r} for unit '{str(code).strip()}' in "
+                       f"{year} is {why}")
+        return DataError(f"{where}{problem}", file=self.path, source=request.source)
 
     def _known(self, codes: list[str], years: npt.NDArray[np.int64],
                request: FetchRequest) -> None:
@@ -317,14 +354,6 @@ class DuckdbSource(TabularSource):
 
 def _is_numeric(sql_type: str) -> bool:
     return sql_type.startswith(_NUMERIC_TYPES)
-
-
-def _casts(conn: duckdb.DuckDBPyConnection, row: tuple[Any, ...],
-           checks: list[tuple[str, str]]) -> list[bool]:
-    """Which of the row's checked cells cast to their type."""
-    sql = ", ".join(f"TRY_CAST(? AS {t}) IS NOT NULL" for _, t in checks)
-    found = conn.execute(f"SELECT {sql}", list(row[2:])).fetchone()
-    return [bool(v) for v in found] if found is not None else [False] * len(checks)
 
 
 def _alias(j: int, m: MeasureRequest) -> str:
