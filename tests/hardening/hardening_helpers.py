@@ -123,3 +123,38 @@ def installed(site: Path) -> dict[str, str]:
     env = environment(autoload=True)
     env["PYTHONPATH"] = str(site)
     return env
+
+
+# Runs a command as its own child, waits for it (killing it after a timeout) and writes its
+# exit code and peak resident memory (KiB) to a file. A child's peak counts the memory of
+# the process it was forked from (Linux carries the forking process's pages into the
+# child's high-water mark, kept at exec), so a command started from pytest, hundreds of MB
+# by the end of a run, would report pytest's size: it is started from this small one.
+_LAUNCHER = """
+import os, subprocess, sys, time
+report, timeout, command = sys.argv[1], float(sys.argv[2]), sys.argv[3:]
+child = subprocess.Popen(command)
+start = time.monotonic()
+while True:
+    pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+    if pid:
+        break
+    if time.monotonic() - start > timeout:
+        child.kill()
+        pid, status, usage = os.wait4(child.pid, 0)
+        break
+    time.sleep(0.02)
+with open(report, "w") as out:
+    out.write(f"{os.waitstatus_to_exitcode(status)} {usage.ru_maxrss}")
+"""
+
+
+def run_measured(command: list[str], report: Path, *, timeout: float = 600.0,
+                 **popen: Any) -> tuple[int, int]:
+    """Run `command` from a small launcher process: its exit code (negative: killed by
+    that signal, as after `timeout` seconds) and its peak resident memory in bytes.
+    `popen` goes to `subprocess.run` of the launcher (cwd, env, stdout, stderr, ...)."""
+    subprocess.run([sys.executable, "-c", _LAUNCHER, str(report), str(timeout), *command],
+                   check=True, **popen)
+    code, peak = report.read_text().split()
+    return int(code), int(peak) * 1024  # ru_maxrss is in KiB on Linux

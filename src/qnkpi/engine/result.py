@@ -189,10 +189,23 @@ class Result:
             indicator: The indicator's name.
         """
         groups: dict[int | None, list[Assessment]] = {}
-        for a in self.assessments:
-            if a.indicator == indicator:
-                groups.setdefault(a.goal_target, []).append(a)
+        for a in self._assessments_by_indicator().get(indicator, ()):
+            groups.setdefault(a.goal_target, []).append(a)
         return [g for g in groups.values() if len(g[0].inputs.rows)]
+
+    def _assessments_by_indicator(self) -> dict[str, list[Assessment]]:
+        """Indicator name -> its assessments, in the order of `assessments`: built on
+        first use (a report asks once per indicator; scanning every assessment each time
+        made 5,000 indicators take a minute), and again if `assessments` has changed
+        length since."""
+        cached = self.__dict__.get("_by_indicator")
+        if cached is not None and cached[0] == len(self.assessments):
+            return cached[1]  # type: ignore[no-any-return]
+        index: dict[str, list[Assessment]] = {}
+        for a in self.assessments:
+            index.setdefault(a.indicator, []).append(a)
+        self.__dict__["_by_indicator"] = (len(self.assessments), index)
+        return index
 
     def assessment_rows(self, indicator: str | None = None) -> Iterator[dict[str, Any]]:
         """Every assessment as an object of the JSON result's `assessments`.

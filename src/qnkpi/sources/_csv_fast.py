@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -38,29 +39,35 @@ _BLANK = ("^[\\t\\n\\x0b\\x0c\\r\\x1c-\\x1f \\x{85}\\x{a0}\\x{1680}\\x{2000}-\\x
 _ONE_GROUP = r"^[+-]?[1-9][0-9]{0,2}\.[0-9]{3}$"
 
 
-def read_cells(text: str, delimiter: str) -> tuple[list[str], list[Any]] | None:
+def read_cells(data: str | bytes, delimiter: str, keep: Callable[[str], bool] | None = None,
+               ) -> tuple[list[str], list[Any]] | None:
     """The header's cells (as written) and each column's cells (Arrow string arrays) of
     a clean file whose rows are numbered 2, 3, ... with no blank line; else None.
 
-    `text` is the file decoded (without its byte-order mark).
+    `data` is the file's bytes (UTF-8, already checked) or text, without its byte-order
+    mark. Columns whose header cell `keep` refuses are None: they are checked (a blank
+    row, a very long cell) and dropped, so memory holds only the columns used. Arrow
+    reads the bytes in place: no decoded copy of the file is made.
     """
-    if not ENABLED or delimiter in "\r\n" or '"' in text or "\x00" in text:
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    if not ENABLED or delimiter in "\r\n" or b'"' in raw or b"\x00" in raw:
         return None
-    end = min((i for i in (text.find("\n"), text.find("\r")) if i >= 0), default=len(text))
-    header = next(csv.reader(io.StringIO(text[:end], newline=""), delimiter=delimiter), [])
-    start = end + (2 if text[end:end + 2] == "\r\n" else 1)
-    if not header or not any(h.strip() for h in header) or not text[start:].strip():
+    ends = [i for i in (raw.find(b"\n"), raw.find(b"\r")) if i >= 0]
+    end = min(ends, default=len(raw))
+    first = raw[:end].decode("utf-8")
+    header = next(csv.reader(io.StringIO(first, newline=""), delimiter=delimiter), [])
+    start = end + (2 if raw[end:end + 2] == b"\r\n" else 1)
+    if not header or not any(h.strip() for h in header) or start >= len(raw):
         return None
     import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
-    body = text[start:].encode("utf-8")
     names = [f"c{i}" for i in range(len(header))]
     try:
         table = pacsv.read_csv(
-            pa.BufferReader(body),
-            read_options=pacsv.ReadOptions(column_names=names),
+            pa.BufferReader(pa.py_buffer(raw).slice(start)),
+            read_options=pacsv.ReadOptions(column_names=names, use_threads=False),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char=False,
                                              double_quote=False, escape_char=False,
                                              newlines_in_values=False,
@@ -70,16 +77,19 @@ def read_cells(text: str, delimiter: str) -> tuple[list[str], list[Any]] | None:
                 quoted_strings_can_be_null=False, null_values=[]))
     except (pa.ArrowInvalid, pa.ArrowException):
         return None
-    columns = [table.column(i).combine_chunks() for i in range(table.num_columns)]
-    if len(columns) != len(header):
+    if table.num_columns != len(header):
         return None
     limit = csv.field_size_limit()
     blank = None
-    for column in columns:
+    columns: list[Any] = []
+    for i, name in enumerate(header):
+        column = table.column(i)
         if len(column) and pc.max(pc.binary_length(column)).as_py() > limit:
             return None  # the strict path says the cell is too long
         cells = pc.match_substring_regex(column, _BLANK)
         blank = cells if blank is None else pc.and_(blank, cells)
+        columns.append(column.combine_chunks() if keep is None or keep(name) else None)
+    del table
     if blank is not None and pc.any(blank).as_py():
         return None  # a row of blank cells: skipped, so the rows after it are numbered on
     return header, columns
@@ -92,7 +102,9 @@ def numbers(column: Any) -> FloatArray | None:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if not len(column) or not pc.all(pc.match_substring_regex(column, _NUMBER)).as_py():
+    if not ENABLED or not len(column):
+        return None
+    if not pc.all(pc.match_substring_regex(column, _NUMBER)).as_py():
         return None
     dotted = pc.match_substring(column, ".")
     if pc.any(dotted).as_py() and not pc.any(pc.match_substring_regex(column, "[eE]")).as_py():
@@ -112,7 +124,18 @@ def numbers(column: Any) -> FloatArray | None:
 
 
 def strings(column: Any) -> npt.NDArray[np.str_]:
-    """A column's cells as a numpy string array."""
-    if isinstance(column, tuple):
-        return np.asarray(column, dtype=str)
+    """A column's cells (an Arrow string array) as a numpy string array."""
     return _arrow.strings(column)
+
+
+def distinct(column: Any) -> tuple[list[str], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """A column's distinct cells in the order they first appear, each row's index into
+    them, and the row where each first appears: one Python string per distinct cell,
+    none per row."""
+    import pyarrow.compute as pc
+
+    coded = pc.dictionary_encode(column)
+    at = _arrow._fixed(coded.indices.cast("int64"), np.int64)
+    words = coded.dictionary.to_pylist()
+    first: npt.NDArray[np.int64] = np.unique(at, return_index=True)[1].astype(np.int64)
+    return words, at, first

@@ -7,10 +7,12 @@ default, `1.234,5` with `decimal: ","`. A column of whole numbers with a value s
 
 from __future__ import annotations
 
+import array
+import codecs
 import csv
 import io
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -20,7 +22,7 @@ import numpy.typing as npt
 from pydantic import Field
 
 from qnkpi.errors import DataError, did_you_mean
-from qnkpi.sources import _csv_fast
+from qnkpi.sources import _csv_fast, _csv_glob
 from qnkpi.sources._files import check_data_file
 from qnkpi.sources._numbers import BadNumber, parse_numbers, thousands_dots
 from qnkpi.sources.base import (
@@ -35,7 +37,7 @@ from qnkpi.spec.models import RelPath
 __all__ = ["CsvSource"]
 
 IntArray = npt.NDArray[np.int64]
-Column = tuple[str, ...] | Any  # Python's cells, or an Arrow string array
+Column = Any  # an Arrow string array
 
 
 class CsvSource(TabularSource):
@@ -58,29 +60,49 @@ class CsvSource(TabularSource):
         return f"read {self.path} ({self.layout}; columns {cols})"
 
     def fetch(self, request: FetchRequest) -> dict[str, FloatPanel]:
-        """Read the file and place its rows (or their aggregates) into panels."""
-        table = _Table.read(self.path, self.delimiter, request.source)
+        """Read the file (or every file the pattern matches) and place its rows (or their
+        aggregates) into panels."""
+        if not _csv_glob.is_pattern(self.path):
+            return self._fetch_file(self.path, request)[0]
+        paths = _csv_glob.files(self.path, request.source)
+        return _csv_glob.fetch_all(paths, request, self._fetch_file)
+
+    def _fetch_file(self, path: Path, request: FetchRequest,
+                    ) -> tuple[dict[str, FloatPanel], _csv_glob.Cells | None]:
+        """One file's panels, and the (unit, year) cells it gives rows for."""
         needed = [self.unit, self.year]
         if self.layout == "long":
             needed += [self.measure_column, self.value_column]
         else:
             needed += [m.column for m in request.measures if m.column is not None]
+        table = _Table.read(path, self.delimiter, request.source, needed)
         table.require(needed)
         if not table.numbers.size:
             request.warn("the file has a header but no data rows, so every value it should "
                          "give is missing; add one row per unit and year (or check that "
-                         "'path' names the right file)", file=self.path)
-        units = unit_rows(table.text(self.unit).tolist(), request, file=self.path,
-                          row_numbers=table.numbers)
+                         "'path' names the right file)", file=path)
+        words, at, first = table.distinct(self.unit)
+        units = unit_rows(words, request, file=path,
+                          row_numbers=table.numbers[first])[at]
         years = table.years(self.year)
-        if self.layout == "wide":
-            values = {m.name: table.cells(m.column, m.aggregate, self.decimal, request)
-                      for m in request.measures if m.column is not None}
-            return panels_from_rows(request.measures, values, units, years, request,
-                                    file=self.path, row_numbers=table.numbers)
-        written, at = np.unique(table.text(self.measure_column), return_inverse=True)
-        names = np.array([_name(n) for n in written.tolist()], dtype=str)[at.reshape(-1)]
+        cells = (_csv_glob.Cells.of(units, years, table.numbers, request)
+                 if path != self.path else None)  # only a pattern's files are compared
         out: dict[str, FloatPanel] = {}
+        if self.layout == "wide":
+            # measures kept one row per unit and year are placed together (one check of
+            # duplicates); record-level ones one at a time, so that a single column of
+            # numbers is held at once
+            tables = tuple(m for m in request.measures if m.aggregate is None)
+            batches = [tables] if tables else []
+            batches += [(m,) for m in request.measures if m.aggregate is not None]
+            for batch in batches:
+                values = {m.name: table.cells(m.column, m.aggregate, self.decimal, request)
+                          for m in batch if m.column is not None}
+                out.update(panels_from_rows(batch, values, units, years, request,
+                                            file=path, row_numbers=table.numbers))
+            return out, cells
+        written, at, _ = table.distinct(self.measure_column)
+        names = np.array([_name(n) for n in written], dtype=str)[at]
         for m in request.measures:
             pick = np.flatnonzero(names == _name(m.column or m.name))
             values = {m.name: table.cells(self.value_column, m.aggregate, self.decimal,
@@ -88,8 +110,8 @@ class CsvSource(TabularSource):
             if m.aggregate == "count" and m.column is None:
                 values = {}
             out.update(panels_from_rows((m,), values, units[pick], years[pick], request,
-                                        file=self.path, row_numbers=table.numbers[pick]))
-        return out
+                                        file=path, row_numbers=table.numbers[pick]))
+        return out, cells
 
 
 def _name(text: str) -> str:
@@ -111,7 +133,13 @@ class _Table:
     twice: dict[str, list[int]] = field(default_factory=dict)  # name -> its columns
 
     @classmethod
-    def read(cls, path: Path, delimiter: str, source: str) -> _Table:
+    def read(cls, path: Path, delimiter: str, source: str, keep: Iterable[str]) -> _Table:
+        """Read the file, keeping the cells of the columns named in `keep` only.
+
+        Memory stays within a few times the file's size (see SECURITY.md): the bytes
+        read, and each kept column as an Arrow string array; never a decoded copy of the
+        whole file, nor a Python string per cell.
+        """
         def fail(message: str, row: int | None = None) -> DataError:
             return DataError(message, file=path, row=row, source=source)
 
@@ -123,31 +151,36 @@ class _Table:
                        "file's folder)") from None
         except OSError as exc:
             raise fail(f"cannot be read: {exc.strerror}") from None
-        if not data.strip(b"\xef\xbb\xbf"):
+        if len(data) < 16 and not data.strip(b"\xef\xbb\xbf"):
             raise fail("the file is empty; it needs a header row naming the columns, then "
                        "one row per unit and year")
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise _not_utf8(data, delimiter, fail) from None
-        fast = _csv_fast.read_cells(text, delimiter)
+        if not _is_utf8(data):
+            raise _not_utf8(data, delimiter, fail)
+        wanted = {_name(k) for k in keep}
+        bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+        fast = _csv_fast.read_cells(data[bom:] if bom else data, delimiter,
+                                    lambda h: _name(h) in wanted)
         if fast is not None:
+            del data
             header = [_name(h) for h in fast[0]]
             if not any(header):
                 raise fail("the first row is empty; it must name the columns (such as "
                            "unit, year and the measures)", 1)
-            cells: Iterable[Column] = fast[1]
-            numbers = list(range(2, 2 + len(fast[1][0])))
+            cells: list[Any] = fast[1]
+            size = next((len(c) for c in cells if c is not None), 0)
+            numbers = np.arange(2, 2 + size, dtype=np.int64)
         else:
-            header, cells, numbers = _read_strict(text, delimiter, fail)
+            header, cells, numbers = _read_strict(data, delimiter, fail, wanted)
         columns: dict[str, Column] = {}
         twice: dict[str, list[int]] = {}
         for index, (name, column) in enumerate(zip(header, cells, strict=True)):
+            if column is None:  # a column not asked for
+                continue
             if name in columns:
                 twice.setdefault(name, [header.index(name)]).append(index)
                 continue
             columns[name] = column
-        return cls(path, source, header, columns, np.array(numbers, dtype=np.int64), twice)
+        return cls(path, source, header, columns, numbers, twice)
 
     def _fail(self, message: str, index: int | None = None) -> DataError:
         row = int(self.numbers[index]) if index is not None else 1
@@ -173,23 +206,28 @@ class _Table:
     def text(self, column: str) -> npt.NDArray[np.str_]:
         return np.char.strip(_csv_fast.strings(self.columns[_name(column)]))
 
+    def distinct(self, column: str) -> tuple[list[str], IntArray, IntArray]:
+        """The column's distinct cells (trimmed), each row's index into them and the
+        row (an index) where each first appears; a Python string per distinct cell only."""
+        words, at, first = _csv_fast.distinct(self.columns[_name(column)])
+        return [w.strip() for w in words], at, first
+
     def years(self, column: str) -> IntArray:
-        text = self.text(column)
-        digits = np.char.str_len(np.char.strip(text, "0123456789")) == 0
-        ok = digits & (np.char.str_len(text) == 4)
-        if not ok.all():
-            bad = int(np.flatnonzero(~ok)[0])
-            raise self._fail(f"column '{column}': '{text[bad]}' is not a year; write years "
-                             "as four digits, such as 2024", bad)
-        return text.astype(np.int64)
+        words, at, first = self.distinct(column)
+        bad = [int(first[i]) for i, w in enumerate(words)
+               if not (len(w) == 4 and w.isascii() and w.isdigit())]
+        if bad:
+            index = min(bad)
+            raise self._fail(f"column '{column}': '{words[int(at[index])]}' is not a year; "
+                             "write years as four digits, such as 2024", index)
+        return np.array([int(w) for w in words], dtype=np.int64)[at]
 
     def cells(self, column: str, aggregate: str | None, decimal: Literal[".", ","],
               request: FetchRequest, *, pick: IntArray | None = None,
               measure: str | None = None) -> FloatPanel:
         """Numbers (NaN where empty), or for `aggregate: count` which cells are filled;
         of the rows `pick` (default: all)."""
-        if pick is None and aggregate != "count" and decimal == "." and \
-                not isinstance(self.columns[_name(column)], tuple):
+        if pick is None and aggregate != "count" and decimal == ".":
             fast = _csv_fast.numbers(self.columns[_name(column)])
             if fast is not None:
                 return fast
@@ -214,12 +252,17 @@ class _Table:
         return values
 
 
-def _read_strict(text: str, delimiter: str, fail: Callable[[str, int | None], DataError],
-                 ) -> tuple[list[str], Iterable[Column], list[int]]:
-    """The header (names as compared), the cells by column and the rows' numbers, read by
-    Python's csv reader, which names the row of a problem."""
+def _read_strict(data: bytes, delimiter: str, fail: Callable[[str, int | None], DataError],
+                 wanted: Collection[str]) -> tuple[list[str], list[Column | None], IntArray]:
+    """The header (names as compared), the cells of the `wanted` columns (Arrow string
+    arrays; None for the others) and the rows' numbers, read by Python's csv reader,
+    which names the row of a problem. `data` is UTF-8 (checked); it is decoded a block
+    at a time, and the cells are kept as Python strings only `_BATCH` rows at a time."""
+    import pyarrow as pa
+
     # strict: a file cut short inside a quoted cell is an error, not a shorter cell
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    stream = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+    reader = csv.reader(stream, delimiter=delimiter, strict=True)
     number = 0  # the last row read
     try:
         header = [_name(h) for h in next(reader)]
@@ -227,19 +270,51 @@ def _read_strict(text: str, delimiter: str, fail: Callable[[str, int | None], Da
         if not any(header):
             raise fail("the first row is empty; it must name the columns (such as "
                        "unit, year and the measures)", 1)
-        rows, numbers = [], []
+        keep = [i for i, name in enumerate(header) if name in wanted]
+        batch: list[list[str]] = [[] for _ in keep]
+        chunks: list[list[Any]] = [[] for _ in keep]
+        numbers = array.array("q")
         for number, row in enumerate(reader, start=2):
             if not any(cell.strip() for cell in row):
                 continue
             if len(row) != len(header):
                 raise fail(f"{len(row)} cells where the header has {len(header)}; "
                            "check for a stray delimiter or a missing cell", number)
-            rows.append(row)
+            for cells, i in zip(batch, keep, strict=True):
+                cells.append(row[i])
             numbers.append(number)
+            if len(numbers) % _BATCH == 0:
+                for done, cells in zip(chunks, batch, strict=True):
+                    done.append(pa.array(cells, pa.string()))
+                    cells.clear()
     except csv.Error as exc:
         raise fail(_bad_csv(str(exc), delimiter), number + 1) from None
-    cells: Iterable[Column] = zip(*rows, strict=True) if rows else [() for _ in header]
-    return header, cells, numbers
+    columns: list[Column | None] = [None] * len(header)
+    for i, done, cells in zip(keep, chunks, batch, strict=True):
+        done.append(pa.array(cells, pa.string()))
+        columns[i] = pa.chunked_array(done, pa.string()).combine_chunks()
+    return header, columns, np.frombuffer(numbers, dtype=np.int64).copy()
+
+
+#: Rows whose cells the strict path holds as Python strings at once.
+_BATCH = 16_384
+
+
+def _is_utf8(data: bytes) -> bool:
+    """Whether `data` is UTF-8, decoded a block at a time (never the whole file at once)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
+    try:
+        for start in range(0, len(data), _BLOCK):
+            decoder.decode(view[start:start + _BLOCK])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+#: Bytes decoded at once to check a file is UTF-8.
+_BLOCK = 1 << 22
 
 
 def _bad_csv(problem: str, delimiter: str) -> str:
