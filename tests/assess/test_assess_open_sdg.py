@@ -188,7 +188,7 @@ def test_a_limit_is_a_finite_number(bad: float) -> None:
         measures={"x": {"source": "data", "rollup": "none"}},
         indicators={"v": {"kind": "value", "measure": "x", "direction": "increase",
                           "assessment": {"limit": bad}}})
-    with pytest.raises(qnkpi.SpecError, match="is not a finite number"):
+    with pytest.raises(qnkpi.SpecError, match="'limit' must be a finite number"):
         spec_from_dict(data, plugins=PLUGINS)
 
 

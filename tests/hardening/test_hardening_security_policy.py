@@ -21,7 +21,7 @@ def test_reports_go_to_private_vulnerability_reporting() -> None:
 
 
 def test_the_limits_stated_are_the_codes() -> None:
-    assert f"at most {_yaml.MAX_NODES:,} values after expansion" in POLICY
+    assert f"at most {_yaml.MAX_NODES:,} values in all" in POLICY
     assert f"{_yaml.MAX_DEPTH} levels of nesting" in POLICY
     assert f"read up to {loader.MAX_SPEC_BYTES // 1_000_000} MB" in POLICY
     assert f"(`{_files.ENV}`)" in POLICY
