@@ -292,6 +292,20 @@ def test_text_where_a_number_is_expected(data: Path, spark: Any) -> None:
     assert "'abc'" in text and "not a number" in text
 
 
+@pytest.mark.parametrize(("year", "shown"), [("2023.7", "'2023.7'"), ("", "NULL"),
+                                             ("2O23", "'2O23'"), ("23", "'23'")])
+def test_a_year_that_is_not_a_year_is_named_never_truncated(data: Path, spark: Any,
+                                                             year: str, shown: str) -> None:
+    (data / "years.csv").write_text(f"unit_code,year\n06652,2024\n06655,{year}\n")
+    text = _fetch_error(data, path="years.csv")
+    assert f"column 'year': {shown} for unit '06655' is not a year" in text
+
+
+def test_a_row_without_a_unit_code_is_an_error(data: Path, spark: Any) -> None:
+    (data / "nounit.csv").write_text("unit_code,year\n06652,2024\n,2024\n")
+    assert "a row for 2024 has no unit code" in _fetch_error(data, path="nounit.csv")
+
+
 def test_unknown_unit_code(data: Path, spark: Any) -> None:
     (data / "stray.csv").write_text("unit_code,year\n06652,2024\n06699,2024\n")
     assert "unit code '06699' is not in the spec's org units" in _fetch_error(

@@ -212,6 +212,7 @@ class SparkSource(TabularSource):
 
         df = self._read(spark)
         self._check_columns(df.columns, request)
+        self._check_rows(df, request)
         unit = F.trim(F.col(quote(self.unit)).cast("string"))
         year = F.col(quote(self.year)).cast("int")
         rows = df.where(year.between(int(request.years[0]), int(request.years[-1])))
@@ -285,6 +286,33 @@ class SparkSource(TabularSource):
                 raise DataError(f"no column '{name}'{did_you_mean(name, have)}; the {what} "
                                 f"has: {', '.join(have)}{self._where()}", file=self._file(),
                                 source=request.source)
+
+    def _check_rows(self, df: DataFrame, request: FetchRequest) -> None:
+        """Any row, of any year, whose unit code is NULL or whose year is not a whole
+        number of four digits is an error naming it, as in every source: Spark's cast
+        would truncate 2023.7 to 2023, and a NULL year would drop the row. One scan,
+        stopped at the first bad row."""
+        from pyspark.sql import functions as F
+
+        unit, raw = F.col(quote(self.unit)), F.col(quote(self.year))
+        # NULL for text that is no number, where an ANSI cast would fail (Spark 3.2+)
+        number = F.expr(f"try_cast({quote(self.year)} AS DOUBLE)")
+        bad_year = (raw.isNull() | number.isNull() | (number != F.floor(number))
+                    | ~number.between(1000, 9999))
+        found = (df.where(unit.isNull() | bad_year)
+                 .select(unit.cast("string").alias("unit"), raw.cast("string").alias("year"))
+                 .limit(1).collect())
+        if not found:
+            return
+        code, year = found[0]["unit"], found[0]["year"]
+        if code is None:
+            problem = (f"a row for {year if year is not None else 'no year'} has no unit "
+                       f"code; fill in column '{self.unit}' or remove the row")
+        else:
+            problem = (f"column '{self.year}': {'NULL' if year is None else repr(year)} for "
+                       f"unit '{code.strip()}' is not a year; write years as whole numbers "
+                       "of four digits, such as 2024 (a year is never rounded)")
+        raise DataError(f"{problem}{self._where()}", file=self._file(), source=request.source)
 
     def _error(self, exc: Exception, request: FetchRequest) -> DataError:
         detail = _message(exc)
