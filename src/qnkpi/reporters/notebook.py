@@ -3,7 +3,7 @@
 What Jupyter shows for a [`Result`][qnkpi.engine.result.Result]: its `_repr_html_`
 asks the registry for the `html` reporter and calls its `notebook` method, which
 renders this. The engine stands below the reporters, so the view lives here, beside
-the page it borrows from: the same [`build_page`][qnkpi.reporters.html.build_page]
+the page it borrows from: the same [`build_page`][qnkpi.reporters._page.build_page]
 (without the cards' charts and grids, which a notebook cell has no room for), the same
 `_summary.html.j2` template, autoescaped, and a stylesheet scoped to the view so that it
 restyles nothing else in the notebook.
@@ -15,7 +15,8 @@ import functools
 from typing import TYPE_CHECKING
 
 from qnkpi.i18n import gettext
-from qnkpi.reporters.html import _environment, build_page
+from qnkpi.reporters._page import build_page
+from qnkpi.reporters._templates import environment
 
 if TYPE_CHECKING:
     from qnkpi.engine.result import Result
@@ -36,5 +37,5 @@ def notebook_html(result: Result, lang: str = "en") -> str:
             is escaped.
     """
     page = build_page(result, lang, detail=False)
-    template = _environment().get_template("notebook.html.j2")
+    template = environment().get_template("notebook.html.j2")
     return template.render(page=page, notebook=True, _=functools.partial(gettext, lang=lang))
