@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,19 +17,6 @@ from qnkpi.testing import plugins_with
 
 FILE = Path("specs") / "spec.yaml"
 PLUGINS = plugins_with()
-
-_LOADERS = [pytest.param(yaml.SafeLoader, id="pure-python")]
-if hasattr(yaml, "CSafeLoader"):
-    _LOADERS.append(pytest.param(yaml.CSafeLoader, id="libyaml"))
-
-
-@pytest.fixture(params=_LOADERS)
-def loader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    """Run the test with PyYAML's pure Python loader and with libyaml's (when installed):
-    qnkpi picks libyaml when it can, so both must behave the same."""
-    monkeypatch.setattr(_yaml, "_Loader", request.param)
-    yield request.param
-
 
 def _only_problem(text: str, file: Path = FILE) -> Problem:
     with pytest.raises(SpecError) as info:

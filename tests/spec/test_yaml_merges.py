@@ -5,33 +5,18 @@ guard counts what aliases repeat, not the values of a large document."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from qnkpi import load_spec, parse_spec
 from qnkpi.errors import SpecError
-from qnkpi.spec import _yaml
 from qnkpi.spec._yaml import MAX_NODES, load_yaml
 from qnkpi.testing import plugins_with
 
 FILE = Path("spec.yaml")
 PLUGINS = plugins_with()
-
-_LOADERS = [pytest.param(yaml.SafeLoader, id="pure-python")]
-if hasattr(yaml, "CSafeLoader"):
-    _LOADERS.append(pytest.param(yaml.CSafeLoader, id="libyaml"))
-
-
-@pytest.fixture(params=_LOADERS)
-def loader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    """Both of PyYAML's loaders: qnkpi uses libyaml's where it is installed."""
-    monkeypatch.setattr(_yaml, "_Loader", request.param)
-    yield request.param
-
 
 # --- two merge keys ---------------------------------------------------------------------------
 
