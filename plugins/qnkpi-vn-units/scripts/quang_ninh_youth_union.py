@@ -120,9 +120,19 @@ def _ordered(unit: dict[str, Any]) -> dict[str, Any]:
 # -- writing -----------------------------------------------------------------------------
 
 
+#: How reports name the levels of the Youth Union's tree (Vietnamese, English).
+LEVEL_TITLES = {"province": ("Cấp tỉnh", "Provincial level"),
+                "district": ("Cấp huyện", "District level"),
+                "commune": ("Cấp xã", "Commune level")}
+
+
 def render(tree: dict[str, Any]) -> str:
     """The org-units file: the header, then one flow mapping per unit."""
-    lines = [HEADER.rstrip("\n"), f"levels: [{', '.join(tree['levels'])}]", "units:"]
+    lines = [HEADER.rstrip("\n"), "levels:"]
+    for level in tree["levels"]:
+        vi, en = LEVEL_TITLES[level]
+        lines.append(f"  - {{code: {level}, title: {{vi: {vi}, en: {en}}}}}")
+    lines.append("units:")
     previous = None
     for unit in tree["units"]:
         if previous is not None and unit["level"] != previous:
@@ -172,6 +182,7 @@ def _quoted(text: str) -> str:
 def _same(text: str, tree: dict[str, Any]) -> None:
     """The rendered text reads back as ``tree`` (dates as dates)."""
     back = yaml.safe_load(text)
+    back["levels"] = [level["code"] for level in back["levels"]]
     for unit in tree["units"]:
         for key in ("valid_from", "valid_to"):
             if key in unit:

@@ -33,8 +33,9 @@ def reporter_for(plugins: Plugins, name: str) -> object:
 
 
 def write_report(result: Result, plugins: Plugins, fmt: str, output: str | None,
-                 lang: str) -> None:
-    """Write with reporter `fmt` to `output` (`-` or None: stdout).
+                 lang: str, options: dict[str, Any] | None = None) -> None:
+    """Write with reporter `fmt` to `output` (`-` or None: stdout), passing it those of
+    `options` that it names in its `options` attribute (see `Reporter`).
 
     A file is written atomically (see `_atomic`). A reporter of a plugin that raises is
     a `PluginError` naming the plugin; one of qnkpi's own is a bug, left to the command
@@ -46,10 +47,13 @@ def write_report(result: Result, plugins: Plugins, fmt: str, output: str | None,
     owner = plugins.owner(REPORTERS, fmt)
     binary = bool(getattr(reporter, "binary", False))
     where = "standard output" if output in (None, "-") else str(output)
+    takes = getattr(reporter, "options", ())
+    given = {key: value for key, value in (options or {}).items() if key in takes}
 
     def write(stream: IO[Any]) -> None:
         try:
-            reporter.write(result, stream, lang=lang)  # type: ignore[attr-defined]
+            reporter.write(result, stream, lang=lang,  # type: ignore[attr-defined]
+                           **given)
         except (QnkpiError, OSError):
             raise
         except Exception as exc:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
+
+from qnkpi.cli._report_options import add_report_options, report_lang, report_options
 
 
 def add_parser(sub: Any) -> None:
@@ -17,7 +18,9 @@ def add_parser(sub: Any) -> None:
                    help="folder for the reports (default: ./qnkpi-demo)")
     p.add_argument("--spec", default="quang-ninh", help="which bundled spec (see 'qnkpi "
                    "plugins')")
-    p.add_argument("--lang", choices=("vi", "en"), default="en", help="report language")
+    p.add_argument("--lang", choices=("vi", "en"), help="report language (default: the "
+                   "spec's programme.language, else en)")
+    add_report_options(p)
     p.set_defaults(run=run)
 
 
@@ -26,6 +29,7 @@ def run(args: argparse.Namespace) -> int:
     from qnkpi.cli._output import write_report
     from qnkpi.engine.evaluate import evaluate
     from qnkpi.errors import QnkpiError, did_you_mean
+    from qnkpi.i18n import gettext
     from qnkpi.spec.loader import load_spec
 
     plugins = args.registry.get()
@@ -41,7 +45,8 @@ def run(args: argparse.Namespace) -> int:
     for target in targets.values():  # before the work: a report never replaces an input
         refuse_inputs(target, spec, what="the reports")
     result = evaluate(spec, plugins=plugins)
-    plugins.reporters["table"].write(result, sys.stdout, lang=args.lang)
+    lang, options = report_lang(args, spec), report_options(args, spec)
+    write_report(result, plugins, "table", None, lang, options)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except FileExistsError:
@@ -50,10 +55,11 @@ def run(args: argparse.Namespace) -> int:
         raise QnkpiError(f"cannot make the folder {out}: {exc.strerror}") from None
     written = []
     for name, target in targets.items():
-        write_report(result, plugins, name, str(target), args.lang)
+        write_report(result, plugins, name, str(target), lang, options)
         written.append(target)
-    print(f"\nSpec: {path}")
-    print(f"Reports in {out}: " + ", ".join(p.name for p in written))
+    print("\n" + gettext("Spec: {path}", lang).format(path=path))
+    print(gettext("Reports in {folder}: {files}", lang).format(
+        folder=out, files=", ".join(p.name for p in written)))
     return 0
 
 

@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from qnkpi.cli._report_options import add_report_options, report_lang, report_options
+
 
 def add_parser(sub: Any) -> None:
     p = sub.add_parser("evaluate", help="evaluate a spec and report the verdicts",
@@ -25,7 +27,9 @@ def add_parser(sub: Any) -> None:
                    help="report format: table (default), json, or one a plugin adds")
     p.add_argument("-o", "--output", metavar="PATH", help="write the report here "
                    "(default: standard output)")
-    p.add_argument("--lang", choices=("vi", "en"), default="en", help="report language")
+    p.add_argument("--lang", choices=("vi", "en"), help="report language (default: the "
+                   "spec's programme.language, else en)")
+    add_report_options(p)
     p.add_argument("-q", "--quiet", action="store_true",
                    help="no progress bar (it is drawn only on a terminal anyway)")
     p.add_argument("--explain", action="store_true",
@@ -125,7 +129,8 @@ def run(args: argparse.Namespace) -> int:
                           restate_to=args.restate_to, plugins=plugins, progress=progress)
     for note in result.warnings:
         print(f"qnkpi: warning: {note}", file=sys.stderr)
-    write_report(result, plugins, args.format, args.output, args.lang)
+    write_report(result, plugins, args.format, args.output, report_lang(args, spec),
+                 report_options(args, spec))
     found = result.count(failing) if failing else 0
     if found:
         noun = "result" if found == 1 else "results"

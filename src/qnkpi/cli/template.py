@@ -62,8 +62,9 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--year", type=int, required=True, help="the year the form collects")
     p.add_argument("-o", "--output", required=True, metavar="FORM",
                    help="the form to write: FILE.xlsx or FILE.csv")
-    p.add_argument("--lang", choices=("vi", "en"), default="en",
-                   help="the language of the titles and instructions (default: en)")
+    p.add_argument("--lang", choices=("vi", "en"),
+                   help="the language of the titles and instructions (default: the spec's "
+                   "programme.language, else en)")
     p.add_argument("--source", metavar="NAME",
                    help="only this source's measures (default: every csv and xlsx source)")
     p.set_defaults(run=run)
@@ -109,11 +110,12 @@ def run(args: argparse.Namespace) -> int:
     refuse_inputs(args.output, spec, what="the form")  # never an empty form over filled data
     for warning in spec.warnings:
         print(warning, file=sys.stderr)
-    form = plan(spec, args.year, args.source, args.lang)
+    lang = args.lang or spec.programme.language or "en"
+    form = plan(spec, args.year, args.source, lang)
     for note in form.notes:
         print(f"qnkpi: note: {note}", file=sys.stderr)
     if suffix == ".xlsx":
-        write_xlsx(form, spec, target, args.lang)
+        write_xlsx(form, spec, target, lang)
     else:
         write_csv(form, target)
     print(f"qnkpi: wrote {target}: {len(form.codes)} units x {len(form.columns)} measures "

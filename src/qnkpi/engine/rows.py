@@ -120,7 +120,8 @@ def check_columns(result: Result, indicator: str) -> dict[str, list[Any]]:
         "goal": [targets[i].goal for i in target],
         "aspirational": [targets[i].aspirational for i in target],
         "assumed_year": [targets[i].assumed_year for i in target],
-        "note": [targets[i].note for i in target],
+        "note": [None if targets[i].note is None else targets[i].note.get("vi")
+                 for i in target],
         "basis": np.where(result.restated[cols], "restated", "as_reported").tolist(),
         "expected_units": _counts(p.expected, rows, cols),
         "reported_units": _counts(p.reported, rows, cols),

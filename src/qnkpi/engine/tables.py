@@ -118,8 +118,8 @@ def parts_of(result: Result, table: TableName = "checks", *,
     Args:
         result: The result.
         table: Which table.
-        lang: The language of the units' names: `"vi"` (the official names, as in the
-            JSON) or `"en"` (`name_en` where a unit has one).
+        lang: The language of the units' names and the targets' notes: `"vi"` (the
+            official names, as in the JSON) or `"en"` (`name_en` where a unit has one).
 
     Raises:
         ValueError: `table` is not one of [`TABLES`][qnkpi.engine.tables.TABLES].
@@ -214,7 +214,8 @@ def _checks(result: Result, name: str, texts: _Texts) -> list[pa.Array]:
         flag("goal"),
         flag("aspirational"),
         flag("assumed_year"),
-        build.strings([x.note for x in targets]).take(build.ints(target)),
+        build.strings([None if x.note is None else x.note.get(texts.lang)
+                       for x in targets]).take(build.ints(target)),
         _strings(("as_reported", "restated")).take(build.ints(result.restated[cols])),
         _ints(None if p.expected is None else p.expected[rows, cols], n),
         _ints(None if p.reported is None else p.reported[rows, cols], n),

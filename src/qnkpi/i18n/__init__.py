@@ -22,10 +22,10 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-    from qnkpi.spec.models import IndicatorSpec
+    from qnkpi.spec.models import IndicatorSpec, OrgUnitsSpec
 
 __all__ = ["LANGS", "assessment_word", "decimals_for", "format_number", "format_value",
-           "gettext", "status_word", "verdict"]
+           "gettext", "level_title", "status_word", "verdict"]
 
 LANGS = ("vi", "en")
 """The report languages: Vietnamese and English."""
@@ -232,3 +232,29 @@ def assessment_word(status: str, lang: str) -> str:
         KeyError: `status` is not an assessment status.
     """
     return gettext(_ASSESSMENT_WORDS[status], lang)
+
+
+#: qnkpi's own words for the usual levels of a Vietnamese organisation tree, for a spec
+#: that gives its levels no title.
+_LEVEL_TITLES = {"province": "Province level", "district": "District level",
+                 "commune": "Commune level", "grassroots": "Grassroots level"}
+
+
+def level_title(org_units: OrgUnitsSpec, level: str, lang: str) -> str:
+    """How reports name a level of the organisation: `Cấp huyện`, `District level`.
+
+    Args:
+        org_units: The spec's org units, whose `levels` may give titles.
+        level: The level's name (`district`).
+        lang: `"vi"` or `"en"`.
+
+    Returns:
+        The spec's title for the level in `lang`, else qnkpi's word for the usual
+            levels (`province`, `district`, `commune`, `grassroots`), else the name with
+            a capital first letter.
+    """
+    title = org_units.level_titles.get(level)
+    if title is not None:
+        return title.get(lang)
+    known = _LEVEL_TITLES.get(level)
+    return gettext(known, lang) if known else level[:1].upper() + level[1:]

@@ -23,6 +23,10 @@ class Reporter(Protocol):
             files with it).
         binary: `True` if it writes bytes (it then needs `-o FILE` on the command
             line); `False` if it writes text.
+        options: Optional: the names of the keyword arguments `write` takes besides
+            `lang` (the table report's `detail`, the annex's `report_number` and
+            `report_date`). The command line passes a reporter only the options it
+            names here, so a reporter without this attribute is called as before.
     """
 
     suffix: str

@@ -171,6 +171,10 @@ def _org_units(spec: _HasOrgUnits) -> Iterator[Problem]:
         levels.setdefault(name, i)
     if len(levels) != len(org.levels):
         yield spec.problem(("org_units", "levels"), "a level is listed twice")
+    for level in org.level_titles:
+        if level not in levels:
+            yield spec.problem(("org_units", "level_titles", level), f"a title for "
+                               f"'{level}', which is not a level{did_you_mean(level, levels)}")
     records: dict[str, list[int]] = {}
     for i, unit in enumerate(org.units):
         here = ("org_units", "units", i)
@@ -369,6 +373,10 @@ def _indicators(spec: Spec) -> Iterator[Problem]:
             if level not in levels:
                 yield spec.problem((*here, "level"), f"unknown level '{level}'"
                                    f"{did_you_mean(level, levels)}; levels: {', '.join(levels)}")
+        if ind.objective is not None and ind.objective not in spec.objectives:
+            yield spec.problem((*here, "objective"), f"unknown objective '{ind.objective}'"
+                               f"{did_you_mean(ind.objective, spec.objectives)}; declare it "
+                               "under 'objectives' or remove the key")
         if ind.baseline is not None and ind.baseline.year > period.end:
             yield spec.problem((*here, "baseline", "year"), f"baseline year "
                                f"{ind.baseline.year} is after the programme ends ({period.end})")

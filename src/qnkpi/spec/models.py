@@ -43,14 +43,17 @@ __all__ = [
     "Code",
     "Cutoffs",
     "IndicatorSpec",
+    "Level",
     "MeasureSpec",
     "Model",
     "Name",
+    "Objective",
     "OrgUnitsSpec",
     "Period",
     "Predecessor",
     "Programme",
     "RelPath",
+    "ReportHeader",
     "Rule",
     "SourceSpec",
     "Target",
@@ -244,6 +247,10 @@ class Programme(Model):
         references: Source documents (resolutions, plans).
         assessment: How progress is assessed, for every indicator that does not set its
             own.
+        language: The language its readers use (`vi` or `en`), or `None`: the default
+            of every command's `--lang` (which still overrides it).
+        report: What a report attached to an official document carries in its header
+            (the issuing body, the document's number and date), or `None`.
     """
 
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
@@ -253,6 +260,40 @@ class Programme(Model):
     description: Text | None = None
     references: tuple[str, ...] = ()
     assessment: AssessmentSpec = AssessmentSpec()
+    language: Literal["vi", "en"] | None = None
+    report: ReportHeader | None = None
+
+
+class ReportHeader(Model):
+    """The header of a report attached to an official document (the annex's title
+    block): who issues it and the document it goes with. Each key may be given on the
+    command line instead (`--report-number`, `--report-date`), which wins.
+
+    Attributes:
+        issuer: The issuing body as the title block names it (the programme's `owner`
+            when `None`), such as `Tỉnh Đoàn Quảng Ninh`.
+        place: The place written before the date (`Quảng Ninh, ngày ...`), or `None`.
+        number: The number of the report the annex goes with (`125-BC/TĐ`), or `None`
+            (left as dots to fill in by hand).
+        date: The date of that report, or `None` (dots).
+    """
+
+    issuer: Text | None = None
+    place: str | None = None
+    number: str | None = None
+    date: dt.date | None = None
+
+
+class Objective(Model):
+    """One of the programme's objectives, which reports group indicators by.
+
+    Attributes:
+        title: The objective's title (`Mục tiêu 1: ...`).
+        description: A longer text, such as the source document's wording, or `None`.
+    """
+
+    title: Text
+    description: Text | None = None
 
 
 class Rule(Model):
@@ -317,7 +358,9 @@ class Target(Rule):
             judged the same way and flagged in reports.
         assumed_year: Whether the source document states no year and the spec assumes
             one (`note` says why).
-        note: Free text, carried into every check of the target, or `None`.
+        note: Free text, carried into every check of the target, or `None`: a
+            plain string or a [`Text`][qnkpi.spec.models.Text] in both languages, so a
+            Vietnamese report shows no English note.
     """
 
     year: int | None = None
@@ -327,7 +370,7 @@ class Target(Rule):
     goal: bool = False
     aspirational: bool = False
     assumed_year: bool = False
-    note: str | None = None
+    note: Text | None = None
 
     @model_validator(mode="after")
     def _when_where(self) -> Target:
@@ -424,20 +467,66 @@ class UnitSpec(Model):
         return self
 
 
+class Level(Model):
+    """A level of the organisation with its title, as `levels` may list it.
+
+    Attributes:
+        code: The level's name, which units' `level` and targets' `level` use.
+        title: How reports name the level (`{vi: Cấp huyện, en: District level}`), or
+            `None` for qnkpi's own words for the usual levels (`province`, `district`,
+            `commune`...), else the code.
+    """
+
+    code: Name
+    title: Text | None = None
+
+
 class OrgUnitsSpec(Model):
     """The organisation: its levels, top to bottom, and its units.
 
+    `levels` lists level names (`[province, district, commune]`) or levels with their
+    titles (`[{code: district, title: {vi: Cấp huyện, en: District level}}]`), or a mix;
+    the titles are kept in `level_titles` and `levels` holds the names.
+
     Attributes:
         levels: Level names from the top down, each once.
+        level_titles: Level name -> how reports name it, for the levels `levels` gave a
+            title.
         reference_day: The day of each year (`"MM-DD"`) on which a unit's validity is
             tested: a unit belongs to year Y's tree when this day of Y falls between its
             `valid_from` and `valid_to`.
         units: Every unit record, in the order reports list them.
     """
 
-    levels: tuple[str, ...] = Field(min_length=1)
+    levels: tuple[str, ...] = Field(min_length=1, json_schema_extra={
+        "items": {"anyOf": [{"type": "string"}, {"$ref": "#/$defs/Level"}]}})
+    level_titles: dict[str, Text] = {}
     reference_day: str = Field(default="12-31", pattern=r"^\d\d-\d\d$")
     units: tuple[UnitSpec, ...] = Field(min_length=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _titled_levels(cls, data: Any) -> Any:
+        """Levels written with a title become a name in `levels` and an entry of
+        `level_titles`."""
+        levels = data.get("levels") if isinstance(data, dict) else None
+        if not isinstance(levels, (list, tuple)) or not any(
+                isinstance(x, dict) for x in levels):
+            return data
+        names: list[Any] = []
+        titles = dict(data.get("level_titles") or {})
+        for item in levels:
+            if isinstance(item, dict):
+                try:
+                    level = Level.model_validate(item)
+                except ValueError:
+                    return data    # the field's own validation names the bad item
+                names.append(level.code)
+                if level.title is not None:
+                    titles[level.code] = level.title
+            else:
+                names.append(item)
+        return {**data, "levels": names, "level_titles": titles}
 
     @field_validator("reference_day")
     @classmethod
@@ -548,6 +637,8 @@ class IndicatorSpec(Model):
             must have reported for an aggregate to count; below it the aggregate is
             missing. `None`: no minimum.
         targets: The targets the indicator is checked against.
+        objective: The name of the spec's objective (`objectives`) it belongs to, or
+            `None`: reports list it after the objectives' indicators.
     """
 
     kind: str
@@ -562,6 +653,7 @@ class IndicatorSpec(Model):
     missing: Literal["skip", "not_met", "no_data"] = "skip"
     min_coverage: float | None = Field(default=None, gt=0, le=1)
     targets: tuple[Target, ...] = ()
+    objective: Name | None = None
 
 
 class ValidationRule(Model):

@@ -13,6 +13,7 @@ from qnkpi.spec.models import (
     MeasureSpec,
     Model,
     Name,
+    Objective,
     OrgUnitsSpec,
     Programme,
     SourceSpec,
@@ -47,6 +48,8 @@ class Spec(Model):
             measures, and its targets.
         validation: The data validation rules, in spec order: checks on the measures as
             the sources report them, each an error or a warning when broken.
+        objectives: Objective name -> objective, in spec order: the programme's
+            objectives, which indicators name (`objective:`) and reports group by.
     """
 
     qnkpi: Literal[1]
@@ -56,6 +59,7 @@ class Spec(Model):
     measures: dict[Name, MeasureSpec] = {}
     indicators: dict[Name, IndicatorSpec] = {}
     validation: tuple[ValidationRule, ...] = ()
+    objectives: dict[Name, Objective] = {}
 
     _file: Path | None = PrivateAttr(default=None)
     _located: dict[str, Located] = PrivateAttr(default_factory=dict)
@@ -85,6 +89,21 @@ class Spec(Model):
         """The file the spec was loaded from (the `file` given to
         [`parse_spec`][qnkpi.spec.loader.parse_spec]), or `None`."""
         return self._file
+
+    def objective_groups(self) -> list[tuple[str | None, tuple[str, ...]]]:
+        """The indicators grouped by objective, as every report lists them.
+
+        Returns:
+            `(objective name, indicator names)` pairs: the objectives in spec order
+                (those no indicator names are left out), then `None` with the
+                indicators that name no objective. Indicators keep spec order in each
+                group. Without `objectives`, one group: `[(None, every indicator)]`.
+        """
+        groups: dict[str | None, list[str]] = {name: [] for name in self.objectives}
+        groups[None] = []
+        for name, ind in self.indicators.items():
+            groups[ind.objective if ind.objective in groups else None].append(name)
+        return [(key, tuple(names)) for key, names in groups.items() if names]
 
     def problem(self, path: tuple[str | int, ...], message: str, *,
                 severity: str = "error", offset: int | None = None) -> Problem:
