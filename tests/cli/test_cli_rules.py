@@ -219,8 +219,10 @@ def test_the_example_has_rules_its_data_pass() -> None:
     checked = qnkpi.check_data(spec)
     assert checked.count() == 0
     # 13 district-level unions in 2023 and 2024, and 53 of the 54 commune-level ones in
-    # 2025 (Quảng Tân did not report): 79 reports; 78 where a report left a cell empty
-    assert {int(r.judged.sum()) for r in checked.rules} == {78, 79}
+    # 2025 (Quảng Tân did not report): 79 reports; 78 where a report left a cell empty.
+    # The Provincial Youth Union reports only its own two flags, each year: 82 and 81 (one
+    # commune left its applies_it_member_evaluation flag empty) for the rules on them
+    assert {int(r.judged.sum()) for r in checked.rules} == {78, 79, 81, 82}
     result = qnkpi.evaluate(spec)
     assert result.summary()["checks"] == 205
     assert result.warnings == ()

@@ -80,9 +80,10 @@ def test_xlsx_form_for_2025_has_the_54_communes_as_text(
     names = list(rows[1])
     assert names == ["unit_code", None, "year", *_reports_columns()]
     data = rows[2:]
-    assert len(data) == 54
-    assert [r[0] for r in data] == _communes()
-    assert data[0][:3] == ("06652", "Đoàn phường Hà Tu", 2025)
+    # the province reports its own flags (rollup: none), so it has a row before the communes
+    assert len(data) == 55
+    assert [r[0] for r in data] == ["22", *_communes()]
+    assert data[1][:3] == ("06652", "Đoàn phường Hà Tu", 2025)
     assert all(isinstance(r[0], str) and r[2] == 2025 for r in data)
     assert all(v is None for r in data for v in r[3:])  # values left empty
     assert ws["A3"].number_format == "@"
@@ -104,7 +105,7 @@ def test_xlsx_form_guards_its_cells(example: Path) -> None:
     assert ws.freeze_panes == "D3"
     assert ws.protection.sheet
     assert ws["A3"].protection.locked and ws["B3"].protection.locked
-    assert not ws["D3"].protection.locked and not ws["R56"].protection.locked
+    assert not ws["D3"].protection.locked and not ws["R57"].protection.locked
     names = [c.value for c in ws[2]]
     rules = {}
     for rule in ws.data_validations.dataValidation:
@@ -112,7 +113,7 @@ def test_xlsx_form_guards_its_cells(example: Path) -> None:
         rules[names[ord(letter) - ord("A")]] = (rule.type, rule.formula1, str(rule.sqref))
     assert rules["uses_management_software"][:2] == ("list", '"0,1"')
     assert rules["applies_it_member_evaluation"][:2] == ("list", '"0,1"')
-    assert rules["youth_population"] == ("whole", "0", "F3:F56")
+    assert rules["youth_population"] == ("whole", "0", "F3:F57")
     assert len(rules) == len(_reports_columns())
     steps = [r[1] for r in book["Instructions"].iter_rows(values_only=True) if r[1]]
     assert any("empty cell is missing data, never zero" in str(s) for s in steps)
@@ -122,8 +123,8 @@ def test_xlsx_form_for_2024_has_the_13_districts(example: Path) -> None:
     form = example / "form-2024.xlsx"
     assert _template(example, 2024, form) == 0
     data = list(load_workbook(form).worksheets[0].iter_rows(min_row=3, values_only=True))
-    assert [r[0] for r in data] == DISTRICTS
-    assert data[10][1] == "Dong Trieu City Youth Union"  # its name in force in 2024, in en
+    assert [r[0] for r in data] == ["22", *DISTRICTS]
+    assert data[11][1] == "Dong Trieu City Youth Union"  # its name in force in 2024, in en
 
 
 def test_csv_form(example: Path) -> None:
@@ -133,9 +134,9 @@ def test_csv_form(example: Path) -> None:
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
     assert rows[0] == ["unit_code", "year", *_reports_columns()]
-    assert len(rows) == 1 + 54
-    assert [r[0] for r in rows[1:]] == _communes()
-    assert rows[1][:2] == ["06652", "2025"]
+    assert len(rows) == 1 + 55
+    assert [r[0] for r in rows[1:]] == ["22", *_communes()]
+    assert rows[2][:2] == ["06652", "2025"]
     assert all(v == "" for r in rows[1:] for v in r[2:])
 
 
@@ -187,7 +188,7 @@ def filled(tmp_path_factory: pytest.TempPathFactory) -> Path:
     form = folder / "form-2025.xlsx"
     assert _template(folder, 2025, form) == 0
     (folder / "forms").mkdir()
-    codes = _communes()
+    codes = ["22", *_communes()]  # the province reports its own flags
     values = _csv_rows(2025)
     for i in range(4):
         _fill(form, values, set(codes[i::4]), folder / "forms" / f"part-{i + 1}.xlsx")

@@ -378,7 +378,8 @@ def test_the_example_org_units_are_what_the_script_generates() -> None:
 
 def test_the_example_org_units() -> None:
     data = yaml.safe_load(EXAMPLE_ORG_UNITS.read_text(encoding="utf-8"))
-    assert data["levels"] == ["province", "district", "commune"]
+    assert [level["code"] for level in data["levels"]] == ["province", "district", "commune"]
+    assert data["levels"][1]["title"] == {"vi": "Cấp huyện", "en": "District level"}
     units = data["units"]
     assert units[0] == {"code": "22", "name": "Tỉnh Đoàn Quảng Ninh",
                         "name_en": "Quang Ninh Provincial Youth Union", "level": "province"}

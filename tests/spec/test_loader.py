@@ -128,7 +128,7 @@ def test_an_unknown_key_with_no_close_match_lists_the_allowed_ones() -> None:
     text = _edit("  id: tiny\n", "  id: tiny\n  zzz: 1\n")
     problem = _only(text)
     assert problem.message == ("unknown key 'zzz'; allowed here: assessment, description, id, "
-                               "owner, period, references, title")
+                               "language, owner, period, references, report, title")
     assert (problem.line, problem.column) == (_line(text, "zzz"), 3)
 
 

@@ -48,7 +48,8 @@ def test_the_spec_schema_has_a_dialect_and_the_top_level_keys() -> None:
     assert schema["$schema"] == SCHEMA_DIALECT == "https://json-schema.org/draft/2020-12/schema"
     assert schema["type"] == "object"
     assert set(schema["properties"]) == {"qnkpi", "programme", "org_units", "sources",
-                                         "measures", "indicators", "validation"}
+                                         "measures", "indicators", "validation",
+                                         "objectives"}
     assert sorted(schema["required"]) == ["org_units", "programme", "qnkpi"]
     assert schema["additionalProperties"] is False
     assert schema["properties"]["qnkpi"]["const"] == 1
@@ -124,7 +125,7 @@ def test_the_schema_command_prints_the_org_units_schema(
     assert main(["schema", "--org-units"]) == 0
     printed = json.loads(capsys.readouterr().out)
     assert printed["$schema"] == SCHEMA_DIALECT
-    assert set(printed["properties"]) == {"levels", "reference_day", "units"}
+    assert set(printed["properties"]) == {"levels", "level_titles", "reference_day", "units"}
 
 
 # --- validating with jsonschema --------------------------------------------------------------

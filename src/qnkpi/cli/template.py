@@ -6,8 +6,11 @@ name and year. The `.xlsx` form has the measures' titles in row 1 and the column
 the source reads in row 2, so the filled forms read back with an `xlsx` source
 (`path: forms/*.xlsx`); the `.csv` form has the column names only.
 
-What a cell takes follows the measure: a flag (`rollup: min` or `max`, no unit or a
-unit such as `flag`) takes 0 or 1; a count (`rollup: sum`, no unit or a unit such as
+Where a measure has `rollup: none` (each unit's own report, never added up from the
+units under it), every unit of Y's tree gets a row, not only the leaves.
+
+What a cell takes follows the measure: a flag (a unit such as `flag`, or `rollup: min`
+or `max` with no unit) takes 0 or 1; a count (`rollup: sum`, no unit or a unit such as
 `count` or `people`) a whole number, 0 or more; any other measure a number, 0 or more.
 """
 
@@ -75,6 +78,7 @@ class Column:
     """A measure's column of the form."""
 
     name: str  # the column name the source reads
+    measure: str  # the measure's name in the spec
     title: str  # the measure's title in the form's language
     unit: str | None
     kind: Kind
@@ -138,14 +142,17 @@ def plan(spec: Spec, year: int, source: str | None, lang: str) -> Form:
                          f"{years[0]}-{years[-1]}")
     tree = OrgTree.from_spec(spec.org_units, years)
     col = years.index(year)
-    rows = np.flatnonzero(tree.leaf_mask()[:, col])
-    if not rows.size:
-        raise QnkpiError(f"no unit of the org units belongs to {year}'s tree")
     names, notes = _sources(spec, source)
     columns = _columns(spec, names, lang, notes)
     if not columns:
         raise QnkpiError("no measure to collect: the forms hold the measures of csv and "
                          "xlsx sources without 'aggregate'" + "".join(f"\n  {n}" for n in notes))
+    # A measure never rolled up (`rollup: none`) is each unit's own report, so every unit
+    # of the year's tree gets a row; otherwise only the leaves report.
+    own = any(spec.measures[c.measure].rollup == "none" for c in columns)
+    rows = np.flatnonzero((tree.valid if own else tree.leaf_mask())[:, col])
+    if not rows.size:
+        raise QnkpiError(f"no unit of the org units belongs to {year}'s tree")
     unit_column, year_column = _keys(spec, names)
     return Form(year, unit_column, year_column, tuple(tree.codes[r] for r in rows),
                 tuple(tree.unit_names(rows, np.full(len(rows), col), lang)),
@@ -205,14 +212,14 @@ def _columns(spec: Spec, sources: list[str], lang: str, notes: list[str]) -> lis
             continue
         column = m.column or name
         title = m.title.get(lang) if m.title is not None else ""
-        out.setdefault(column, Column(column, title or name, m.unit, kind_of(m)))
+        out.setdefault(column, Column(column, name, title or name, m.unit, kind_of(m)))
     return list(out.values())
 
 
 def kind_of(m: MeasureSpec) -> Kind:
     """What a measure's cells take: `flag` (0/1), `whole` (a count) or `decimal`."""
     unit = (m.unit or "").strip().lower()
-    if m.rollup in ("min", "max") and (not unit or unit in FLAG_UNITS):
+    if unit in FLAG_UNITS or (m.rollup in ("min", "max") and not unit):
         return "flag"
     if m.rollup == "sum" and (not unit or unit in COUNT_UNITS):
         return "whole"

@@ -498,8 +498,16 @@ class OrgUnitsSpec(Model):
         units: Every unit record, in the order reports list them.
     """
 
-    levels: tuple[str, ...] = Field(min_length=1, json_schema_extra={
-        "items": {"anyOf": [{"type": "string"}, {"$ref": "#/$defs/Level"}]}})
+    levels: tuple[str, ...] = Field(min_length=1, json_schema_extra={"items": {"anyOf": [
+        {"type": "string"},
+        {"type": "object", "description": "a level with the title reports give it",
+         "properties": {"code": {"type": "string", "pattern": r"^[A-Za-z_][A-Za-z0-9_]*$"},
+                        "title": {"anyOf": [
+                            {"type": "string"},
+                            {"type": "object", "additionalProperties": False,
+                             "properties": {"vi": {"type": "string"},
+                                            "en": {"type": "string"}}}]}},
+         "required": ["code"], "additionalProperties": False}]}})
     level_titles: dict[str, Text] = {}
     reference_day: str = Field(default="12-31", pattern=r"^\d\d-\d\d$")
     units: tuple[UnitSpec, ...] = Field(min_length=1)
