@@ -8,8 +8,12 @@ and membership are its predecessor districts' 2024 figures times the lineage wei
 with a small per-unit jitter, seeded by the unit's code, so the output is the same on
 every run. The cases listed under "cases built in on purpose" are then applied.
 
+It also writes the Provincial Youth Union's own rows (every year, only its two yes/no
+flags: the measures are ``rollup: none``, each unit's own report), after the communes'.
+
 Run it from the repository root after editing; it rewrites the 2025 rows of
-``unit-reports.csv`` and ``activities.csv`` and leaves the other years as they are::
+``unit-reports.csv`` and ``activities.csv`` and the province's rows, and leaves the other
+rows as they are::
 
     python scripts/quang_ninh_2025_data.py
 """
@@ -43,6 +47,7 @@ RATES = {
 PROGRESS = 0.08
 
 #: The cases built in on purpose (documented in data/README.md).
+PROVINCE = "22"                   # the Provincial Youth Union: its own flags only
 NOT_REPORTING = "06913"          # Quảng Tân (from Đầm Hà): no 2025 row, no activities
 EXACTLY_60 = "06877"             # Đông Ngũ: online public services exactly 60.0%
 EMPTY_CELLS = {"06685": ["documents_total", "documents_on_system"],  # Hồng Gai
@@ -74,7 +79,7 @@ def district_rates(rows: list[dict[str, str]]) -> dict[str, dict[str, float]]:
     """Per district, each rate in 2025: its 2024 rate plus a year's progress."""
     out: dict[str, dict[str, float]] = {}
     for row in rows:
-        if int(row["year"]) == YEAR - 1:
+        if int(row["year"]) == YEAR - 1 and row["unit_code"] != PROVINCE:
             out[row["unit_code"]] = {num: min(int(row[num]) / int(row[den]) + PROGRESS, 0.99)
                                      for num, den in RATES.items()}
     return out
@@ -127,6 +132,13 @@ def commune_rows(units: list[dict], rows: list[dict[str, str]]) -> list[dict[str
     return out
 
 
+def province_rows() -> list[dict[str, object]]:
+    """The Provincial Youth Union's own report of each year: its two flags (its office uses
+    the software, 1), the other cells empty (its totals are added up from its units)."""
+    return [{"unit_code": PROVINCE, "year": year, "uses_management_software": 1,
+             "applies_it_member_evaluation": 1} for year in range(2023, YEAR + 1)]
+
+
 def activity_rows(units: list[dict]) -> list[dict[str, object]]:
     out = []
     for unit in units:
@@ -154,7 +166,8 @@ def _write(path: Path, fields: list[str], keep: list[dict[str, str]],
 def main() -> None:
     units = yaml.safe_load(ORG_UNITS.read_text(encoding="utf-8"))["units"]
     fields, rows = _read(REPORTS)
-    _write(REPORTS, fields, [r for r in rows if int(r["year"]) != YEAR], commune_rows(units, rows))
+    keep = [r for r in rows if int(r["year"]) != YEAR and r["unit_code"] != PROVINCE]
+    _write(REPORTS, fields, keep, [*commune_rows(units, rows), *province_rows()])
     fields, acts = _read(ACTIVITIES)
     _write(ACTIVITIES, fields, [r for r in acts if int(r["year"]) != YEAR], activity_rows(units))
 

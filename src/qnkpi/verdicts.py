@@ -13,6 +13,7 @@ Verdict        0 none · 1 met · 2 not_met · 3 no_data · 4 exceeded
 AssessmentStatus 0 none · 1 achieved · 2 on_track · 3 at_risk · 4 off_track
                  · 5 regressing · 6 insufficient_data · 7 substantial_progress
                  · 8 moderate_progress · 9 limited_progress · 10 deterioration
+                 · 11 overdue · 12 met_every_year · 13 met_this_year
 ```
 """
 
@@ -26,6 +27,7 @@ import numpy.typing as npt
 __all__ = [
     "ASSESSMENT_STATUSES",
     "OPS",
+    "RECORD_STATUSES",
     "STATUSES",
     "TREND_STATUSES",
     "VERDICTS",
@@ -103,8 +105,16 @@ class Verdict(IntEnum):
 
 class AssessmentStatus(IntEnum):
     """How one unit stands toward an indicator's goal, by one method; or, for an
-    indicator without a target, how its trend goes (the last four, which say nothing
-    of a goal: there is none to be on track for)."""
+    indicator without a target, how its trend goes (7-10, which say nothing of a goal:
+    there is none to be on track for).
+
+    Codes 11-13 were added in 0.2 after the others, so that every earlier code keeps
+    its meaning: 11 `overdue` (a level that fell due at or before the as-of year was
+    missed, and the latest value still misses it), and, for a goal that repeats every
+    year (a `years: [first, last]` target, judged as a record), 12 `met_every_year`
+    (this year's check met, and every earlier due year too) and 13 `met_this_year`
+    (this year's check met after a year missed or without data).
+    """
 
     NONE = 0
     ACHIEVED = 1
@@ -117,6 +127,9 @@ class AssessmentStatus(IntEnum):
     MODERATE_PROGRESS = 8
     LIMITED_PROGRESS = 9
     DETERIORATION = 10
+    OVERDUE = 11
+    MET_EVERY_YEAR = 12
+    MET_THIS_YEAR = 13
 
     @property
     def key(self) -> str:
@@ -136,12 +149,20 @@ VERDICTS: tuple[str, ...] = (*STATUSES, "exceeded")
 
 ASSESSMENT_STATUSES: tuple[str, ...] = (
     "", "achieved", "on_track", "at_risk", "off_track", "regressing", "insufficient_data",
-    "substantial_progress", "moderate_progress", "limited_progress", "deterioration")
+    "substantial_progress", "moderate_progress", "limited_progress", "deterioration",
+    "overdue", "met_every_year", "met_this_year")
 """Assessment statuses by their [`AssessmentStatus`][qnkpi.verdicts.AssessmentStatus]
 code: toward a goal 1 `achieved`, 2 `on_track`, 3 `at_risk`, 4 `off_track`, 5
-`regressing`; for a trend without a target 7 `substantial_progress`, 8
-`moderate_progress`, 9 `limited_progress`, 10 `deterioration`; either way 6
-`insufficient_data`; 0 (`""`) means not assessed."""
+`regressing`, 11 `overdue`; toward a goal that repeats every year (a record) 12
+`met_every_year`, 13 `met_this_year`, 11 `overdue`; for a trend without a target 7
+`substantial_progress`, 8 `moderate_progress`, 9 `limited_progress`, 10
+`deterioration`; in every case 6 `insufficient_data`; 0 (`""`) means not assessed."""
+
+RECORD_STATUSES: tuple[AssessmentStatus, ...] = (
+    AssessmentStatus.MET_EVERY_YEAR, AssessmentStatus.MET_THIS_YEAR,
+    AssessmentStatus.OVERDUE)
+"""The statuses of a goal judged as a record (a target that repeats every year), from
+the best; `insufficient_data` where this year's check has no value."""
 
 TREND_STATUSES: tuple[AssessmentStatus, ...] = (
     AssessmentStatus.SUBSTANTIAL_PROGRESS, AssessmentStatus.MODERATE_PROGRESS,

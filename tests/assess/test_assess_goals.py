@@ -81,10 +81,10 @@ def test_reports_show_each_goals_progress() -> None:
     text = io.StringIO()
     MarkdownReporter().write(result, text, lang="en")
     markdown = text.getvalue()
-    assert markdown.index("Toward the goal \\>= 30 in 2030**\n\n- Province:") < markdown.index(
-        "Toward the goal \\>= 8 in 2030**\n\n- District 1:")
+    assert markdown.index("Toward the goal ≥ 30 in 2030**\n\n- Province:") < markdown.index(
+        "Toward the goal ≥ 8 in 2030**\n\n- District 1:")
     page = io.StringIO()
     HtmlReporter().write(result, page, lang="en")
     html = page.getvalue()
-    assert "10 (2023) → 14 (2025) · &gt;= 30 (2030)" in html
-    assert html.count("· &gt;= 8 (2030)") == 3  # each district's row names its goal
+    assert "10 (2023) → 14 (2025) · ≥ 30 (2030)" in html
+    assert html.count("· ≥ 8 (2030)") == 3  # each district's row names its goal

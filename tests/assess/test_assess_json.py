@@ -20,7 +20,8 @@ EXAMPLE = Path(__file__).resolve().parents[2] / "specs" / "quang-ninh" / "progra
 PLUGINS = plugins_with()
 ROW_KEYS = {"indicator", "unit", "goal_year", "goal", "method", "status", "ratio",
             "baseline", "current", "projected", "required_annual_change", "reason"}
-STATUSES = ("achieved", "on_track", "at_risk", "off_track", "regressing", "insufficient_data")
+STATUSES = ("achieved", "on_track", "at_risk", "off_track", "regressing", "insufficient_data",
+            "overdue", "met_every_year", "met_this_year")
 
 
 def _no_constants(name: str) -> Any:
@@ -82,6 +83,9 @@ def _check_rows(rows: list[dict[str, Any]]) -> None:
         if row["status"] == "insufficient_data":
             assert row["ratio"] is None
             assert isinstance(row["reason"], str) and row["reason"]
+        elif row["status"] in ("overdue", "met_every_year", "met_this_year"):
+            assert row["ratio"] is None  # judged on what fell due, not by a ratio
+            assert row["record"] is not None or row["status"] == "overdue"
         elif row["status"] == "achieved":
             assert row["reason"] is None
         elif row["ratio"] is not None:  # a note on how the ratio was computed, or none
@@ -110,7 +114,7 @@ def test_mixed_rows_have_every_key_and_null_for_missing() -> None:
         _check_summary(document)
     rows = {(r["unit"], r["method"]): r for r in _written(result)["assessments"]}
     assert len(rows) == 16
-    assert {r["status"] for r in rows.values()} == set(STATUSES)
+    assert {r["status"] for r in rows.values()} == set(STATUSES[:6])  # none due yet
     assert rows["D1", "linear_path"]["status"] == "at_risk"
     assert rows["D2", "linear_path"]["status"] == "on_track"
     assert rows["D3", "linear_path"]["status"] == "achieved"

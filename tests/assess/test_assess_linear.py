@@ -159,9 +159,10 @@ def test_no_data_at_all_is_insufficient_data_with_nulls() -> None:
     assert row["reason"]
 
 
-def test_one_data_point_that_meets_the_goal_is_achieved() -> None:
+def test_one_data_point_that_meets_a_goal_still_ahead_is_not_achieved() -> None:
+    # issue 17: one value says nothing of progress toward a goal due in 2030
     row = _row(_evaluate({"P": {2024: 70.0}}, [{"year": 2030, "op": ">=", "value": 50}]))
-    assert row["status"] == "achieved"
+    assert row["status"] == "insufficient_data"
     assert row["required_annual_change"] == 0.0
 
 

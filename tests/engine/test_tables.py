@@ -41,6 +41,10 @@ def _flat_assessment(assessment: dict[str, Any]) -> dict[str, Any]:
     baseline, current = row.pop("baseline"), row.pop("current")
     row.update(baseline_year=baseline["year"], baseline_value=baseline["value"],
                current_year=current["year"], current_value=current["value"])
+    if "record" in row:  # the record of a goal that repeats every year (issue 17)
+        record = row.pop("record") or {}
+        row.update(record_met=record.get("met"), record_of=record.get("of"),
+                   record_no_data=record.get("no_data"))
     return row
 
 

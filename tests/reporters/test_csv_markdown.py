@@ -85,9 +85,9 @@ def test_csv_assessments(result: qnkpi.Result) -> None:
 def test_markdown_report(result: qnkpi.Result) -> None:
     vi = _write(result, "markdown", "vi")
     assert vi.startswith("# Nâng cao năng lực số cho thanh niên Quảng Ninh")
-    assert "| Tỉnh Đoàn Quảng Ninh | 54,8% ✓ Đạt | 61,6% ✓ Đạt | 69,9% ✓ Đạt \\[53/54\\] |" in vi
+    assert "| Tỉnh Đoàn Quảng Ninh | 54,8% ✓ Đạt | 61,6% ✓ Đạt | ‖ 69,9% ✓ Đạt \\[53/54\\] |" in vi
     assert "| Thành Đoàn Hạ Long | 4 ✓ Vượt | 4 ✓ Vượt |  |" in vi
-    assert "**Tiến độ tới mục tiêu \\> 90 năm 2030**" in vi
+    assert "**Tiến độ tới mục tiêu \\> 90% năm 2030**" in vi
     en = _write(result, "markdown", "en")
     assert "| Quang Ninh Provincial Youth Union | 54.8% ✓ met |" in en
     # every table row has as many cells as its header

@@ -15,22 +15,25 @@ import pytest
 from openpyxl import load_workbook
 
 import qnkpi
-from qnkpi.i18n import _catalogue
+from qnkpi.i18n import _catalogue, assessment_word
 from qnkpi.reporters import xlsx as xlsx_module
 from qnkpi.reporters.base import Reporter
 from qnkpi.reporters.xlsx import XlsxReporter, sheet_name
 from qnkpi.testing import spec_from_dict, tiny_programme
+from qnkpi.verdicts import ASSESSMENT_STATUSES
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "specs" / "quang-ninh" / "programme.yaml"
 CATALOGUES = ROOT / "src" / "qnkpi" / "i18n" / "vi"
-SHEETS = {"vi": ["Phụ lục", "Tỉnh", "Cấp huyện", "Cấp xã", "Kết quả", "Tiến độ"],
-          "en": ["Annex", "Province", "District level", "Commune level", "Checks",
+# the level sheets take the spec's level titles (issue 17)
+SHEETS = {"vi": ["Phụ lục", "Cấp tỉnh", "Cấp huyện", "Cấp xã", "Kết quả", "Tiến độ"],
+          "en": ["Annex", "Provincial level", "District level", "Commune level", "Checks",
                  "Progress"]}
 ANNEX_HEADERS = {
-    "vi": ["STT", "Chỉ tiêu", "ĐVT", "Kế hoạch", "Thực hiện", "% thực hiện/kế hoạch",
-           "Đánh giá"],
-    "en": ["No.", "Indicator", "Unit of measure", "Plan", "Actual", "% of plan", "Verdict"]}
+    "vi": ["STT", "Chỉ tiêu", "ĐVT", "Kế hoạch năm 2025", "Thực hiện năm 2025",
+           "Tỷ lệ % TH/KH", "Cùng kỳ năm 2024", "Đánh giá"],
+    "en": ["No.", "Indicator", "Unit of measure", "Plan for 2025", "Actual in 2025",
+           "% actual/plan", "Same period of 2024", "Verdict"]}
 #: Columns whose text is a code, which must stay text even when it reads as a number.
 CODE_HEADERS = {"Mã đơn vị", "Unit code", "Mã chỉ tiêu", "Indicator code"}
 GREEN, RED = "C6EFCE", "FFC7CE"
@@ -73,12 +76,13 @@ def _records(ws: Any, header: int) -> list[dict[Any, Any]]:
 
 
 def _annex(book: Any, lang: str) -> dict[str, dict[Any, Any]]:
-    """The annex rows by indicator title."""
+    """The annex rows by indicator title (not the objectives' rows, numbered I, II ...)."""
     ws = book.worksheets[0]
     key = ANNEX_HEADERS[lang][1]
     rows = _records(ws, _header_row(ws, ANNEX_HEADERS[lang][0]))
+    number = ANNEX_HEADERS[lang][0]
     return {r[key].value: r for r in rows if isinstance(r[key].value, str)
-            and not r[key].value.startswith("(")}
+            and not r[key].value.startswith("(") and isinstance(r[number].value, int)}
 
 
 def _top_and_col(result: qnkpi.Result, year: int) -> tuple[int, int]:
@@ -116,41 +120,53 @@ def test_workbook_properties(books: dict[str, Any]) -> None:
 def test_annex_header(books: dict[str, Any], lang: str) -> None:
     ws = books[lang].worksheets[0]
     row = _header_row(ws, ANNEX_HEADERS[lang][0])
-    assert [c.value for c in ws[row]][:7] == ANNEX_HEADERS[lang]
+    assert [c.value for c in ws[row]][:8] == ANNEX_HEADERS[lang]
     assert all(c.font.b for c in ws[row])
     assert ws.freeze_panes == f"C{row + 2}"  # below the header and the numbering row
     assert ws.cell(row=row + 1, column=6).value == "(6) = (5)/(4)"
 
 
 def test_annex_heading_like_a_real_annex(books: dict[str, Any]) -> None:
+    # the title block of issue 17 (tests/reporters/test_xlsx_annex.py reads it in full);
+    # the references moved under the notes
     ws = books["vi"].worksheets[0]
-    texts = [ws.cell(row=r, column=1).value for r in range(1, 12)]
-    assert texts[:3] == ["Tỉnh Đoàn Quảng Ninh", "PHỤ LỤC", "KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU"]
-    assert "(số liệu đến năm 2025; đơn vị: Tỉnh Đoàn Quảng Ninh)" in texts
+    texts = [ws.cell(row=r, column=1).value for r in range(1, ws.max_row + 1)]
+    assert texts[:5] == ["TỈNH ĐOÀN QUẢNG NINH", "***", None, "PHỤ LỤC 01",
+                         "KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU NĂM 2025"]
     assert "Căn cứ:" in texts
-    assert any(t and t.startswith("- Nghị quyết số 09-NQ/TU") for t in texts)
-    assert "A2:L2" in {str(r) for r in ws.merged_cells.ranges}
+    assert any(isinstance(t, str) and t.startswith("- Nghị quyết số 09-NQ/TU")
+               for t in texts)
+    assert "A4:L4" in {str(r) for r in ws.merged_cells.ranges}
 
 
 def test_annex_row_of_a_ratio(books: dict[str, Any], result: qnkpi.Result) -> None:
     res = result.indicators["children_youth_reached_pct"]
     top, col = _top_and_col(result, 2025)
     row = _annex(books["vi"], "vi")[res.indicator.title.get("vi")]
-    actual, plan = row["Thực hiện"], row["Kế hoạch"]
+    actual, plan = row["Thực hiện năm 2025"], row["Kế hoạch năm 2025"]
     assert actual.data_type == "n" and isinstance(actual.value, float)
     assert actual.value == pytest.approx(float(res.panel.value[top, col]))
     assert actual.value == pytest.approx(69.8977, abs=1e-4)
     assert "0.0" in actual.number_format and '"%"' in actual.number_format
-    assert plan.data_type == "n" and plan.value == pytest.approx(61.43, abs=0.005)
-    assert plan.number_format.startswith('"> "')  # the comparison is in the format
-    share = row["% thực hiện/kế hoạch"]
-    assert share.value == pytest.approx(actual.value / plan.value)
-    assert share.number_format == "0.0%"
+    # 2025's threshold is interpolated: a reference path, not a plan figure (issue 17)
+    assert plan.value == "(**)" and row["Tỷ lệ % TH/KH"].value is None
+    assert "lộ trình tham chiếu > 61,43%" in row["Ghi chú"].value
     assert row["Đánh giá"].value == "Đạt"
     assert _fill(row["Đánh giá"]) == GREEN
-    assert row["Mục tiêu"].value == 90 and row["Năm mục tiêu"].value == 2030
+    assert row["Mục tiêu đến năm 2030"].value == 90
+    assert row["Mục tiêu đến năm 2030"].number_format.startswith('"> "')  # in the format
+    online = _annex(books["vi"], "vi")[
+        result.indicators["youth_online_public_services_pct"].indicator.title.get("vi")]
+    share = online["Tỷ lệ % TH/KH"]
+    assert share.value == pytest.approx(online["Thực hiện năm 2025"].value
+                                        / online["Kế hoạch năm 2025"].value)
+    assert share.number_format == "0.0%"
     assert row["Số đơn vị đã báo cáo"].value == "53/54"
-    assert row["Tiến độ tới mục tiêu"].value == "Đúng tiến độ"
+    # the engine's status of the top unit by the headline method, in words
+    main = next(a for a in result.assessments_of("children_youth_reached_pct")
+                if a.method == "linear_path")
+    status = ASSESSMENT_STATUSES[main.status[main.inputs.rows.tolist().index(top)]]
+    assert row["Tiến độ tới mục tiêu"].value == assessment_word(status, "vi")
 
 
 def test_annex_exceeded_and_not_met(books: dict[str, Any], result: qnkpi.Result) -> None:
@@ -170,14 +186,16 @@ def test_annex_targets_for_each_unit_and_goal_only(books: dict[str, Any],
                                                     result: qnkpi.Result) -> None:
     rows = _annex(books["vi"], "vi")
     per_unit = rows[result.indicators["district_digital_activities"].indicator.title.get("vi")]
-    assert per_unit["Kế hoạch"].value == 2 and per_unit["ĐVT"].value == "số lượng"
-    assert per_unit["Thực hiện"].value is None
+    assert per_unit["Kế hoạch năm 2025"].value == 2
+    assert per_unit["ĐVT"].value in {"số lượng", "hoạt động"}
+    assert per_unit["Thực hiện năm 2025"].value is None
     assert re.fullmatch(r"\d+/54 đơn vị đạt", per_unit["Đánh giá"].value)
     assert "xem trang “Cấp xã”" in per_unit["Ghi chú"].value
     services = result.indicators["members_using_digital_services_pct"].indicator
     goal_only = rows[services.title.get("vi")]
-    assert goal_only["Kế hoạch"].value is None and goal_only["Đánh giá"].value is None
-    assert isinstance(goal_only["Thực hiện"].value, float)
+    assert goal_only["Kế hoạch năm 2025"].value is None
+    assert goal_only["Đánh giá"].value is None
+    assert isinstance(goal_only["Thực hiện năm 2025"].value, float)
     assert "không có chỉ tiêu năm 2025" in goal_only["Ghi chú"].value
     assert "phấn đấu" in goal_only["Ghi chú"].value
     assert len(rows) == len(result.indicators)
@@ -321,10 +339,10 @@ def test_text_is_never_a_formula(tmp_path: Path) -> None:
 def test_a_range_is_text_and_has_no_share(tmp_path: Path) -> None:
     rows = _annex(_tiny(tmp_path), "en")
     band = rows["Band"]
-    assert band["Plan"].value == "50–80" and band["Actual"].value == 79  # 70 + 9
-    assert band["% of plan"].value is None and band["Verdict"].value == "met"
+    assert band["Plan for 2024"].value == "50–80" and band["Actual in 2024"].value == 79  # 70+9
+    assert band["% actual/plan"].value is None and band["Verdict"].value == "met"
     assert band["Unit of measure"].value == "people"
-    assert rows[EVIL]["Plan"].value == 5 and rows[EVIL]["Verdict"].value == "exceeded"
+    assert rows[EVIL]["Plan for 2024"].value == 5 and rows[EVIL]["Verdict"].value == "exceeded"
 
 
 def test_sheet_names_are_valid_and_unique() -> None:

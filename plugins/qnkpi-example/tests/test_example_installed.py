@@ -70,9 +70,9 @@ def test_qnkpi_evaluate_writes_the_report(result: qnkpi.Result, tmp_path: Path) 
 
 
 def test_fail_on_sees_the_methods_statuses() -> None:
-    run = qnkpi_run("evaluate", str(SPEC), "--fail-on", "regressing")
-    assert run.returncode == 1  # East District is regressing
-    assert "regressing" in run.stderr
+    run = qnkpi_run("evaluate", str(SPEC), "--fail-on", "overdue")
+    assert run.returncode == 1  # four districts missed 2026's level
+    assert "overdue" in run.stderr
     assert qnkpi_run("evaluate", str(SPEC), "--fail-on", "no_data").returncode == 0
 
 

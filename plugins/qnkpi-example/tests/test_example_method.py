@@ -30,18 +30,24 @@ def pct(lines: dict[tuple[str, int], dict[str, Any]], code: str, year: int) -> f
 # --8<-- [start:method-test]
 def test_statuses_of_the_example(result: qnkpi.Result) -> None:
     got = {code: row["status"] for code, row in rows(result, "recent_trend").items()}
-    assert got == {"D1": "on_track", "D2": "off_track", "D3": "regressing",
-                   "D4": "at_risk", "D5": "achieved", "D6": "insufficient_data"}
+    # D2, D3, D4 and D6 missed the 2026 level (>= 40): overdue, whatever the trend says
+    assert got == {"D1": "on_track", "D2": "overdue", "D3": "overdue",
+                   "D4": "overdue", "D5": "achieved", "D6": "overdue"}
     assert rows(result, "recent_trend")["D6"]["reason"] == (
-        "a trend needs values in at least two of the last 3 years")
+        "a level that fell due by the evaluation year was missed, and is still")
+    # the method's own measure is kept beside the status: D3's trend points away
+    assert rows(result, "recent_trend")["D3"]["ratio"] < 0
 # --8<-- [end:method-test]
 
 
-def test_a_stalled_district_is_on_track_for_the_straight_path_only(
+def test_a_stalled_district_is_ahead_of_the_straight_path_only(
         result: qnkpi.Result) -> None:
-    # South District: 20% -> 35% in the first year, then +2 and +1 points
-    assert rows(result, "linear_path")["D2"]["status"] == "on_track"
-    assert rows(result, "recent_trend")["D2"]["status"] == "off_track"
+    # South District: 20% -> 35% in the first year, then +2 and +1 points: ahead of the
+    # straight line (ratio above 1), far behind by its recent trend; both overdue, as it
+    # missed 2026's 40%
+    linear, trend = rows(result, "linear_path")["D2"], rows(result, "recent_trend")["D2"]
+    assert linear["ratio"] == pytest.approx(1.05) and trend["ratio"] == pytest.approx(6 / 22)
+    assert linear["status"] == trend["status"] == "overdue"
 
 
 @pytest.mark.parametrize("code", ["D1", "D2", "D3", "D4"])

@@ -67,8 +67,8 @@ def test_every_assessment_is_a_row(result: qnkpi.Result) -> None:
         assert row[7] == (a["reason"] or "")
     island = [r for r in assessed if r[1] == "Island District" and r[3] == "recent_trend"]
     assert island == [["trained_pct", "Island District", "60 in 2030", "recent_trend",
-                       "insufficient_data", "", "",
-                       "a trend needs values in at least two of the last 3 years"]]
+                       "overdue", "", "",
+                       "a level that fell due by the evaluation year was missed, and is still"]]
 
 
 def test_the_summary_line_counts_the_checks(result: qnkpi.Result) -> None:

@@ -43,7 +43,8 @@ def report_options(args: argparse.Namespace, spec: Spec) -> dict[str, Any]:
 
     The annex's number and date are passed only when given, so that the spec's
     `programme.report` applies otherwise."""
-    options: dict[str, Any] = {"detail": bool(args.detail)}
+    # per-unit tables when units were asked for by --unit (evaluate) as with --detail
+    options: dict[str, Any] = {"detail": bool(args.detail or getattr(args, "unit", None))}
     if args.report_number is not None:
         options["report_number"] = args.report_number
     if args.report_date is not None:

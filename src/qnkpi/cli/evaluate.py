@@ -48,8 +48,9 @@ FAIL_ON: dict[str, tuple[str, ...]] = {
     "not_met": ("not_met",),
     "no_data": ("no_data",),
     "insufficient_data": ("insufficient_data",),
-    "at_risk": ("at_risk", "off_track", "regressing"),
-    "off_track": ("off_track", "regressing"),
+    "at_risk": ("at_risk", "off_track", "overdue", "regressing"),
+    "off_track": ("off_track", "overdue", "regressing"),
+    "overdue": ("overdue",),
     "regressing": ("regressing",),
     "limited_progress": ("limited_progress", "deterioration"),
     "deterioration": ("deterioration",),
@@ -57,7 +58,8 @@ FAIL_ON: dict[str, tuple[str, ...]] = {
 
 
 #: Statuses that pass, which `--fail-on` does not take.
-PASSING = ("met", "achieved", "on_track", "substantial_progress", "moderate_progress")
+PASSING = ("met", "achieved", "on_track", "met_every_year", "met_this_year",
+           "substantial_progress", "moderate_progress")
 
 
 def fail_on_statuses(values: list[str]) -> set[str]:

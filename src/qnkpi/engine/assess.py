@@ -1,6 +1,11 @@
 """Progress toward each indicator's goal: baseline, current value, goal, then the
 methods' ratios turned into statuses. Vectorised over units: one numpy pass per
-indicator and method."""
+indicator and method.
+
+Three rules keep the verdicts honest (docs/assessment.md): a baseline is never taken on
+another tree than the current value (`qnkpi.engine.baselines`); a goal that repeats
+every year is judged by its record, and a level already due and missed is `overdue`
+(`qnkpi.engine.due`); a single value never makes a future goal `achieved`."""
 
 from __future__ import annotations
 
@@ -12,7 +17,15 @@ import numpy as np
 import numpy.typing as npt
 
 from qnkpi.assess.base import AssessmentInputs, MethodOutput
-from qnkpi.engine.targets import target_scope
+from qnkpi.engine import due
+from qnkpi.engine.baselines import (
+    CURRENT_TREE,
+    carried_values,
+    choose_baselines,
+)
+from qnkpi.engine.breaks import breaks_of, indicator_breaks
+from qnkpi.engine.statuses import check_status
+from qnkpi.engine.targets import Thresholds, resolve_targets, target_scope
 from qnkpi.errors import PluginError, QnkpiError
 from qnkpi.kinds.base import IndicatorPanel
 from qnkpi.orgunits import OrgTree
@@ -29,9 +42,8 @@ from qnkpi.spec.models import (
 from qnkpi.spec.spec import Spec
 from qnkpi.verdicts import AssessmentStatus, Op, compare
 
-__all__ = ["Assessment", "assess_indicator", "goal_of", "goals_of", "methods_for",
-           "settings_for"]
-
+__all__ = ["Assessment", "assess_indicator", "goal_of", "goals_of",
+           "methods_for", "settings_for"]
 
 
 FloatArray = npt.NDArray[np.float64]
@@ -53,7 +65,8 @@ class Assessment:
             and the goal.
         status: [`AssessmentStatus`][qnkpi.verdicts.AssessmentStatus] codes: 1
             achieved, 2 on track, 3 at risk, 4 off track, 5 regressing, 6 insufficient
-            data.
+            data, 11 overdue; for a goal judged as a record 12 met every year, 13 met
+            this year (or 11, 6).
         ratio: The method's ratio of progress (1 = exactly on course); NaN where there
             is none.
         projected: The value projected for the goal year; NaN where there is none.
@@ -61,6 +74,13 @@ class Assessment:
             the goal year (0 where it is achieved); NaN where there is none.
         reason: Why each unit without a ratio has none (`insufficient_data`, or a method
             that could not judge); `None` elsewhere.
+        baseline_basis: int8 codes of
+            [`BASELINE_BASES`][qnkpi.engine.baselines.BASELINE_BASES]: 0 the baseline
+            as reported, 1 restated onto the current value's tree, 2 the first value on
+            the current tree (the tree changed since the first value). `None` in an
+            assessment made before 0.2: all as reported.
+        record: For a goal that repeats every year, each unit's record so far
+            ([`Record`][qnkpi.engine.due.Record]); `None` for any other goal.
     """
 
     indicator: str
@@ -72,6 +92,8 @@ class Assessment:
     projected: FloatArray
     required_annual_change: FloatArray
     reason: npt.NDArray[np.object_]
+    baseline_basis: npt.NDArray[np.int8] | None = None
+    record: due.Record | None = None
 
 
 def goals_of(ind: IndicatorSpec) -> tuple[int, ...]:
@@ -148,59 +170,104 @@ def _points(values: FloatArray, years: npt.NDArray[np.int64], as_of: int,
             np.where(has, years[last], nan), np.where(has, values[rows, last], nan))
 
 
+@dataclass(frozen=True, eq=False)
+class _Context:
+    """What every goal of one indicator is assessed with, made once per indicator."""
+
+    spec: Spec
+    name: str
+    ind: IndicatorSpec
+    panel: IndicatorPanel
+    tree: OrgTree
+    as_of: int
+    plugins: Plugins
+    units: npt.NDArray[np.bool_] | None
+    settings: AssessmentSpec
+    thresholds: Thresholds
+    status: npt.NDArray[np.int8]
+    breaks: npt.NDArray[np.bool_]
+    carried: IndicatorPanel | None
+    restated: npt.NDArray[np.bool_] | None
+
+
 def assess_indicator(spec: Spec, name: str, ind: IndicatorSpec, panel: IndicatorPanel,
                      tree: OrgTree, as_of: int, plugins: Plugins,
-                     units: npt.NDArray[np.bool_] | None = None) -> list[Assessment]:
+                     units: npt.NDArray[np.bool_] | None = None, *,
+                     thresholds: Thresholds | None = None,
+                     carried: IndicatorPanel | None = None,
+                     restated: npt.NDArray[np.bool_] | None = None) -> list[Assessment]:
     """Every method's assessment of `ind` toward each of its goals
     ([`goals_of`][qnkpi.engine.assess.goals_of]) at the units the goal applies to (and
     that `units`, a mask over the tree's rows, keeps): one `Assessment` per goal and
     method, goal by goal. An indicator without a target is assessed by its trend
     ([`TREND_METHOD`][qnkpi.spec.models.TREND_METHOD]) at the top unit, unless its
-    `assessment: {methods: []}` turns assessment off."""
+    `assessment: {methods: []}` turns assessment off.
+
+    Args:
+        thresholds: The indicator's thresholds, if already resolved (else resolved here).
+        carried: The indicator with earlier years restated onto `as_of`'s tree
+            ([`carried_panels`][qnkpi.engine.baselines.carried_panels]): where a
+            baseline across a change of tree is taken from. Without it such a baseline
+            starts on the current tree.
+        restated: The restated years of a restated view (`evaluate(restate_to=...)`),
+            or None.
+    """
     settings = settings_for(spec, ind)
     assert settings.methods is not None and settings.cutoffs is not None
+    if thresholds is None:
+        thresholds = resolve_targets(spec, name, ind, tree)
+    checked = tree.valid & (tree.years <= as_of)[None, :]
+    ctx = _Context(spec, name, ind, panel, tree, as_of, plugins, units, settings,
+                   thresholds, check_status(ind, panel, thresholds, checked, restated),
+                   indicator_breaks(breaks_of(tree), panel), carried, restated)
     goals = goals_of(ind)
     if not goals:
         if not settings.methods or TREND_METHOD not in plugins.assessment_methods:
             return []
         scope: npt.NDArray[np.bool_] = np.asarray(tree.top_mask().any(axis=1))
-        return _assess(plugins, name, ind, (TREND_METHOD,), None, scope, panel, tree, as_of,
-                       units, settings, trend_year=spec.programme.period.end)
+        return _assess(ctx, (TREND_METHOD,), None, scope)
     out = []
     for index in goals:
         scope = np.asarray(target_scope(tree, ind.targets[index]).any(axis=1))
-        out += _assess(plugins, name, ind, settings.methods, index, scope, panel, tree,
-                       as_of, units, settings, trend_year=spec.programme.period.end)
+        out += _assess(ctx, settings.methods, index, scope)
     return out
 
 
-def _assess(plugins: Plugins, name: str, ind: IndicatorSpec, methods: tuple[str, ...],
-            goal_index: int | None, scope: npt.NDArray[np.bool_], panel: IndicatorPanel,
-            tree: OrgTree, as_of: int, units: npt.NDArray[np.bool_] | None,
-            settings: AssessmentSpec, *, trend_year: int) -> list[Assessment]:
+def _assess(ctx: _Context, methods: tuple[str, ...], goal_index: int | None,
+            scope: npt.NDArray[np.bool_]) -> list[Assessment]:
     """Each method's assessment toward one goal (the target `goal_index`, or the trend
-    to `trend_year`, the programme's end, when None) at the units of `scope`."""
+    to the programme's end when None) at the units of `scope`."""
+    settings, ind, tree, plugins, as_of = ctx.settings, ctx.ind, ctx.tree, ctx.plugins, ctx.as_of
     assert settings.cutoffs is not None
     if goal_index is None:
-        goal_year, goal = trend_year, math.nan
+        goal_year, goal = ctx.spec.programme.period.end, math.nan
     else:
         target = ind.targets[goal_index]
         goal_year = target.last_year
         goal = _goal_value(target, 1 if ind.direction == "increase" else -1)
-    inputs, late = _inputs(name, ind, scope, panel, tree, as_of, units, settings,
-                           goal_year=goal_year, goal=goal)
-    achieved = np.zeros(len(inputs.rows), dtype=bool)
-    if goal_index is not None:
-        lo, hi = target.bounds
-        achieved = compare(inputs.current, np.full(len(inputs.rows), Op.of(target.op), np.int8),
-                           np.full(len(inputs.rows), lo), np.full(len(inputs.rows), hi))
+    inputs, late, basis = _inputs(ctx, scope, goal_year=goal_year, goal=goal)
+    rows = inputs.rows
     # a ratio needs two points: a baseline before the current value
     short = (np.isnan(inputs.baseline) | np.isnan(inputs.current)
              | ~(inputs.baseline_year < inputs.current_year))
+    achieved = meets = np.zeros(len(rows), dtype=bool)
+    late_due = np.zeros(len(rows), dtype=bool)
+    record = None
+    if goal_index is not None:
+        lo, hi = target.bounds
+        meets = compare(inputs.current, np.full(len(rows), Op.of(target.op), np.int8),
+                        np.full(len(rows), lo), np.full(len(rows), hi))
+        # one value says nothing of progress toward a goal still ahead
+        achieved = meets & (~short | (goal_year <= as_of))
+        thresholds = _at(ctx.thresholds, rows)
+        late_due = due.overdue(ctx.status[rows], thresholds, tree.years, as_of, inputs.current)
+        if due.is_record(target):
+            record = due.record_of(ctx.status[rows], thresholds, goal_index, tree.years,
+                                   as_of)
     with np.errstate(invalid="ignore", divide="ignore"):
         left = goal_year - inputs.current_year
         required = np.where(left > 0, (inputs.goal - inputs.current) / left, np.nan)
-    required[achieved] = 0.0
+    required[meets] = 0.0  # nothing more is needed
     # a unit with no value below zero up to as_of, aiming at none, is not projected below it
     seen = np.where(tree.years <= as_of, inputs.values, np.nan)
     nonnegative = ~(np.nanmin(seen, axis=1, initial=0.0) < 0) & ~(inputs.goal < 0)
@@ -210,27 +277,54 @@ def _assess(plugins: Plugins, name: str, ind: IndicatorSpec, methods: tuple[str,
         given = _run(plugins, method, plugins.assessment_methods[method], inputs)
         ratio = np.where(short, np.nan, given.ratio)
         status = _status(ratio, achieved, short, settings.cutoffs, given.status)
+        status = np.where(late_due & ~achieved, np.int8(AssessmentStatus.OVERDUE), status)
         projected = _projected(given, short, nonnegative, percent=ind.unit == "percent")
         reason = _reasons(given, inputs, status, ratio, short, late)
-        out.append(Assessment(name, method, goal_index, inputs, status, ratio, projected,
-                              required, reason))
+        if record is not None:  # judged by its record, not by a projection
+            status, ratio, projected, required_own, reason = due.by_record(
+                record, status, ratio, projected, required, reason, RECORD_NO_VALUE)
+        else:
+            required_own = required
+        reason[(status == AssessmentStatus.OVERDUE) & (record is None)] = OVERDUE_REASON
+        reason[(basis == CURRENT_TREE) & (status == AssessmentStatus.INSUFFICIENT_DATA)
+               & short & (record is None)] = BREAK_REASON
+        out.append(Assessment(ctx.name, method, goal_index, inputs, status, ratio, projected,
+                              required_own, reason, basis, record))
     return out
 
 
-def _inputs(name: str, ind: IndicatorSpec, scope: npt.NDArray[np.bool_],
-            panel: IndicatorPanel, tree: OrgTree, as_of: int,
-            units: npt.NDArray[np.bool_] | None, settings: AssessmentSpec, *,
-            goal_year: int, goal: float) -> tuple[AssessmentInputs, str | None]:
-    """What every method is given: the units in `scope`, their baselines and current
-    values; and why there is no baseline where the settings leave none."""
-    rows = np.flatnonzero(scope if units is None else scope & units)
-    values = panel.value[rows]
+#: The reason of a unit whose level fell due and is still missed (not on a record).
+OVERDUE_REASON = "a level that fell due by the evaluation year was missed, and is still"
+#: The reason of a unit left without a baseline by a change of tree.
+BREAK_REASON = ("the organisation changed since the first value and the value cannot be "
+                "restated: no baseline on the current tree yet")
+#: The reason of a record whose latest due year has no value.
+RECORD_NO_VALUE = "no value for this year's check of a target that repeats every year"
+
+
+def _at(thresholds: Thresholds, rows: npt.NDArray[np.intp]) -> Thresholds:
+    """The thresholds of some rows."""
+    return Thresholds(thresholds.op[rows], thresholds.lo[rows], thresholds.hi[rows],
+                      thresholds.target[rows], thresholds.interpolated[rows])
+
+
+def _inputs(ctx: _Context, scope: npt.NDArray[np.bool_], *, goal_year: int, goal: float,
+            ) -> tuple[AssessmentInputs, str | None, npt.NDArray[np.int8]]:
+    """What every method is given: the units in `scope`, their baselines (on their
+    current value's tree) and current values; why there is no baseline where the
+    settings leave none; and each baseline's basis."""
+    ind, tree, as_of, settings = ctx.ind, ctx.tree, ctx.as_of, ctx.settings
+    rows = np.flatnonzero(scope if ctx.units is None else scope & ctx.units)
+    values = ctx.panel.value[rows]
     baseline_year, baseline, current_year, current = _points(values, tree.years, as_of,
                                                              settings.base_year)
     late = None
     if settings.base_year is not None:
         late = f"no value in or after the base year {settings.base_year}"
-    if ind.baseline is not None and np.array_equal(scope, tree.top_mask().any(axis=1)):
+    declared = ind.baseline is not None and np.array_equal(scope,
+                                                            tree.top_mask().any(axis=1))
+    if declared:
+        assert ind.baseline is not None
         # a declared baseline is the top unit's, however the goal names that unit
         baseline_year[:], baseline[:] = ind.baseline.year, ind.baseline.value
         late = None
@@ -238,12 +332,21 @@ def _inputs(name: str, ind: IndicatorSpec, scope: npt.NDArray[np.bool_],
             baseline_year[:], baseline[:] = np.nan, np.nan
             late = (f"the declared baseline year {ind.baseline.year} is after the "
                     f"evaluation year {as_of}")
+    # a declared figure cannot be restated: across a change of tree it gives way
+    carried = None if declared else carried_values(ctx.carried, rows)
+    baseline_year, baseline, basis = choose_baselines(
+        values, ctx.breaks[rows], tree.years, as_of, settings.base_year, carried,
+        baseline_year, baseline, current_year)
+    if ctx.restated is not None:  # a restated view: its earlier years are restated
+        with np.errstate(invalid="ignore"):
+            in_view = np.isin(baseline_year, tree.years[ctx.restated])
+        basis[in_view] = np.int8(1)
     inputs = AssessmentInputs(
-        indicator=name, rows=rows, baseline_year=baseline_year, baseline=baseline,
+        indicator=ctx.name, rows=rows, baseline_year=baseline_year, baseline=baseline,
         current_year=current_year, current=current, goal_year=goal_year, goal=goal,
         direction=1 if ind.direction == "increase" else -1, years=tree.years,
         values=values, limit=settings.limit)
-    return inputs, late
+    return inputs, late, basis
 
 
 def _status(ratio: FloatArray, achieved: npt.NDArray[np.bool_], short: npt.NDArray[np.bool_],

@@ -27,12 +27,13 @@ import numpy as np
 import numpy.typing as npt
 
 from qnkpi.engine.assess import Assessment, assess_indicator
+from qnkpi.engine.baselines import carried_panels
 from qnkpi.engine.checks import judge_checks
 from qnkpi.engine.compute import compute_indicators
 from qnkpi.engine.fetch import fetch_requests, read_measures
 from qnkpi.engine.frames import Data, with_frames
 from qnkpi.engine.restate import restate
-from qnkpi.engine.result import Result
+from qnkpi.engine.result import IndicatorResult, Result
 from qnkpi.engine.rules import RuleViolationError, ValidationResult, judge_rules
 from qnkpi.errors import PluginError, QnkpiError, did_you_mean
 from qnkpi.kinds.base import FloatPanel, IndicatorPanel
@@ -194,7 +195,12 @@ def evaluate(spec: Spec, *, year: int | None = None, units: Sequence[str] | None
     as_of, checked_years = _as_of(spec, tree, measures, year)
     indicators = judge_checks(spec, tree, panels, checked_years[None, :] & unit_rows[:, None],
                               restated)
-    assessments = _assess(spec, tree, panels, as_of, plugins, unit_rows, progress)
+    # baselines across a change of tree are carried onto the as-of tree (a restated
+    # view has no change to cross up to its year)
+    carried = (carried_panels(spec, tree, measures, as_of, plugins)
+               if restate_to is None else None)
+    assessments = _assess(spec, tree, panels, as_of, plugins, unit_rows, progress,
+                          indicators, carried, restated)
     return Result(spec=spec, tree=tree, as_of=as_of, indicators=indicators, measures=measures,
                   assessments=assessments, restated_to=restate_to, warnings=warnings,
                   validation=validation)
@@ -328,12 +334,17 @@ def _as_of(spec: Spec, tree: OrgTree, measures: dict[str, FloatPanel],
 
 def _assess(spec: Spec, tree: OrgTree, panels: dict[str, IndicatorPanel], as_of: int,
             plugins: Plugins, unit_rows: npt.NDArray[np.bool_],
-            progress: Callable[[str, int, int], None]) -> list[Assessment]:
+            progress: Callable[[str, int, int], None],
+            indicators: dict[str, IndicatorResult],
+            carried: dict[str, IndicatorPanel] | None,
+            restated: npt.NDArray[np.bool_] | None) -> list[Assessment]:
     """Every indicator's goal assessed by each of its methods, in spec order."""
     assessments = []
     for done, (name, ind) in enumerate(spec.indicators.items()):
         progress("assessments", done, len(spec.indicators))
-        assessments += assess_indicator(spec, name, ind, panels[name], tree, as_of, plugins,
-                                        unit_rows)
+        assessments += assess_indicator(
+            spec, name, ind, panels[name], tree, as_of, plugins, unit_rows,
+            thresholds=indicators[name].thresholds,
+            carried=None if carried is None else carried[name], restated=restated)
     progress("assessments", len(spec.indicators), len(spec.indicators))
     return assessments

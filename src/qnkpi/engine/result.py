@@ -17,9 +17,11 @@ from typing import IO, TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from qnkpi.engine import headline as _headline
 from qnkpi.engine import result_json as _json
 from qnkpi.engine import rows as _rows
 from qnkpi.engine.assess import Assessment
+from qnkpi.engine.breaks import breaks_of, has_previous, indicator_breaks
 from qnkpi.engine.rows import Check
 from qnkpi.engine.rules import ValidationResult
 from qnkpi.engine.tables import TableName, to_arrow
@@ -144,6 +146,38 @@ class Result:
         return self.tree.years < self.restated_to
 
     @property
+    def breaks(self) -> npt.NDArray[np.bool_]:
+        """`[units, years]` booleans: True where a unit's figure is not comparable with
+        its previous year's, because the set of lowest-level units under it changed (or
+        one of them gained or gave territory) between the two years' trees; see
+        [`tree_breaks`][qnkpi.engine.breaks.tree_breaks]. A restated view has none up to
+        `restated_to`. The same for every indicator; `comparable` refines it."""
+        out = breaks_of(self.tree).copy()
+        if self.restated_to is not None:
+            out[:, self.tree.years <= self.restated_to] = False
+        return out
+
+    def comparable(self, indicator: str) -> npt.NDArray[np.float64]:
+        """One indicator's comparability with the previous year, units x years: 1.0
+        comparable, 0.0 not (a break of the tree, unless the unit reported the figure
+        itself in both years), NaN where there is no previous year to compare with (the
+        first year, or a unit new that year). What each check's
+        `comparable_with_previous` says.
+
+        Raises:
+            KeyError: `indicator` is not an indicator of the spec.
+        """
+        broken = indicator_breaks(self.breaks, self.indicators[indicator].panel)
+        return np.where(has_previous(self.tree), np.where(broken, 0.0, 1.0), np.nan)
+
+    def headline(self) -> list[_headline.YearCount]:
+        """Per year, how many of the top unit's targets were met out of those with a
+        figure, and how many had none: the line a report leads with ("Năm 2025: 3/9
+        chỉ tiêu đạt và vượt"); see [`headline`][qnkpi.engine.headline.headline]. The
+        JSON summary's `by_year`."""
+        return _headline.headline(self)
+
+    @property
     def years(self) -> npt.NDArray[np.int64]:
         """The years the panels span: their columns, from the programme's start (or the
         earliest baseline year) to its end."""
@@ -255,9 +289,12 @@ class Result:
 
         Returns:
             A dict with `checks` (how many), `met`, `not_met` and `no_data` (how many of
-                each), `indicators` (indicator name -> the same counts per status) and
-                `assessments` (`total` and a count per assessment status). It is the
-                `summary` of the JSON result.
+                each), `indicators` (indicator name -> the same counts per status),
+                `assessments` (`total` and a count per assessment status) and `by_year`
+                (the top unit's targets per year, as
+                [`headline`][qnkpi.engine.result.Result.headline] gives them:
+                `{"year", "met", "of", "no_data"}`). It is the `summary` of the JSON
+                result.
         """
         per = {}
         for name, res in self.indicators.items():
@@ -270,7 +307,8 @@ class Result:
         return {"checks": sum(total.values()), **total, "indicators": per,
                 "assessments": {"total": int(assessed.sum()),
                                 **{s: int(assessed[i])
-                                   for i, s in enumerate(ASSESSMENT_STATUSES) if s}}}
+                                   for i, s in enumerate(ASSESSMENT_STATUSES) if s}},
+                "by_year": [row.to_dict() for row in self.headline()]}
 
     def violation_rows(self) -> Iterator[dict[str, Any]]:
         """Every violation of a validation rule, as an object of the JSON result's

@@ -82,18 +82,25 @@ def _check_objects(batch: pa.RecordBatch, before: str) -> pa.Array:
 
 def _assessment_objects(batch: pa.RecordBatch, before: str) -> pa.Array:
     """Each assessment as `Result.assessment_rows` gives it, dumped: `baseline` and
-    `current` made objects of a year and a value again."""
+    `current` made objects of a year and a value again, and `record_met`, `record_of`,
+    `record_no_data` the object `record` (`null` for a goal that is not a record)."""
+    import pyarrow.compute as pc
+
     nested = {"baseline": ("baseline_year", "baseline_value"),
-              "current": ("current_year", "current_value")}
-    parts = {f"{key}_{part}": key for key in nested for part in ("year", "value")}
+              "current": ("current_year", "current_value"),
+              "record": ("record_met", "record_of", "record_no_data")}
+    parts = {name: key for key, names in nested.items() for name in names}
     fields = []
     for name in batch.schema.names:
-        if name in parts:
-            key = parts[name]
-            if name == nested[key][0]:
-                fields.append((key, text.json_object(
-                    [("year", _texts(batch, nested[key][0])),
-                     ("value", _texts(batch, nested[key][1]))])))
-        else:
+        if name not in parts:
             fields.append((name, _texts(batch, name)))
+            continue
+        key = parts[name]
+        if name != nested[key][0]:
+            continue
+        inner = text.json_object([(part.removeprefix(f"{key}_"), _texts(batch, part))
+                                  for part in nested[key]])
+        if key == "record":
+            inner = pc.if_else(pc.is_valid(batch.column("record_of")), inner, "null")
+        fields.append((key, inner))
     return text.json_object(fields, before)

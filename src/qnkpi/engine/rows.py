@@ -15,10 +15,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
+from qnkpi.engine.baselines import BASELINE_BASES
 from qnkpi.verdicts import ASSESSMENT_STATUSES, OPS, STATUSES, Op
 
 if TYPE_CHECKING:
     from qnkpi.engine.assess import Assessment
+    from qnkpi.engine.due import Record
     from qnkpi.engine.result import Result
     from qnkpi.spec.models import IndicatorSpec
 
@@ -57,6 +59,11 @@ class Check:
         expected_units: At an aggregate, how many units it is made of; else `None`.
         reported_units: At an aggregate, how many of them reported; else `None`.
         coverage: `reported_units / expected_units`, or `None`.
+        comparable_with_previous: Whether the value can be compared with the unit's
+            value the year before: `False` where the units under it changed between the
+            two years' trees (a reform, a split, a merge; see
+            [`Result.comparable`][qnkpi.engine.result.Result.comparable]), `None` where
+            there is no year before (the first year, a unit new that year).
     """
 
     indicator: str
@@ -81,6 +88,7 @@ class Check:
     expected_units: int | None = None
     reported_units: int | None = None
     coverage: float | None = None
+    comparable_with_previous: bool | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The check as an object of the JSON result's `checks`: field name -> value."""
@@ -126,6 +134,7 @@ def check_columns(result: Result, indicator: str) -> dict[str, list[Any]]:
         "expected_units": _counts(p.expected, rows, cols),
         "reported_units": _counts(p.reported, rows, cols),
         "coverage": _share(p.reported, p.expected, rows, cols),
+        "comparable_with_previous": _flags(result.comparable(indicator)[rows, cols]),
     }
 
 
@@ -183,7 +192,23 @@ def _goal_rows(result: Result, names: list[str], name: str, ind: IndicatorSpec,
                 "basis": ("restated" if result.restated_to is not None
                           and inputs.baseline_year[k] < result.restated_to
                           else "as_reported"),
+                "baseline_basis": BASELINE_BASES[0 if a.baseline_basis is None
+                                                 else a.baseline_basis[k]],
+                "record": _record(a.record, k),
             }
+
+
+def _flags(values: npt.NDArray[np.float64]) -> list[bool | None]:
+    """1.0/0.0 as True/False, NaN as None."""
+    return [None if v != v else bool(v) for v in values.tolist()]
+
+
+def _record(record: Record | None, k: int) -> dict[str, int] | None:
+    """One unit's record as the JSON writes it, or None for a goal that is not one."""
+    if record is None or not record.of[k]:
+        return None
+    return {"met": int(record.met[k]), "of": int(record.of[k]),
+            "no_data": int(record.no_data[k])}
 
 
 def _float(value: float) -> float | None:

@@ -30,6 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 import qnkpi._arrow_build as build
+from qnkpi.engine.baselines import BASELINE_BASES
 from qnkpi.verdicts import ASSESSMENT_STATUSES, OPS, STATUSES, Op
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ _COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
         ("target", "int64"), ("interpolated", "bool"), ("goal", "bool"),
         ("aspirational", "bool"), ("assumed_year", "bool"), ("note", "string"),
         ("basis", "string"), ("expected_units", "int64"), ("reported_units", "int64"),
-        ("coverage", "float64")),
+        ("coverage", "float64"), ("comparable_with_previous", "bool")),
     "assessments": (
         ("indicator", "string"), ("unit", "string"), ("unit_name", "string"),
         ("level", "string"), ("goal_year", "int64"), ("goal", "float64"),
@@ -65,7 +66,9 @@ _COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
         ("status", "string"), ("ratio", "float64"), ("baseline_year", "int64"),
         ("baseline_value", "float64"), ("current_year", "int64"),
         ("current_value", "float64"), ("projected", "float64"),
-        ("required_annual_change", "float64"), ("reason", "string"), ("basis", "string")),
+        ("required_annual_change", "float64"), ("reason", "string"), ("basis", "string"),
+        ("baseline_basis", "string"), ("record_met", "int64"), ("record_of", "int64"),
+        ("record_no_data", "int64")),
     "violations": (
         ("rule", "string"), ("index", "int64"), ("severity", "string"), ("unit", "string"),
         ("unit_name", "string"), ("level", "string"), ("year", "int64"),
@@ -220,6 +223,7 @@ def _checks(result: Result, name: str, texts: _Texts) -> list[pa.Array]:
         _ints(None if p.expected is None else p.expected[rows, cols], n),
         _ints(None if p.reported is None else p.reported[rows, cols], n),
         _coverage(p.reported, p.expected, rows, cols),
+        _flags(result.comparable(name)[rows, cols]),
     ]
 
 
@@ -228,6 +232,15 @@ def _optional(panel: npt.NDArray[np.float64] | None, rows: npt.NDArray[np.intp],
     import pyarrow as pa
 
     return pa.nulls(len(rows), pa.float64()) if panel is None else build.floats(panel[rows, cols])
+
+
+def _flags(values: npt.NDArray[np.float64]) -> pa.Array:
+    """Booleans from 1.0/0.0, null where NaN."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    return pc.if_else(build.bools(~np.isnan(values)), build.bools(values == 1.0),
+                      pa.scalar(None, pa.bool_()))
 
 
 def _coverage(part: npt.NDArray[np.float64] | None, whole: npt.NDArray[np.float64] | None,
@@ -298,7 +311,24 @@ def _goal_assessments(result: Result, name: str, group: list[Assessment],
         _finite_floats(each(a.required_annual_change for a in group)),
         build.strings(each(a.reason for a in group).tolist()),
         _strings(("as_reported", "restated")).take(build.ints(restated)),
+        _strings(BASELINE_BASES).take(build.ints(each(
+            np.zeros(units, np.int8) if a.baseline_basis is None else a.baseline_basis
+            for a in group))),
+        *_record(group, each, n),
     ]
+
+
+def _record(group: list[Assessment], each: Any, n: int) -> list[pa.Array]:
+    """The `record_met`, `record_of` and `record_no_data` columns: null where the goal
+    is not judged as a record, or its record has not started."""
+    import pyarrow as pa
+
+    record = group[0].record
+    if record is None:
+        return [pa.nulls(n, pa.int64()) for _ in range(3)]
+    missing = each(record.of == 0 for _ in group)
+    return [build.ints(each(getattr(record, part) for _ in group), missing)
+            for part in ("met", "of", "no_data")]
 
 
 # --- violations -----------------------------------------------------------------------

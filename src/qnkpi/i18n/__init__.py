@@ -166,7 +166,9 @@ _ASSESSMENT_WORDS = {"achieved": "achieved", "on_track": "on track", "at_risk": 
                      "insufficient_data": "too little data",
                      "substantial_progress": "substantial progress",
                      "moderate_progress": "moderate progress",
-                     "limited_progress": "limited progress", "deterioration": "deterioration"}
+                     "limited_progress": "limited progress", "deterioration": "deterioration",
+                     "overdue": "overdue", "met_every_year": "met every year",
+                     "met_this_year": "met this year"}
 
 
 def verdict(status: str, op: str, margin: float) -> str:

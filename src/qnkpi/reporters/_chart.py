@@ -1,27 +1,36 @@
 """The html report's trend chart: an indicator at the top unit, as plain numbers in SVG
 user units (the template draws them): the actual values per year, each year's
-threshold, the goal and the projection of `linear_path` to the goal year."""
+threshold (a stated target, or a reference path interpolated between two), the goal
+and the projection of `linear_path` to the goal year.
+
+The line of actual values is never drawn across a change of tree: where the result marks
+a year not comparable with the one before (a reorganisation changed the units that
+make up the aggregate), the line stops, a dashed rule marks the change and the legend
+says so."""
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from qnkpi.i18n import format_value, gettext
-from qnkpi.reporters._present import bound, headline, rule_text, threshold_text
+from qnkpi.reporters._present import bound, headline
+from qnkpi.reporters._terms import rule_label, threshold_label
 from qnkpi.verdicts import Op
 
 if TYPE_CHECKING:
+    import numpy.typing as npt
+
     from qnkpi.engine.assess import Assessment
     from qnkpi.engine.result import IndicatorResult, Result
 
-__all__ = ["Chart", "Point", "Segment", "chart"]
+__all__ = ["Break", "Chart", "Point", "Segment", "chart"]
 
 # chart geometry (SVG user units)
-_W, _H, _LEFT, _RIGHT, _TOP, _BOTTOM = 600, 250, 60, 20, 14, 30
+_W, _H, _LEFT, _RIGHT, _TOP, _BOTTOM = 600, 250, 60, 28, 14, 34
 
 
 
@@ -42,6 +51,18 @@ class Segment:
     y1: float
     x2: float
     y2: float
+    label: str
+    reference: bool = False  # a threshold interpolated between stated targets
+
+
+@dataclass(frozen=True)
+class Break:
+    """A change of tree between two years: the line of actual values stops there.
+    `x` is midway between the years; `label` says which change (`not comparable
+    across the 2025 reorganisation`)."""
+
+    x: float
+    year: int
     label: str
 
 
@@ -65,13 +86,27 @@ class Chart:
     goal: Point | None
     projection: Segment | None
     note: str
+    breaks: list[Break] = field(default_factory=list)
+
+    @property
+    def stated(self) -> bool:
+        """Whether some threshold is a stated target (not interpolated)."""
+        return any(not s.reference for s in self.thresholds)
+
+    @property
+    def reference(self) -> bool:
+        """Whether some threshold is a reference path, interpolated between targets."""
+        return any(s.reference for s in self.thresholds)
 
 
 
 def chart(result: Result, res: IndicatorResult, group: list[Assessment], top: int,
-           lang: str) -> Chart | None:
+          lang: str, breaks: npt.NDArray[np.bool_] | None = None) -> Chart | None:
     """The top unit's trend: values, yearly thresholds, the goal and the projection of
-    `linear_path` to the goal year; None when there is nothing to draw."""
+    `linear_path` to the goal year; None when there is nothing to draw.
+
+    `breaks` (units x years, or None) marks the values not comparable with the year
+    before: the line stops there."""
     ind = res.indicator
     years: list[int] = result.years.tolist()
     values = res.panel.value[top]
@@ -106,14 +141,17 @@ def chart(result: Result, res: IndicatorResult, group: list[Assessment], top: in
     percent = "%" if ind.unit == "percent" else ""
     y_ticks = [Point(_LEFT - 6, y_of(y_lo + k * step), bound(y_lo + k * step, lang) + percent)
                for k in range(count + 1)]
+    cut = np.zeros(len(years), dtype=bool) if breaks is None else breaks[top].copy()
+    cut[0] = False
     lines: list[str] = []
     dots: list[Point] = []
     run: list[str] = []
     for col, value in enumerate(values.tolist()):
-        if math.isnan(value):
+        if math.isnan(value) or cut[col]:
             if len(run) > 1:
                 lines.append(" ".join(run))
             run = []
+        if math.isnan(value):
             continue
         run.append(f"{x_of(years[col])},{y_of(value)}")
         dots.append(Point(x_of(years[col]), y_of(value), f"{years[col]}: {fmt(value)}"))
@@ -122,12 +160,19 @@ def chart(result: Result, res: IndicatorResult, group: list[Assessment], top: in
     half = 0.32 * plot_w / (x1 - x0)
     thresholds = []
     for col in np.flatnonzero(has_t).tolist():
-        label = f"{years[col]}: {threshold_text(res, top, col, lang)}"
+        reference = bool(t.interpolated[top, col])
+        word = gettext("reference path" if reference else "target", lang)
+        label = f"{word} {years[col]}: {threshold_label(res, top, col, lang)}"
         for level in {float(t.lo[top, col]), float(t.hi[top, col])}:
             if math.isfinite(level):
                 cx = x_of(years[col])
                 left, right = max(cx - half, _LEFT), min(cx + half, _W - _RIGHT)
-                thresholds.append(Segment(left, y_of(level), right, y_of(level), label))
+                thresholds.append(Segment(left, y_of(level), right, y_of(level), label,
+                                          reference))
+    marks = [Break(round((x_of(years[col] - 1) + x_of(years[col])) / 2, 1), years[col],
+                   gettext("not comparable across the {year} reorganisation", lang)
+                   .format(year=years[col]))
+             for col in np.flatnonzero(cut).tolist()]
     goal_point = None
     if goal:
         goal_point = Point(x_of(goal[0]), y_of(goal[1]), f"{goal[0]}: {goal[2]}")
@@ -141,7 +186,7 @@ def chart(result: Result, res: IndicatorResult, group: list[Assessment], top: in
         "The targets apply to the units below: see the grid.", lang)
     return Chart(_W, _H, _LEFT, _RIGHT, _TOP, _BOTTOM,
                  result.tree.latest_names(lang)[top], x_ticks, y_ticks, lines, dots,
-                 thresholds, goal_point, line, note)
+                 thresholds, goal_point, line, note, marks)
 
 
 def _goal_point(res: IndicatorResult, group: list[Assessment], top: int,
@@ -165,7 +210,8 @@ def _goal_point(res: IndicatorResult, group: list[Assessment], top: int,
         else:
             value = math.nan
         if math.isfinite(value):
-            goal = (target.last_year, float(value), rule_text(target.op, *target.bounds, lang))
+            goal = (target.last_year, float(value),
+                    rule_label(target.op, *target.bounds, res.indicator, lang))
     main = headline(group, fallback=False)  # a straight line: linear_path's alone
     if main is not None and top in rows:
         k = rows.index(top)

@@ -1,5 +1,6 @@
 """What the `html` report and the notebook view show of a result, as plain data in the
-reader's language: the summary's counts, a card per indicator (chart coordinates, the unit
+reader's language: the summary (the headline per year, the counts), the indicators
+grouped by the spec's objectives, and a card per indicator (chart coordinates, the unit
 x year grid, each unit's progress toward its goal, where each target comes from). No
 markup: the templates (`templates/`, rendered with autoescaping by
 [`environment`][qnkpi.reporters._templates.environment]) turn it into HTML.
@@ -8,92 +9,51 @@ markup: the templates (`templates/`, rendered with autoescaping by
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from qnkpi.i18n import assessment_word, format_number, format_value, gettext, status_word
-from qnkpi.reporters._chart import Chart, chart
-from qnkpi.reporters._present import (
-    goal_heading,
-    headline,
-    rule_text,
-    shown_value,
-    span,
-    threshold_text,
-    verdict_words,
+from qnkpi.engine.baselines import RESTATED
+from qnkpi.i18n import (
+    assessment_word,
+    format_number,
+    format_value,
+    gettext,
+    level_title,
+    status_word,
 )
-from qnkpi.verdicts import ASSESSMENT_STATUSES, AssessmentStatus, CheckStatus
+from qnkpi.reporters._chart import Chart, chart
+from qnkpi.reporters._grid import COUNTED, VERDICT_CSS, Count, Grid, grid
+from qnkpi.reporters._present import goal_heading, headline, span
+from qnkpi.reporters._terms import method_title, rule_label
+from qnkpi.verdicts import ASSESSMENT_STATUSES, AssessmentStatus
 
 if TYPE_CHECKING:
+    import numpy.typing as npt
+
     from qnkpi.engine.assess import Assessment
     from qnkpi.engine.result import IndicatorResult, Result
-    from qnkpi.spec.models import Target
 
-__all__ = ["ACTUAL_COLOUR", "Card", "Chart", "Count", "Page", "Status", "UnitProgress",
-           "build_page"]
+__all__ = ["ACTUAL_COLOUR", "Card", "Chart", "Count", "Group", "Page", "Status",
+           "UnitProgress", "build_page"]
 
 ACTUAL_COLOUR = "#2451b7"
-#: CSS class of each verdict code (0: no check).
-_VERDICT_CSS = ("none", "met", "not-met", "no-data", "exceeded")
-#: The check statuses the page counts, in order.
-_COUNTED = (CheckStatus.MET, CheckStatus.NOT_MET, CheckStatus.NO_DATA)
 _ASSESS_CSS = {"achieved": "good", "on_track": "good", "at_risk": "warn",
                "off_track": "bad", "regressing": "bad", "insufficient_data": "grey",
-               "substantial_progress": "good", "moderate_progress": "warn",
-               "limited_progress": "warn", "deterioration": "bad"}
-#: Grids with more rows than this start folded.
-_OPEN_ROWS = 16
-
-@dataclass(frozen=True)
-class Count:
-    """A status and how many have it, as shown: `Đạt 180`."""
-
-    word: str
-    count: str
-    css: str
+               "overdue": "bad", "met_every_year": "good", "met_this_year": "warn",
+               "substantial_progress": "good",
+               "moderate_progress": "warn", "limited_progress": "warn",
+               "deterioration": "bad"}
 
 
 @dataclass(frozen=True)
 class Status:
-    """An assessment status of one unit by one method."""
+    """An assessment status of one unit by one method (`method`: as a reader calls
+    it)."""
 
     word: str
     method: str
     css: str
-
-
-@dataclass(frozen=True)
-class Cell:
-    """One (unit, year) of a grid; `css` is `none` where nothing is checked."""
-
-    css: str
-    value: str = ""
-    word: str = ""
-    threshold: str = ""
-    coverage: str = ""
-
-
-@dataclass(frozen=True)
-class GridRow:
-    """A unit's row of a grid; `depth` is its level (0 = top)."""
-
-    name: str
-    depth: int
-    cells: list[Cell]
-
-
-@dataclass(frozen=True)
-class Grid:
-    """The unit x year grid of one indicator; `heads` holds each column's threshold
-    when one applies to the whole column (else it is in each cell)."""
-
-    years: list[int]
-    heads: list[str]
-    rows: list[GridRow]
-    open: bool
-    counts: list[Count]
-
 
 
 @dataclass(frozen=True)
@@ -145,8 +105,21 @@ class Card:
 
 
 @dataclass(frozen=True)
+class Group:
+    """The indicators of one objective (`title` is `""` where the spec declares no
+    objectives: the one group of every indicator)."""
+
+    key: str
+    title: str
+    description: str
+    cards: list[Card]
+
+
+@dataclass(frozen=True)
 class Page:
-    """The whole report, ready for the template."""
+    """The whole report, ready for the template. `headline`: per year, how many of the
+    top unit's targets were met (`Năm 2025: 3/9 chỉ tiêu đạt và vượt`); `groups`: the
+    cards by objective (one untitled group without objectives)."""
 
     lang: str
     title: str
@@ -162,8 +135,15 @@ class Page:
     assessments: list[Count]
     total_assessments: str
     cards: list[Card]
+    groups: list[Group] = field(default_factory=list)
+    headline: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     actual_colour: str = ACTUAL_COLOUR
+
+    @property
+    def grouped(self) -> bool:
+        """Whether the cards are grouped under objectives' titles."""
+        return any(g.title for g in self.groups)
 
 
 def build_page(result: Result, lang: str, *, detail: bool = True) -> Page:
@@ -177,21 +157,59 @@ def build_page(result: Result, lang: str, *, detail: bool = True) -> Page:
     def n(value: int) -> str:
         return format_number(value, lang)
 
-    checks = [Count(status_word(st.key, lang), n(s[st.key]), _VERDICT_CSS[st])
-              for st in _COUNTED]
+    checks = [Count(status_word(st.key, lang), n(s[st.key]), VERDICT_CSS[st])
+              for st in COUNTED]
     a = s["assessments"]
-    assessments = [Count(assessment_word(key, lang), n(a[key]), _ASSESS_CSS[key])
-                   for key in ASSESSMENT_STATUSES if key and a[key]]
-    cards = [_card(result, name, s["indicators"][name], lang, detail)
-             for name in result.indicators]
+    assessments = [Count(assessment_word(key, lang), n(a[key]), _ASSESS_CSS.get(key, "grey"))
+                   for key in ASSESSMENT_STATUSES if key and a.get(key)]
+    cards = {name: _card(result, name, s["indicators"][name], lang, detail)
+             for name in result.indicators}
+    groups = _groups(result, cards, lang)
     return Page(
         lang=lang, title=prog.title.get(lang), programme_id=prog.id, owner=prog.owner or "",
         period=f"{prog.period.start}–{prog.period.end}", as_of=result.as_of,
         restated_to=result.restated_to,
         description=prog.description.get(lang) if prog.description else "",
         references=list(prog.references), checks=checks, total_checks=n(s["checks"]),
-        assessments=assessments, total_assessments=n(a["total"]), cards=cards,
-        warnings=list(result.warnings))
+        assessments=assessments, total_assessments=n(a["total"]),
+        cards=[card for g in groups for card in g.cards],
+        groups=groups, headline=_headline(result, lang), warnings=list(result.warnings))
+
+
+def _groups(result: Result, cards: dict[str, Card], lang: str) -> list[Group]:
+    """The cards by the spec's objectives, in spec order; the indicators of no
+    objective last, under "Other indicators" (untitled when there are no
+    objectives)."""
+    spec = result.spec
+    out = []
+    for key, names in spec.objective_groups():
+        shown = [cards[name] for name in names if name in cards]
+        if not shown:
+            continue
+        objective = spec.objectives.get(key) if key is not None else None
+        if objective is not None:
+            title = objective.title.get(lang)
+            description = objective.description.get(lang) if objective.description else ""
+        else:
+            title = gettext("Other indicators", lang) if spec.objectives else ""
+            description = ""
+        out.append(Group(key or "", title, description, shown))
+    return out
+
+
+def _headline(result: Result, lang: str) -> list[str]:
+    """Per year, how many of the top unit's targets were met or exceeded, as a
+    Vietnamese report opens: `Năm 2025: 3/9 chỉ tiêu đạt và vượt (1 chưa có số
+    liệu)`; from [`Result.headline`][qnkpi.engine.result.Result.headline]."""
+    lines = []
+    for year in result.headline():
+        text = gettext("Year {year}: {met}/{of} targets met or exceeded", lang).format(
+            year=year.year, met=format_number(year.met, lang), of=format_number(year.of, lang))
+        if year.no_data:
+            text += " " + gettext("({count} without data)", lang).format(
+                count=format_number(year.no_data, lang))
+        lines.append(text)
+    return lines
 
 
 def _top_row(result: Result) -> int:
@@ -200,6 +218,14 @@ def _top_row(result: Result) -> int:
     latest = np.flatnonzero(top[:, -1])
     anywhere = np.flatnonzero(top.any(axis=1))
     return int(latest[0] if len(latest) else anywhere[0] if len(anywhere) else 0)
+
+
+def _breaks(result: Result, name: str) -> npt.NDArray[np.bool_]:
+    """The (unit, year) cells of indicator `name` not comparable with the year before
+    (the units that make up the figure changed in between; see
+    [`Result.comparable`][qnkpi.engine.result.Result.comparable])."""
+    out: npt.NDArray[np.bool_] = result.comparable(name) == 0.0
+    return out
 
 
 def _card(result: Result, name: str, per: dict[str, int], lang: str,
@@ -225,14 +251,16 @@ def _card(result: Result, name: str, per: dict[str, int], lang: str,
     checked = np.flatnonzero(res.status.any(axis=0))
     first = [t.first_year for t in ind.targets]
     counts = [Count(status_word(st.key, lang), format_number(per[st.key], lang),
-                    _VERDICT_CSS[st]) for st in _COUNTED]
+                    VERDICT_CSS[st]) for st in COUNTED]
+    breaks = _breaks(result, name) if detail else None
     return Card(
         name=name, title=ind.title.get(lang) if ind.title else name,
         description=ind.description.get(lang) if ind.description else "",
-        unit=ind.unit, chart=chart(result, res, group, top, lang) if detail else None,
-        grid=_grid(result, res, lang) if detail and len(checked) else None,
+        unit=ind.unit,
+        chart=chart(result, res, group, top, lang, breaks) if detail else None,
+        grid=grid(result, res, lang, breaks) if detail and len(checked) else None,
         goal=_goal_text(res, group, lang), goal_short=_goal_text(res, group, lang, short=True),
-        methods=[a.method for a in group],
+        methods=[method_title(a.method, lang) for a in group],
         progress=progress, progress_counts=_progress_counts(groups, lang),
         top_progress=top_progress, targets=_targets(result, res, lang) if detail else [],
         first_year=min(first) if first else None, counts=counts, top_status=top_status,
@@ -241,8 +269,9 @@ def _card(result: Result, name: str, per: dict[str, int], lang: str,
 
 def _goal_text(res: IndicatorResult, group: list[Assessment], lang: str,
                short: bool = False) -> str:
-    """`Toward the goal >= 90 in 2030` (`short`: `>= 90 (2030)`); `*` marks an
-    aspirational goal."""
+    """`Toward the goal ≥ 90% in 2030` (`short`: `≥ 90% (2030)`); `*` marks an
+    aspirational goal; for an indicator without a target, whose trend is assessed,
+    `Trend without a target (should increase)`."""
     from qnkpi.engine.assess import goal_of
 
     index = group[0].goal_target if group else goal_of(res.indicator)
@@ -250,71 +279,11 @@ def _goal_text(res: IndicatorResult, group: list[Assessment], lang: str,
         return "" if short or not group else goal_heading(res, group, lang)
     target = res.indicator.targets[index]
     star = " *" if target.aspirational else ""
+    rule = rule_label(target.op, *target.bounds, res.indicator, lang)
     if short:
-        return f"{_rule(target, lang)} ({target.last_year}){star}"
+        return f"{rule} ({target.last_year}){star}"
     return gettext("Toward the goal {goal} in {year}", lang).format(
-        goal=_rule(target, lang), year=target.last_year) + star
-
-
-def _rule(target: Target, lang: str) -> str:
-    """A target's comparison as read: `>= 90`, `50–80`."""
-    return rule_text(target.op, *target.bounds, lang)
-
-
-# --- the grid -------------------------------------------------------------------------
-
-def _grid(result: Result, res: IndicatorResult, lang: str) -> Grid:
-    """The unit x year grid: strings per checked cell, classes and verdicts by numpy."""
-    tree = result.tree
-    cols = np.flatnonzero(res.status.any(axis=0))
-    rows = np.flatnonzero(res.status.any(axis=1))
-    at = np.ix_(rows, cols)
-    codes = res.status[at]
-    checked = codes != CheckStatus.NONE
-    verdicts = res.verdict[at]
-    css = np.array(_VERDICT_CSS, dtype=object)[verdicts]
-    words = np.array(verdict_words(lang), dtype=object)[verdicts]
-    cover = _coverage(res, rows, cols)
-    heads: list[str] = []
-    for j, col in enumerate(cols.tolist()):
-        texts = {threshold_text(res, r, col, lang) for r in rows[checked[:, j]].tolist()}
-        heads.append(texts.pop() if len(texts) == 1 else "")
-    last = cols[codes.shape[1] - 1 - np.argmax(checked[:, ::-1], axis=1)]
-    names = tree.unit_names(rows, last, lang)
-    depth = tree.level_of[rows].tolist()
-    out = []
-    for i, row in enumerate(rows.tolist()):
-        cells = []
-        for j, col in enumerate(cols.tolist()):
-            if not checked[i, j]:
-                cells.append(Cell("none"))
-                continue
-            cells.append(Cell(
-                css=css[i, j], value=shown_value(res, row, col, lang), word=words[i, j],
-                threshold="" if heads[j] else threshold_text(res, row, col, lang),
-                coverage=cover[i][j]))
-        out.append(GridRow(names[i], depth[i], cells))
-    counts = np.bincount(codes.ravel(), minlength=len(CheckStatus))
-    shown = [Count(status_word(st.key, lang), format_number(int(counts[st]), lang),
-                   _VERDICT_CSS[st]) for st in _COUNTED if counts[st]]
-    return Grid(years=result.years[cols].tolist(), heads=heads, rows=out,
-                open=len(rows) <= _OPEN_ROWS, counts=shown)
-
-
-def _coverage(res: IndicatorResult, rows: Any, cols: Any) -> list[list[str]]:
-    """`[53/54]` where an aggregate lacks some of its units' reports, else `""`."""
-    p = res.panel
-    shape = (len(rows), len(cols))
-    if p.expected is None or p.reported is None:
-        return [[""] * shape[1] for _ in range(shape[0])]
-    expected, reported = p.expected[np.ix_(rows, cols)], p.reported[np.ix_(rows, cols)]
-    with np.errstate(invalid="ignore"):
-        short = ~np.isnan(expected) & (reported < expected)
-    marks = np.full(shape, "", dtype=object)
-    for i, j in zip(*np.nonzero(short), strict=True):
-        marks[i, j] = f"[{int(reported[i, j])}/{int(expected[i, j])}]"
-    out: list[list[str]] = marks.tolist()
-    return out
+        goal=rule, year=target.last_year) + star
 
 
 # --- progress toward the goal ---------------------------------------------------------
@@ -329,25 +298,29 @@ def _progress(result: Result, group: list[Assessment], lang: str,
     res = result.indicators[main.indicator]
     inputs = main.inputs
     names = result.tree.latest_names(lang)
-    words = {key: (assessment_word(key, lang), _ASSESS_CSS[key])
-             for key in ASSESSMENT_STATUSES if key}
+    present = np.unique(np.concatenate([a.status for a in group])).tolist()
+    words = {key: (assessment_word(key, lang), _ASSESS_CSS.get(key, "grey"))
+             for key in (AssessmentStatus(code).key for code in present) if key}
 
     def fmt(value: float) -> str:
         return format_value(float(value), res.indicator, lang=lang)
 
     out = []
     for k, row in enumerate(inputs.rows.tolist()):
-        statuses = [Status(*_pick(words, a, k)) for a in group]
+        statuses = [Status(*_pick(words, a, k, lang)) for a in group]
         projected = "" if np.isnan(main.projected[k]) else fmt(main.projected[k])
-        shown = span(inputs, k, fmt, lang) + (f" · {goal}" if goal else "")
+        basis = group[0].baseline_basis
+        shown = span(inputs, k, fmt, lang, restated=basis is not None
+                     and basis[k] == RESTATED) + (f" · {goal}" if goal else "")
         out.append(UnitProgress(names[row], shown, statuses, projected))
     return out
 
 
-def _pick(words: dict[str, tuple[str, str]], a: Assessment, k: int) -> tuple[str, str, str]:
-    """(status word, method, css class) of unit `k` in assessment `a`."""
+def _pick(words: dict[str, tuple[str, str]], a: Assessment, k: int,
+          lang: str) -> tuple[str, str, str]:
+    """(status word, method as read, css class) of unit `k` in assessment `a`."""
     word, css = words[AssessmentStatus(a.status[k]).key]
-    return word, a.method, css
+    return word, method_title(a.method, lang), css
 
 
 def _progress_counts(groups: list[list[Assessment]], lang: str) -> list[Count]:
@@ -359,26 +332,30 @@ def _progress_counts(groups: list[list[Assessment]], lang: str) -> list[Count]:
     counts = np.sum([np.bincount(m.status, minlength=len(AssessmentStatus)) for m in mains],
                     axis=0)
     return [Count(assessment_word(st.key, lang), format_number(int(counts[st]), lang),
-                  _ASSESS_CSS[st.key]) for st in AssessmentStatus if st and counts[st]]
+                  _ASSESS_CSS.get(st.key, "grey"))
+            for st in AssessmentStatus if st and counts[st]]
 
 
 # --- where the targets come from ------------------------------------------------------
 
 def _targets(result: Result, res: IndicatorResult, lang: str) -> list[TargetRow]:
-    top_name = result.tree.latest_names(lang)[_top_row(result)]
+    """Each target of `res` as stated: years, threshold (`≥ 100%`), where it applies
+    (the level's title, the units, or the top unit) and the spec's marks and note."""
     out = []
     for i, target in enumerate(res.indicator.targets):
         years = (str(target.year) if target.year is not None
                  else f"{target.first_year}–{target.last_year}")
         if target.level is not None:
-            where = gettext("every {level} unit", lang).format(
-                level=gettext(target.level, lang))
+            where = gettext("{level}: every unit", lang).format(
+                level=level_title(result.spec.org_units, target.level, lang))
         elif target.units is not None:
             where = ", ".join(target.units)
         else:
-            where = top_name
+            where = result.tree.latest_names(lang)[_top_row(result)]
         out.append(TargetRow(
-            number=i + 1, years=years, rule=_rule(target, lang), where=where,
+            number=i + 1, years=years,
+            rule=rule_label(target.op, *target.bounds, res.indicator, lang), where=where,
             goal=target.goal, aspirational=target.aspirational,
-            assumed_year=target.assumed_year, note=target.note or ""))
+            assumed_year=target.assumed_year,
+            note=target.note.get(lang) if target.note is not None else ""))
     return out

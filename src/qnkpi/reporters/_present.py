@@ -133,16 +133,21 @@ def shown_value(res: IndicatorResult, row: int, col: int, lang: str = "en") -> s
     return apart(value, hi if above else lo, res.indicator, lang)
 
 
-def span(inputs: AssessmentInputs, k: int, fmt: Callable[[float], str], lang: str) -> str:
+def span(inputs: AssessmentInputs, k: int, fmt: Callable[[float], str], lang: str,
+         restated: bool = False) -> str:
     """Unit `k`'s baseline → current as read: `60,2% (2020) → 71,5% (2025)`; the
     current value alone where the baseline is not from an earlier year (a baseline of
     the current year is no starting point), `no data` where there is no current value.
-    `fmt` formats the values."""
+    `fmt` formats the values; `restated` marks a baseline carried onto the current tree
+    (`54,8% (2023, quy đổi)`), so a reader never takes it for the figure reported then."""
     if math.isnan(inputs.current[k]):
         return gettext("no data", lang)
     text = f"{fmt(float(inputs.current[k]))} ({int(inputs.current_year[k])})"
     if not math.isnan(inputs.baseline[k]) and inputs.baseline_year[k] < inputs.current_year[k]:
-        text = f"{fmt(float(inputs.baseline[k]))} ({int(inputs.baseline_year[k])}) → {text}"
+        year = str(int(inputs.baseline_year[k]))
+        if restated:
+            year = gettext("{year}, restated", lang).format(year=year)
+        text = f"{fmt(float(inputs.baseline[k]))} ({year}) → {text}"
     return text
 
 

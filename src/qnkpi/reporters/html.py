@@ -1,11 +1,14 @@
 """`html`: one self-contained page a reader opens in a browser, offline.
 
-A summary of the programme (counts of checks and assessments by status, an overview of
-every indicator), then a card per indicator: a trend chart drawn as inline SVG (the top
-unit's values, the yearly thresholds, the goal and the projection to the goal year), the
-unit x year grid of verdicts, how each unit stands toward the goal, and where each target
-comes from. No script, no external stylesheet or font, no network fetch: the file can be
-sent by e-mail and opened anywhere.
+A summary of the programme (per year, how many of the top unit's targets were met; counts
+of checks and assessments by status; an overview of every indicator), then a card per
+indicator, grouped by the spec's objectives: a trend chart drawn as inline SVG (the top
+unit's values, never joined across a reorganisation; the yearly thresholds, stated or a
+reference path; the goal and the projection to the goal year), the unit x year grid of
+verdicts, how each unit stands toward the goal, and where each target comes from. No
+script, no external stylesheet or font, no network fetch: the file can be sent by e-mail
+and opened anywhere, on a phone too (the tables reflow or scroll in their own box, the
+charts scale).
 
 The markup lives in Jinja2 templates (`templates/`) rendered with autoescaping, so every
 text from the spec and the data is escaped. What the templates show (strings in the reader's

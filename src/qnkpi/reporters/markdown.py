@@ -1,11 +1,13 @@
 """`markdown`: a report a person pastes into a document (GitHub, GitLab, Pandoc, Word
 through Pandoc).
 
-A heading per indicator with its unit x year grid as a Markdown table (the value, a mark
-and the status word in the reader's language), the row of targets, the goal and how each
-unit stands toward it, and where each target comes from (notes, assumed years,
-aspirational targets). Text from the spec and the data is escaped, so a title with `|`
-or `*` in it stays text.
+It opens with the summary (per year, how many of the top unit's targets were met, then
+the counts over every unit) and the overview of the top unit in the latest year, a row
+per indicator. Then, grouped by the spec's objectives, a section per indicator: its unit
+x year grid as a Markdown table (the value, a mark and the verdict in the reader's
+language), the row of targets, the goal and how each unit stands toward it, and the
+notes on its targets (assumed years, aspirational targets). Text from the spec and the
+data is escaped, so a title with `|` or `*` in it stays text.
 """
 
 from __future__ import annotations
@@ -13,23 +15,23 @@ from __future__ import annotations
 import re
 from typing import IO, TYPE_CHECKING, Any
 
-import numpy as np
-
 from qnkpi.i18n import assessment_word, format_number, gettext, status_word
-from qnkpi.reporters._present import (
-    MARKS,
-    coverage_mark,
+from qnkpi.reporters._grid import VERDICT_CSS, grid
+from qnkpi.reporters._overview import overview
+from qnkpi.reporters._present import MARKS, ratio_text
+from qnkpi.reporters._terms import (
+    BREAK_LEGEND,
     goal_heading,
-    ratio_text,
-    shown_value,
-    threshold_text,
-    verdict_words,
+    headline_text,
+    method_title,
+    rule_label,
 )
 from qnkpi.reporters._text import printable
 from qnkpi.verdicts import AssessmentStatus, CheckStatus, Verdict
 
 if TYPE_CHECKING:
     from qnkpi.engine.result import IndicatorResult, Result
+    from qnkpi.spec.models import IndicatorSpec, Target
 
 __all__ = ["MarkdownReporter", "escape"]
 
@@ -52,21 +54,34 @@ class MarkdownReporter:
         """Write the report as Markdown."""
         out: list[str] = []
         self._head(out, result, lang)
+        self._overview(out, result, lang)
         names = result.tree.latest_names(lang)
-        for name, res in result.indicators.items():
-            assessed = bool(result.assessments_of(name))
-            if not res.status.any() and not assessed:
+        spec = result.spec
+        level = "##"
+        for key, group in spec.objective_groups():
+            shown = [n for n in group if n in result.indicators
+                     and (result.indicators[n].status.any() or result.assessments_of(n))]
+            if not shown:
                 continue
-            title = res.indicator.title.get(lang) if res.indicator.title else name
-            out += [f"## {escape(title)}", "", f"`{name}`", ""]
-            if res.status.any():
-                self._grid(out, res, result, lang)
-            self._goal(out, result, name, names, lang)
-            self._provenance(out, res, lang)
+            if spec.objectives:  # the objective a heading, its indicators beneath
+                title = (spec.objectives[key].title.get(lang) if key is not None
+                         else gettext("Other tasks", lang))
+                out += [f"## {escape(title)}", ""]
+                level = "###"
+            for name in shown:
+                res = result.indicators[name]
+                title = res.indicator.title.get(lang) if res.indicator.title else name
+                out += [f"{level} {escape(title)}", "", f"`{name}`", ""]
+                if res.status.any():
+                    self._grid(out, res, result, lang)
+                self._goal(out, result, name, names, lang)
+                self._notes(out, res.indicator, lang)
         stream.write("\n".join(out).rstrip("\n") + "\n")
 
     @staticmethod
     def _head(out: list[str], result: Result, lang: str) -> None:
+        """The title, the programme's line, and the summary: the headline per year,
+        then the counts over every unit."""
         prog = result.spec.programme
         s = result.summary()
         out += [f"# {escape(prog.title.get(lang))}", ""]
@@ -76,51 +91,85 @@ class MarkdownReporter:
             line += " · " + gettext("years before {year} restated on its tree", lang).format(
                 year=result.restated_to)
         out += [line, ""]
-        n = {k: format_number(v, lang) for k, v in s.items() if isinstance(v, int)}
-        out.append("".join(
-            f"{MARKS[status]} {status_word(status.key, lang)} {n[status.key]} · "
-            for status in (CheckStatus.MET, CheckStatus.NOT_MET, CheckStatus.NO_DATA))
-            + gettext("of {count} checks", lang).format(count=n["checks"]))
+
+        def n(count: int) -> str:
+            return format_number(count, lang)
+
+        out += [f"## {gettext('Summary', lang)}", ""]
+        out += [f"- **{escape(headline_text(count, lang))}**" for count in result.headline()]
+        counts = ", ".join(f"{MARKS[status]} {status_word(status.key, lang)} "
+                           f"{n(s[status.key])}" for status in
+                           (CheckStatus.MET, CheckStatus.NOT_MET, CheckStatus.NO_DATA))
+        out.append(f"- {gettext('All units:', lang)} {counts} ("
+                   + gettext("of {count} checks", lang).format(count=n(s["checks"])) + ")")
         a = s["assessments"]
         if a["total"]:
-            counts = " · ".join(
-                f"{assessment_word(st.key, lang)} {format_number(a[st.key], lang)}"
-                for st in AssessmentStatus if st and a[st.key])
-            out += ["", f"{gettext('Toward the goals:', lang)} {counts} · "
-                    + gettext("of {count} assessments", lang).format(
-                        count=format_number(a["total"], lang))]
+            statuses = ", ".join(f"{assessment_word(st.key, lang)} {n(a[st.key])}"
+                                 for st in AssessmentStatus if st and a[st.key])
+            out.append(f"- {gettext('Toward the goals:', lang)} {statuses} ("
+                       + gettext("of {count} assessments", lang).format(count=n(a["total"]))
+                       + ")")
         out.append("")
 
     @staticmethod
-    def _grid(out: list[str], res: IndicatorResult, result: Result, lang: str) -> None:
-        cols = np.flatnonzero(res.status.any(axis=0)).tolist()
-        rows = np.flatnonzero(res.status.any(axis=1)).tolist()
-        shared: list[str | None] = []
-        for col in cols:
-            heads = {threshold_text(res, r, col, lang) for r in rows if res.status[r, col]}
-            shared.append(heads.pop() if len(heads) == 1 else None)
-        years = [str(result.years[c]) for c in cols]
-        out.append(f"| {gettext('unit', lang)} | " + " | ".join(years) + " |")
-        out.append("| --- |" + " ---: |" * len(cols))
-        out.append(f"| *{gettext('target', lang)}* | "
-                   + " | ".join(escape(h) if h else "" for h in shared) + " |")
-        words = verdict_words(lang)
-        last = [max(c for c in cols if res.status[row, c]) for row in rows]
-        names = result.tree.unit_names(np.array(rows), np.array(last), lang)
-        for row, name in zip(rows, names, strict=True):
+    def _overview(out: list[str], result: Result, lang: str) -> None:
+        """The top unit in the latest year: a row per indicator."""
+        view = overview(result, lang)
+        if not view.unit or not view.groups:
+            return
+        heading = gettext("Results of {unit} in {year}", lang).format(unit=view.unit,
+                                                                      year=view.year)
+        out += [f"## {escape(heading)}", ""]
+        heads = [gettext("Indicator", lang), gettext("Target", lang), gettext("Actual", lang),
+                 gettext("Result", lang), gettext("Units ✓/✗/·", lang), gettext("Goal", lang),
+                 gettext("Progress", lang)]
+        out.append("| " + " | ".join(escape(h) for h in heads) + " |")
+        out.append("| --- | ---: | ---: | --- | ---: | --- | --- |")
+        for title, rows in view.groups:
+            if title is not None:
+                out.append(f"| **{escape(title)}** |" + " |" * (len(heads) - 1))
+            for row in rows:
+                verdict = ("" if row.verdict == Verdict.NONE else
+                           f"{MARKS[row.verdict]} {status_word(row.verdict.key, lang)}")
+                units = "/".join(format_number(c, lang) for c in row.units) if row.units else ""
+                progress = " / ".join(dict.fromkeys(assessment_word(p.key, lang)
+                                                    for p in row.progress))
+                cells = [row.title, row.threshold, row.value, verdict, units, row.goal,
+                         progress]
+                out.append("| " + " | ".join(escape(c) for c in cells) + " |")
+        out += ["", "*" + escape(gettext(
+            "~ reference path: a threshold interpolated between two stated targets, not a "
+            "figure of the plan; * aspirational target (phấn đấu)", lang) + "; " + gettext(
+            "[12/13] units that reported, of those expected", lang)) + "*", ""]
+
+    @staticmethod
+    def _grid(out: list[str], res: IndicatorResult, result: Result, lang: str) -> bool:
+        """The units x years grid; whether some value is marked `‖` (not comparable
+        with the year before)."""
+        view = grid(result, res, lang, result.comparable(res.name) == 0)
+        out.append(f"| {gettext('unit', lang)} | " + " | ".join(map(str, view.years)) + " |")
+        out.append("| --- |" + " ---: |" * len(view.years))
+        out.append(f"| *{gettext('Target', lang)}* | "
+                   + " | ".join(escape(h.text) for h in view.heads) + " |")
+        for row in view.rows:
+            name = row.name + (f" ({row.earlier})" if row.earlier else "")
             cells = []
-            for col, head in zip(cols, shared, strict=True):
-                code = Verdict(res.verdict[row, col])
-                if code == Verdict.NONE:
+            for cell in row.cells:
+                if cell.css == "none":
                     cells.append("")
                     continue
-                text = f"{shown_value(res, row, col, lang)} {MARKS[code]} {words[code]}"
-                if head is None:
-                    text += f" ({threshold_text(res, row, col, lang)})"
-                text += coverage_mark(res, row, col)
+                mark = MARKS[VERDICT_CSS.index(cell.css)]
+                text = ("‖ " if cell.brk else "") + f"{cell.value} {mark} {cell.word}"
+                if cell.threshold:
+                    text += f" ({cell.threshold})"
+                if cell.coverage:
+                    text += f" {cell.coverage}"
                 cells.append(escape(text))
             out.append(f"| {escape(name)} | " + " | ".join(cells) + " |")
         out.append("")
+        if view.breaks:
+            out += [f"*{escape(gettext(BREAK_LEGEND, lang))}*", ""]
+        return view.breaks
 
     @staticmethod
     def _goal(out: list[str], result: Result, name: str, names: list[str],
@@ -128,29 +177,41 @@ class MarkdownReporter:
         res = result.indicators[name]
         for group in result.assessment_groups(name):  # one per goal
             inputs = group[0].inputs
+            trend = group[0].goal_target is None
             out += [f"**{escape(goal_heading(res, group, lang))}**", ""]
-            label = gettext("ratio" if group[0].goal_target is not None else "growth/yr",
-                            lang)
+            label = gettext("growth/yr" if trend else "progress factor", lang)
             for k, row in enumerate(inputs.rows.tolist()):
-                parts = []
-                for a in group:
-                    status = assessment_word(AssessmentStatus(a.status[k]).key, lang)
-                    ratio = ratio_text(a, k, lang)
-                    parts.append(f"`{a.method}`: {status}" + (f" ({label} {ratio})" if ratio
-                                                              else ""))
-                out.append(f"- {escape(names[row])}: " + "; ".join(parts))
+                words = [assessment_word(AssessmentStatus(a.status[k]).key, lang)
+                         for a in group]
+                ratios = [ratio_text(a, k, lang) for a in group]
+                if len(set(words)) == 1 and not any(ratios):  # every method says it
+                    out.append(f"- {escape(names[row])}: {escape(words[0])}")
+                    continue
+                parts = [f"{method_title(a.method, lang)}: {word}"
+                         + (f" ({label} {ratio})" if ratio else "")
+                         for a, word, ratio in zip(group, words, ratios, strict=True)]
+                out.append(f"- {escape(names[row])}: " + escape("; ".join(parts)))
             out.append("")
 
     @staticmethod
-    def _provenance(out: list[str], res: IndicatorResult, lang: str) -> None:
+    def _notes(out: list[str], ind: IndicatorSpec, lang: str) -> None:
+        """Under "Notes", each target with a note or a mark: which target (its rule and
+        years), then the marks (aspirational, assumed year) and the note."""
         notes = []
-        for i, target in enumerate(res.indicator.targets):
+        for target in ind.targets:
             marks = [gettext("aspirational (phấn đấu)", lang)] if target.aspirational else []
             if target.assumed_year:
                 marks.append(gettext("assumed year", lang))
-            if target.note or marks:
-                text = ", ".join(marks) + (": " if marks and target.note else "")
-                notes.append(f"{i + 1}. {escape(text + (target.note or ''))}")
+            note = target.note.get(lang) if target.note else ""
+            if note or marks:
+                text = ", ".join(marks) + (": " if marks and note else "") + note
+                notes.append(f"- {escape(_which(target, ind, lang))}: {escape(text)}")
         if notes:
-            out += [f"*{gettext('Targets', lang)}:*", "", *notes, ""]
+            out += [f"*{gettext('Notes', lang)}*", "", *notes, ""]
 
+
+def _which(target: Target, ind: IndicatorSpec, lang: str) -> str:
+    """A target as a note names it: its rule and years, `≥ 2 (2023–2024)`."""
+    years = (str(target.first_year) if target.first_year == target.last_year
+             else f"{target.first_year}–{target.last_year}")
+    return f"{rule_label(target.op, *target.bounds, ind, lang)} ({years})"

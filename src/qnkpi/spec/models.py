@@ -272,6 +272,8 @@ class ReportHeader(Model):
     Attributes:
         issuer: The issuing body as the title block names it (the programme's `owner`
             when `None`), such as `Tỉnh Đoàn Quảng Ninh`.
+        organisation: The organisation named on the title block's right, above the place
+            and date (`ĐOÀN TNCS HỒ CHÍ MINH`), or `None`.
         place: The place written before the date (`Quảng Ninh, ngày ...`), or `None`.
         number: The number of the report the annex goes with (`125-BC/TĐ`), or `None`
             (left as dots to fill in by hand).
@@ -279,6 +281,7 @@ class ReportHeader(Model):
     """
 
     issuer: Text | None = None
+    organisation: Text | None = None
     place: str | None = None
     number: str | None = None
     date: dt.date | None = None
@@ -629,6 +632,8 @@ class IndicatorSpec(Model):
         title: Shown in reports (the indicator's name when `None`).
         description: A longer text, such as the source document's wording, or `None`.
         unit: The unit of the values; `percent` is shown with `%` and one decimal.
+        unit_title: What the values count, as the annex's unit column (ĐVT) names it
+            (`{vi: hoạt động, en: activities}`), or `None` for a word from `unit`.
         direction: Which way is better: `increase` or `decrease`.
         between: The thresholds of the years between two stated targets: `none`, `step`
             (the earlier target's) or `linear` (on the straight line between them).
@@ -653,6 +658,7 @@ class IndicatorSpec(Model):
     title: Text | None = None
     description: Text | None = None
     unit: str = "count"
+    unit_title: Text | None = None
     direction: Literal["increase", "decrease"]
     between: Literal["none", "step", "linear"] = "none"
     baseline: Baseline | None = None

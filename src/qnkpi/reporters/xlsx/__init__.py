@@ -2,16 +2,22 @@
 
 Sheets, in order:
 
-1. **Annex** (`Phụ lục`): the report annex Vietnamese offices attach to a report, one
-   row per indicator for the as-of year at the top unit: STT, Chỉ tiêu, ĐVT, Kế hoạch,
-   Thực hiện, % thực hiện/kế hoạch, Đánh giá, then the goal, the progress toward it, the
-   units that reported and notes; under the owner, title, as-of year and references.
-2. **One sheet per level** with checks (`Tỉnh`, `Cấp huyện`, `Cấp xã`): a row per
+1. **Annex** (`Phụ lục`): the report annex Vietnamese offices attach to a report: the
+   title block (the issuing body left, the organisation right, place and date),
+   `PHỤ LỤC 01`, the title with the year and the programme, `(Kèm theo Báo cáo số ...
+   ngày ...)`; then one row per indicator for the as-of year Y at the top unit, grouped
+   by objective: STT, Chỉ tiêu, ĐVT, Kế hoạch năm Y, Thực hiện năm Y, Tỷ lệ % TH/KH,
+   Cùng kỳ năm Y-1, Đánh giá, Mục tiêu đến năm 2030, the progress toward it, the units
+   that reported and notes; short notes and the references under it. A4, Times New
+   Roman (as every sheet).
+2. **One sheet per level** with checks (`Cấp tỉnh`, `Cấp huyện`, `Cấp xã`, as the spec
+   or qnkpi names the level): a row per
    (indicator, unit), a column per checked year holding the value, coloured by status
    (green met, red not met, grey no data), then the plan and the verdict of the sheet's
    latest checked year.
 3. **Checks** (`Kết quả`) and **Progress** (`Tiến độ`): every check and every
-   assessment as Excel tables, ready to filter, sort and pivot.
+   assessment as Excel tables (named after their sheet without accents: `KetQua`,
+   `TienDo`), ready to filter, sort and pivot.
 
 Numbers are stored as numbers with a number format, never as formatted text: Excel shows
 them with the reader's separators (`100.839` and `52,3%` in a Vietnamese Excel).
@@ -31,12 +37,15 @@ from typing import IO, TYPE_CHECKING, Any
 
 from qnkpi.i18n import gettext
 from qnkpi.reporters.xlsx._annex import annex_sheet
-from qnkpi.reporters.xlsx._cells import Styles, bound_format, clean, value_format
+from qnkpi.reporters.xlsx._annex_head import AnnexHeader
+from qnkpi.reporters.xlsx._cells import Styles, bound_format, clean, use_font, value_format
 from qnkpi.reporters.xlsx._common import level_word, measure_word, sheet_name
 from qnkpi.reporters.xlsx._levels import checked_levels, level_sheet
 from qnkpi.reporters.xlsx._tables import assessments_sheet, checks_sheet
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from qnkpi.engine.result import Result
 
 __all__ = ["XlsxReporter", "bound_format", "level_word", "measure_word", "sheet_name",
@@ -45,24 +54,42 @@ __all__ = ["XlsxReporter", "bound_format", "level_word", "measure_word", "sheet_
 
 class XlsxReporter:
     """The verdicts as an Excel workbook: the report annex, a sheet per level, and every
-    check and assessment as Excel tables, in `lang`."""
+    check and assessment as Excel tables, in `lang`.
+
+    Options (`qnkpi evaluate --report-number ... --report-date ...`): `report_number`
+    and `report_date`, the number and date of the report the annex is attached to; they
+    replace the spec's `programme.report.number` and `date`."""
 
     suffix = ".xlsx"
     binary = True
+    options = ("report_number", "report_date")
 
-    def write(self, result: Result, stream: IO[Any], *, lang: str = "en") -> None:
-        """Write the workbook of `result` to the binary `stream`."""
+    def write(self, result: Result, stream: IO[Any], *, lang: str = "en",
+              report_number: str | None = None, report_date: dt.date | None = None) -> None:
+        """Write the workbook of `result` to the binary `stream`.
+
+        Args:
+            result: The evaluation's result.
+            stream: A binary stream.
+            lang: `"vi"` or `"en"`.
+            report_number: The number of the report the annex goes with (`125-BC/TĐ`),
+                or `None` for the spec's (dots when it has none).
+            report_date: The date of that report, or `None` for the spec's (dots).
+        """
         from openpyxl import Workbook
 
         book = Workbook()
+        use_font(book)
         st = Styles.make()
         taken: set[str] = set()
         levels = checked_levels(result)
-        sheets = {level: sheet_name(level_word(result.tree.levels[level], lang), taken)
+        sheets = {level: sheet_name(level_word(result, result.tree.levels[level], lang),
+                                    taken)
                   for level in levels}
         annex = book.active
         annex.title = sheet_name(gettext("Annex", lang), taken)
-        annex_sheet(annex, result, sheets, lang, st)
+        annex_sheet(annex, result, sheets, lang, st,
+                    AnnexHeader.of(result, lang, report_number, report_date))
         for level, title in sheets.items():
             level_sheet(book.create_sheet(title), result, level, lang, st)
         checks_sheet(book.create_sheet(sheet_name(gettext("Checks", lang), taken)),

@@ -1,38 +1,53 @@
-"""The annex sheet (`Phụ lục`): the report annex Vietnamese offices attach to a report,
-one row per indicator for the as-of year at the top unit."""
+"""The annex sheet (`Phụ lục`): the report annex a Vietnamese office attaches to a
+report, one row per indicator for the as-of year at the top unit, grouped by the
+programme's objectives, under the title block of
+[`_annex_head`][qnkpi.reporters.xlsx._annex_head]."""
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from qnkpi.i18n import assessment_word, format_number, gettext, status_word
-from qnkpi.reporters._present import headline, rule_text
+from qnkpi.i18n import assessment_word, format_value, gettext, status_word
+from qnkpi.reporters._present import bound_decimals, headline
+from qnkpi.reporters.xlsx._annex_head import (
+    MET,
+    NOT_COMPARABLE,
+    REFERENCE,
+    AnnexHeader,
+    annex_notes,
+    fit_height,
+    notes_block,
+    page_setup,
+    title_block,
+)
 from qnkpi.reporters.xlsx._cells import (
     RATIO_FORMAT,
+    SIGNS,
     Col,
     Styles,
-    bound_format,
-    clean,
+    font,
     put,
     value_format,
     write_columns,
 )
 from qnkpi.reporters.xlsx._common import as_of_column, measure_word, plan, title_of, top_row
-from qnkpi.verdicts import ASSESSMENT_STATUSES, CheckStatus, Verdict
+from qnkpi.verdicts import ASSESSMENT_STATUSES, Op, Verdict
 
 if TYPE_CHECKING:
     from qnkpi.engine.result import IndicatorResult, Result
+    from qnkpi.spec.models import Target
 
-_ANNEX_WIDTHS = (6, 58, 11, 13, 13, 12, 15, 13, 10, 18, 11, 60)
+#: Column widths: STT, Chỉ tiêu, ĐVT, Kế hoạch, Thực hiện, Tỷ lệ, Cùng kỳ, Đánh giá,
+#: Mục tiêu, Tiến độ, Số đơn vị báo cáo, Ghi chú.
+_WIDTHS = (6, 50, 11, 13, 13, 10, 13, 14, 13, 15, 10, 42)
 
 
 @dataclass
-class _AnnexRow:
+class _Row:
     """One indicator's row of the annex."""
 
     title: str
@@ -40,150 +55,226 @@ class _AnnexRow:
     plan: float | str | None = None
     plan_format: str | None = None
     actual: float | None = None
-    actual_format: str | None = None
     share: float | None = None
+    previous: float | str | None = None
+    previous_format: str | None = None
     verdict: str = ""
     fill: Verdict | None = None
     goal: float | str | None = None
     goal_format: str | None = None
-    goal_year: int | None = None
     progress: str = ""
     coverage: str = ""
     notes: list[str] = field(default_factory=list)
+    number_format: str | None = None
+    reference: bool = False  # the plan is a reference path, not a stated target
+    broken: bool = False  # the previous year's figure is not comparable
 
 
-def annex_sheet(ws: Any, result: Result, sheets: dict[int, str], lang: str, st: Styles) -> None:
-    """The annex sheet: heading block, one row per indicator, notes."""
+@dataclass
+class _Context:
+    """What every row of the annex is read against."""
+
+    result: Result
+    lang: str
+    top: int
+    col: int
+    prev: int | None  # the column of the year before, if evaluated
+    goal_year: int
+    sheets: dict[int, str]
+    breaks: Any  # [N, Y] bool: the tree's breaks (qnkpi.engine.breaks.tree_breaks)
+
+
+def annex_sheet(ws: Any, result: Result, sheets: dict[int, str], lang: str, st: Styles,
+                header: AnnexHeader) -> None:
+    """The annex sheet: title block, one row per indicator grouped by objective, notes,
+    A4 page setup."""
+    from qnkpi.engine.breaks import tree_breaks
+
     col = as_of_column(result)
-    top = top_row(result, col)
-    unit = result.tree.unit_names(np.array([top]), np.array([col]), lang)[0]
-    rows = [_annex_row(result, name, top, col, sheets, lang) for name in result.indicators]
-    header = _annex_heading(ws, result, unit, lang, st)
-    cols = _annex_columns(rows, lang)
-    last = write_columns(ws, cols, header, header + 2, st)
-    _numbering_row(ws, header + 1, len(cols), st)
-    _annex_notes(ws, result, unit, last + 2, len(cols), lang, st)
-    ws.freeze_panes = ws.cell(row=header + 2, column=3)
-    ws.print_title_rows = f"{header}:{header + 1}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    year = int(result.years[col])
+    years = result.years.tolist()
+    cx = _Context(result, lang, top_row(result, col), col,
+                  years.index(year - 1) if year - 1 in years else None,
+                  _goal_year(result), sheets, tree_breaks(result.tree, result.restated_to))
+    for j, width in enumerate(_WIDTHS, start=1):
+        ws.column_dimensions[chr(64 + j)].width = width
+    head = title_block(ws, result, header, year, len(_WIDTHS), lang, st)
+    items: list[_Row | str] = []
+    groups = result.spec.objective_groups()
+    for objective, names in groups:
+        if len(groups) > 1 or objective is not None:
+            items.append(_group_title(result, objective, lang))
+        items += [_row(cx, name) for name in names]
+    last = write_columns(ws, _columns(cx, items), head, head + 2, st)
+    _numbering_row(ws, head + 1, len(_WIDTHS), st)
+    _group_rows(ws, items, head + 2, st)
+    rows = [r for r in items if isinstance(r, _Row)]
+    lines = annex_notes(result, cx.top, cx.col, lang,
+                        reference=any(r.reference for r in rows),
+                        broken=any(r.broken for r in rows))
+    notes_block(ws, last + 2, len(_WIDTHS), lines,
+                list(result.spec.programme.references), lang, st)
+    ws.freeze_panes = f"C{head + 2}"
+    page_setup(ws, head, len(_WIDTHS))
 
 
-def _annex_heading(ws: Any, result: Result, unit: str, lang: str, st: Styles) -> int:
-    """Owner, "ANNEX", title, as-of year and references; returns the header row."""
-    from openpyxl.styles import Alignment, Font
+def _goal_year(result: Result) -> int:
+    """The year of the goals (`Mục tiêu đến năm 2030`): the most common among the
+    indicators' goals, else the programme's last year."""
+    from qnkpi.engine.assess import goal_of
 
-    prog = result.spec.programme
-    width = len(_ANNEX_WIDTHS)
-    as_of = gettext("as of {year}", lang).format(year=result.as_of)
-    lines: list[tuple[str, Any, Any]] = [
-        (prog.owner or "", st.bold, Alignment(horizontal="left")),
-        (gettext("ANNEX", lang), Font(bold=True, size=13), st.centre),
-        (gettext("RESULTS OF THE TARGETS", lang), st.bold, st.centre),
-        (prog.title.get(lang), Font(bold=True, italic=True), st.centre),
-        (gettext("({as_of}; figures of {unit})", lang).format(as_of=as_of, unit=unit),
-         Font(italic=True), st.centre),
+    years = Counter(ind.targets[i].last_year for ind in result.spec.indicators.values()
+                    if (i := goal_of(ind)) is not None)
+    return years.most_common(1)[0][0] if years else result.spec.programme.period.end
+
+
+def _group_title(result: Result, objective: str | None, lang: str) -> str:
+    if objective is None:
+        return gettext("Other tasks", lang)
+    return result.spec.objectives[objective].title.get(lang)
+
+
+def _columns(cx: _Context, items: list[_Row | str]) -> list[Col]:
+    """The annex's columns; a group's row holds its title only."""
+    lang, w = cx.lang, _WIDTHS
+    year = int(cx.result.years[cx.col])
+    empty = _Row("", "")
+    rows = [r if isinstance(r, _Row) else empty for r in items]
+    numbers: list[int | str] = []
+    k = g = 0
+    for item in items:
+        if isinstance(item, str):
+            g += 1
+            numbers.append(_roman(g))
+        else:
+            k += 1
+            numbers.append(k)
+    titles = [r if isinstance(r, str) else r.title for r in items]
+    return [
+        Col(gettext("No.", lang), w[0], numbers),
+        Col(gettext("Indicator", lang), w[1], titles, wrap=True),
+        Col(gettext("Unit of measure", lang), w[2], [r.measure for r in rows], wrap=True),
+        Col(gettext("Plan for {year}", lang).format(year=year), w[3],
+            [r.plan for r in rows], [r.plan_format or "" for r in rows]),
+        Col(gettext("Actual in {year}", lang).format(year=year), w[4],
+            [r.actual for r in rows], [r.number_format or "" for r in rows]),
+        Col(gettext("% actual/plan", lang), w[5], [r.share for r in rows], RATIO_FORMAT),
+        Col(gettext("Same period of {year}", lang).format(year=year - 1), w[6],
+            [r.previous for r in rows], [r.previous_format or "" for r in rows]),
+        Col(gettext("Verdict", lang), w[7], [r.verdict for r in rows],
+            fills=[r.fill for r in rows], wrap=True),
+        Col(gettext("Goal by {year}", lang).format(year=cx.goal_year), w[8],
+            [r.goal for r in rows], [r.goal_format or "" for r in rows]),
+        Col(gettext("Progress toward the goal", lang), w[9], [r.progress for r in rows],
+            wrap=True),
+        Col(gettext("Units reported", lang), w[10], [r.coverage for r in rows]),
+        Col(gettext("Notes", lang), w[11], [_joined(r.notes) for r in rows], wrap=True),
     ]
-    if result.restated_to is not None:
-        lines.append((gettext("years before {year} restated on its tree", lang).format(
-            year=result.restated_to), Font(italic=True), st.centre))
-    if prog.references:
-        lines.append((gettext("References:", lang), st.bold, Alignment(horizontal="left")))
-        lines += [(f"- {ref}", None, st.wrap) for ref in prog.references]
-    row = 1
-    for text, font, align in lines:
-        _merged_line(ws, row, width, text, font, align)
-        row += 1
-    return row + 1
 
 
-def _merged_line(ws: Any, row: int, width: int, text: str, font: Any, align: Any) -> None:
-    """A line of text across the annex's columns, tall enough for its wrapped text."""
-    cell = put(ws, row, 1, text)
-    if font is not None:
-        cell.font = font
-    cell.alignment = align
-    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
-    per_line = sum(_ANNEX_WIDTHS)  # characters a line holds, about one per width unit
-    lines = max(1, math.ceil(len(text) / per_line))
-    if lines > 1:
-        ws.row_dimensions[row].height = 15 * lines + 3
+def _joined(notes: list[str]) -> str:
+    """The notes of a row as one text: `a; b; c.`, whatever their own last stop."""
+    parts = [text.strip().rstrip(".;").strip() for text in notes]
+    text = "; ".join(p for p in parts if p)
+    return text + "." if text else ""
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, letters in ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= value:
+            out, n = out + letters, n - value
+    return out
 
 
 def _numbering_row(ws: Any, row: int, n: int, st: Styles) -> None:
     """The row of column numbers under the header: (1), (2) ... (6) = (5)/(4)."""
-    from openpyxl.styles import Font
-
-    italic = Font(italic=True, size=9)
+    italic = font(italic=True, size=10)
     for j in range(1, n + 1):
         text = "(6) = (5)/(4)" if j == 6 else f"({j})"
         cell = put(ws, row, j, text)
         cell.font, cell.alignment, cell.border = italic, st.centre, st.border
 
 
-def _annex_columns(rows: list[_AnnexRow], lang: str) -> list[Col]:
-    w = _ANNEX_WIDTHS
-    return [
-        Col(gettext("No.", lang), w[0], list(range(1, len(rows) + 1))),
-        Col(gettext("Indicator", lang), w[1], [r.title for r in rows], wrap=True),
-        Col(gettext("Unit of measure", lang), w[2], [r.measure for r in rows]),
-        Col(gettext("Plan", lang), w[3], [r.plan for r in rows],
-            [r.plan_format or "" for r in rows]),
-        Col(gettext("Actual", lang), w[4], [r.actual for r in rows],
-            [r.actual_format or "" for r in rows]),
-        Col(gettext("% of plan", lang), w[5], [r.share for r in rows], RATIO_FORMAT),
-        Col(gettext("Verdict", lang), w[6], [r.verdict for r in rows],
-            fills=[r.fill for r in rows], wrap=True),
-        Col(gettext("Goal", lang), w[7], [r.goal for r in rows],
-            [r.goal_format or "" for r in rows]),
-        Col(gettext("Goal year", lang), w[8], [r.goal_year for r in rows]),
-        Col(gettext("Progress toward the goal", lang), w[9], [r.progress for r in rows],
-            wrap=True),
-        Col(gettext("Units reported", lang), w[10], [r.coverage for r in rows]),
-        Col(gettext("Notes", lang), w[11], ["; ".join(r.notes) for r in rows], wrap=True),
-    ]
+def _group_rows(ws: Any, items: list[_Row | str], first: int, st: Styles) -> None:
+    """An objective's row: its number and title in bold, the title across the row."""
+    from openpyxl.styles import PatternFill
+
+    shade = PatternFill("solid", fgColor="F2F2F2")
+    bold = font(bold=True)
+    for i, item in enumerate(items):
+        if not isinstance(item, str):
+            continue
+        row = first + i
+        for j in range(1, len(_WIDTHS) + 1):
+            cell = ws.cell(row=row, column=j)
+            cell.font, cell.fill = bold, shade
+        ws.cell(row=row, column=1).alignment = st.centre
+        ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=len(_WIDTHS))
+        ws.row_dimensions[row].height = None
+        fit_height(ws, row, item, sum(_WIDTHS[1:]))
 
 
-def _annex_row(result: Result, name: str, top: int, col: int, sheets: dict[int, str],
-              lang: str) -> _AnnexRow:
-    """Indicator `name` in the as-of year (column `col`) at the top unit (row
-    `top`); for a target that applies to each unit below, how many units met it."""
+def _row(cx: _Context, name: str) -> _Row:
+    """Indicator `name` in the as-of year at the top unit; for a target that applies
+    to each unit below, how many units met it."""
+    result, lang, top, col = cx.result, cx.lang, cx.top, cx.col
     res = result.indicators[name]
-    row = _AnnexRow(title_of(res, name, lang), measure_word(res.indicator.unit, lang))
+    row = _Row(title_of(res, name, lang), measure_word(res.indicator, lang),
+               number_format=value_format(res))
     if res.status[top, col]:
         _top_check(row, res, top, col, lang)
+        _previous_value(row, cx, res)
     elif res.status[:, col].any():
-        _unit_checks(row, result, res, col, sheets, lang)
+        _unit_checks(row, cx, res)
     else:
-        row.actual = clean(float(res.panel.value[top, col]))
+        row.actual = _number(res.panel.value[top, col])
         row.notes.append(gettext("no target for {year}", lang).format(year=result.as_of))
-    if row.actual is not None:
-        row.actual_format = value_format(res)
-    _goal(row, res, lang)
+        _previous_value(row, cx, res)
+    _goal(row, res, cx.goal_year, lang)
     row.progress = _progress_text(result, name, top, lang)
     return row
 
 
-def _top_check(row: _AnnexRow, res: IndicatorResult, top: int, col: int, lang: str) -> None:
-    """The check of the top unit: plan, actual, share of plan, verdict, coverage, notes."""
+def _number(value: Any) -> float | None:
+    number = float(value)
+    return number if np.isfinite(number) else None
+
+
+def _top_check(row: _Row, res: IndicatorResult, top: int, col: int, lang: str) -> None:
+    """The check of the top unit: plan, actual, share of plan, verdict, coverage, notes.
+    An interpolated threshold is no plan: the plan stays empty and the note gives the
+    reference path the verdict is read against."""
     t = res.thresholds
-    row.plan, row.plan_format = plan(res, top, col, lang)
-    row.actual = clean(float(res.panel.value[top, col]))
-    if isinstance(row.plan, float) and row.plan != 0 and row.actual is not None:
-        row.share = row.actual / row.plan
+    row.actual = _number(res.panel.value[top, col])
+    if t.interpolated[top, col]:
+        row.reference = True
+        row.plan = REFERENCE
+        row.notes.append(gettext("reference path {threshold} (between the stated "
+                                 "targets)", lang).format(
+            threshold=_threshold_words(res, top, col, lang)))
+    else:
+        row.plan, row.plan_format = plan(res, top, col, lang)
+        if isinstance(row.plan, float) and row.plan != 0 and row.actual is not None:
+            row.share = row.actual / row.plan
     code = Verdict(res.verdict[top, col])
     row.verdict, row.fill = status_word(code.key, lang), code
     row.coverage = _coverage(res, top, col)
-    if t.interpolated[top, col]:
-        row.notes.append(gettext("threshold interpolated between the stated targets", lang))
-    target = res.indicator.targets[int(t.target[top, col])]
-    _target_notes(row, target.aspirational, target.assumed_year, target.note, lang)
+    _target_notes(row, res.indicator.targets[int(t.target[top, col])], lang)
 
 
-def _unit_checks(row: _AnnexRow, result: Result, res: IndicatorResult, col: int,
-                 sheets: dict[int, str], lang: str) -> None:
-    """A target for each unit below the top: the plan they share, how many met it."""
+def _threshold_words(res: IndicatorResult, row: int, col: int, lang: str) -> str:
+    """A threshold as a note writes it: `> 61,43%`."""
+    t = res.thresholds
+    lo = float(t.lo[row, col])
+    return f"{SIGNS[Op(t.op[row, col]).symbol]} " + format_value(
+        lo, res.indicator, lang, bound_decimals(lo))
+
+
+def _unit_checks(row: _Row, cx: _Context, res: IndicatorResult) -> None:
+    """A target for each unit below the top: the plan they share, how many met it, and
+    how many met it the year before."""
+    lang, col = cx.lang, cx.col
     t = res.thresholds
     rows = np.flatnonzero(res.status[:, col])
     plans = {(int(t.op[r, col]), float(t.lo[r, col]), float(t.hi[r, col]))
@@ -192,29 +283,65 @@ def _unit_checks(row: _AnnexRow, result: Result, res: IndicatorResult, col: int,
         row.plan, row.plan_format = plan(res, int(rows[0]), col, lang)
     else:
         row.notes.append(gettext("thresholds differ between units", lang))
+    row.verdict, met = _units_met(res, rows, col, lang)
     codes = res.verdict[rows, col]
-    met = int(np.isin(codes, [Verdict.MET, Verdict.EXCEEDED]).sum())
-    row.verdict = gettext("{met}/{count} units met", lang).format(met=met, count=len(rows))
     row.fill = (Verdict.NOT_MET if (codes == Verdict.NOT_MET).any()
                 else Verdict.MET if met else Verdict.NO_DATA)
     reported = int(np.isfinite(res.panel.value[rows, col]).sum())
     row.coverage = f"{reported}/{len(rows)}"
-    for level in sorted(set(result.tree.level_of[rows].tolist())):
-        if level in sheets:
+    if cx.prev is not None:
+        before = np.flatnonzero(res.status[:, cx.prev])
+        if len(before):
+            row.previous = _units_met(res, before, cx.prev, lang)[0]
+            if not np.array_equal(before, rows):  # other units: not the same count
+                row.broken = True
+                row.previous = f"{row.previous} {NOT_COMPARABLE}"
+    for level in sorted(set(cx.result.tree.level_of[rows].tolist())):
+        if level in cx.sheets:
             row.notes.append(gettext("a target for each unit: see the sheet “{sheet}”",
-                                     lang).format(sheet=sheets[level]))
-    target = res.indicator.targets[int(t.target[rows[0], col])]
-    _target_notes(row, target.aspirational, target.assumed_year, target.note, lang)
+                                     lang).format(sheet=cx.sheets[level]))
+    _target_notes(row, res.indicator.targets[int(t.target[rows[0], col])], lang)
 
 
-def _target_notes(row: _AnnexRow, aspirational: bool, assumed: bool, note: str | None,
-                  lang: str) -> None:
-    if aspirational:
+def _units_met(res: IndicatorResult, rows: Any, col: int, lang: str) -> tuple[str, int]:
+    """`39/54 đơn vị đạt` of the units `rows` in column `col`, and the count met."""
+    met = int(np.isin(res.verdict[rows, col], MET).sum())
+    return gettext("{met}/{count} units met", lang).format(met=met, count=len(rows)), met
+
+
+def _previous_value(row: _Row, cx: _Context, res: IndicatorResult) -> None:
+    """The top unit's value the year before (`Cùng kỳ`), marked where the units it is
+    summed over changed between the two years."""
+    if cx.prev is None:
+        return
+    row.previous = _number(res.panel.value[cx.top, cx.prev])
+    if row.previous is None:
+        return
+    row.previous_format = row.number_format
+    if _breaks(cx, res)[cx.top, cx.col]:
+        row.broken = True
+        row.previous_format = f'{row.number_format}" {NOT_COMPARABLE}"'
+
+
+def _breaks(cx: _Context, res: IndicatorResult) -> Any:
+    """`[N, Y]`: where the indicator's figure is not comparable with the year before
+    (see [`qnkpi.engine.breaks`][qnkpi.engine.breaks]): the result's own panel where it
+    carries one, else the tree's breaks that matter for the indicator."""
+    from qnkpi.engine.breaks import indicator_breaks
+
+    own = getattr(res, "breaks", None)
+    return own if own is not None else indicator_breaks(cx.breaks, res.panel)
+
+
+def _target_notes(row: _Row, target: Target, lang: str) -> None:
+    if target.aspirational:
         row.notes.append(gettext("aspirational (phấn đấu)", lang))
-    if assumed:
+    if target.assumed_year:
         row.notes.append(gettext("assumed year", lang))
-    if note:
-        row.notes.append(note)
+    if target.note is not None:
+        note = target.note if isinstance(target.note, str) else target.note.get(lang)
+        if note:
+            row.notes.append(note)
 
 
 def _coverage(res: IndicatorResult, row: int, col: int) -> str:
@@ -225,9 +352,12 @@ def _coverage(res: IndicatorResult, row: int, col: int) -> str:
     return f"{int(p.reported[row, col])}/{int(p.expected[row, col])}"
 
 
-def _goal(row: _AnnexRow, res: IndicatorResult, lang: str) -> None:
-    """The goal: its threshold (a number, or text for a range) and its year."""
+def _goal(row: _Row, res: IndicatorResult, goal_year: int, lang: str) -> None:
+    """The goal: its threshold (a number, or text for a range); its year in the notes
+    where it is not the column's."""
     from qnkpi.engine.assess import goal_of
+    from qnkpi.reporters._present import rule_text
+    from qnkpi.reporters.xlsx._cells import bound_format
 
     index = goal_of(res.indicator)
     if index is None:
@@ -238,7 +368,8 @@ def _goal(row: _AnnexRow, res: IndicatorResult, lang: str) -> None:
         row.goal = rule_text(target.op, lo, hi, lang)
     else:
         row.goal, row.goal_format = lo, bound_format(lo, target.op, res.indicator.unit == "percent")
-    row.goal_year = target.last_year
+    if target.last_year != goal_year:
+        row.notes.append(gettext("goal for {year}", lang).format(year=target.last_year))
     if target.aspirational and gettext("aspirational (phấn đấu)", lang) not in row.notes:
         row.notes.append(gettext("the goal is aspirational (phấn đấu)", lang))
 
@@ -255,33 +386,3 @@ def _progress_text(result: Result, name: str, top: int, lang: str) -> str:
     counts = Counter(ASSESSMENT_STATUSES[s] for m in mains for s in m.status.tolist())
     return " · ".join(f"{assessment_word(key, lang)} {counts[key]}"
                       for key in ASSESSMENT_STATUSES if key and counts[key])
-
-
-def _annex_notes(ws: Any, result: Result, unit: str, row: int, width: int, lang: str,
-                 st: Styles) -> None:
-    """Under the table: what the columns mean, the status counts, the data warnings."""
-    from openpyxl.styles import Alignment
-
-    s = result.summary()
-
-    def n(count: int) -> str:
-        return format_number(count, lang)
-
-    counts = " · ".join(f"{status_word(st.key, lang)} {n(s[st.key])}"
-                        for st in (CheckStatus.MET, CheckStatus.NOT_MET, CheckStatus.NO_DATA))
-    lines = [
-        gettext("Plan: the threshold that applied in {year}; Actual: the value of {unit} "
-                "in {year}; % of plan = Actual / Plan, left empty where there is no value "
-                "or the plan is 0 or a range.", lang).format(year=result.as_of, unit=unit),
-        gettext("Exceeded: a target of at least (≥) or at most (≤) met with room to spare. "
-                "The other sheets give every unit and year.", lang),
-        gettext("Progress toward the goal: by the linear_path method, the straight line "
-                "from the baseline to the goal year.", lang),
-        gettext("Checks of every year:", lang) + " " + counts + " "
-        + gettext("of {count} checks", lang).format(count=n(s["checks"])),
-        *result.warnings,
-    ]
-    _merged_line(ws, row, width, gettext("Notes:", lang), st.bold,
-                 Alignment(horizontal="left"))
-    for k, text in enumerate(lines, start=1):
-        _merged_line(ws, row + k, width, f"- {text}", None, st.wrap)

@@ -9,6 +9,7 @@ formula.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -37,6 +38,9 @@ COUNT_FORMAT = "#,##0"
 _TEXT_FORMAT = "@"
 CHANGE_FORMAT = "+#,##0.00;-#,##0.00;0"
 _TABLE_STYLE = "TableStyleMedium2"
+#: The typeface of Vietnamese administrative documents, used in every cell.
+FONT_NAME = "Times New Roman"
+FONT_SIZE = 12
 
 
 @dataclass
@@ -90,17 +94,37 @@ class Styles:
 
     @classmethod
     def make(cls) -> Styles:
-        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+        from openpyxl.styles import Alignment, Border, PatternFill, Side
 
         thin = Side(style="thin", color="808080")
         return cls(
-            bold=Font(bold=True), header_fill=PatternFill("solid", fgColor=_HEADER_FILL),
+            bold=font(bold=True), header_fill=PatternFill("solid", fgColor=_HEADER_FILL),
             border=Border(left=thin, right=thin, top=thin, bottom=thin),
             wrap=Alignment(wrap_text=True, vertical="top"),
             top=Alignment(vertical="top"),
             centre=Alignment(horizontal="center", vertical="center", wrap_text=True),
             fills={key: PatternFill("solid", fgColor=colour)
                    for key, colour in _FILLS.items()})
+
+
+def font(**style: Any) -> Any:
+    """A font of the workbook's typeface (`bold=True`, `italic=True`, `size=13` ...)."""
+    from openpyxl.styles import Font
+
+    style.setdefault("size", FONT_SIZE)
+    return Font(name=FONT_NAME, **style)
+
+
+def use_font(book: Any) -> None:
+    """Make Times New Roman the font of every cell of `book` that sets none: the
+    workbook's default font and its "Normal" style (what Excel and LibreOffice apply to
+    a cell without a font of its own)."""
+    from openpyxl.utils.indexed_list import IndexedList
+
+    plain = font()
+    # openpyxl has no public setter: the first font of the list is the default one
+    book._fonts = IndexedList([plain])
+    book._named_styles["Normal"].font = plain
 
 
 def write_columns(ws: Any, cols: Sequence[Col], header_row: int, first_row: int,
@@ -143,8 +167,8 @@ def write_columns(ws: Any, cols: Sequence[Col], header_row: int, first_row: int,
     return first_row + n - 1
 
 
-#: Points per line of wrapped text at the default font size (11 pt).
-_LINE_HEIGHT = 15
+#: Points per line of wrapped text at the workbook's font size (12 pt).
+_LINE_HEIGHT = 16
 
 
 def _lines(value: Any, width: float) -> int:
@@ -156,8 +180,23 @@ def _lines(value: Any, width: float) -> int:
     return sum(max(1, math.ceil(len(part) / per_line)) for part in str(value).split("\n"))
 
 
+def table_name(text: str) -> str:
+    """An Excel table name from a sheet name: letters and digits only, without accents
+    (`Kết quả` -> `KetQua`); Excel refuses spaces and names that read as a cell
+    (`KQ1`), so a name that could is prefixed with `_`."""
+    import unicodedata
+
+    bare = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
+    words = "".join(ch for ch in bare if ch.isascii() and (ch.isalnum() or ch == " "))
+    name = "".join(w[:1].upper() + w[1:] for w in words.split()) or "Table"
+    if not name[0].isalpha() or re.fullmatch(r"[A-Za-z]{1,3}\d+|[RrCc]\d*", name):
+        name = "_" + name
+    return name
+
+
 def add_table(ws: Any, name: str, cols: Sequence[Col], last_row: int) -> None:
-    """Make the columns from row 1 to `last_row` an Excel table (filters, banding)."""
+    """Make the columns from row 1 to `last_row` an Excel table (filters, banding)
+    named `name` (see [`table_name`][qnkpi.reporters.xlsx._cells.table_name])."""
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.table import Table, TableStyleInfo
 

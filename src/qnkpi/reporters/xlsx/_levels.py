@@ -11,7 +11,13 @@ import numpy as np
 
 from qnkpi.i18n import gettext, status_word
 from qnkpi.reporters.xlsx._cells import Col, Styles, put, value_format, write_columns
-from qnkpi.reporters.xlsx._common import as_of_column, measure_word, plan, title_of
+from qnkpi.reporters.xlsx._common import (
+    as_of_column,
+    level_word,
+    measure_word,
+    plan,
+    title_of,
+)
 from qnkpi.verdicts import Verdict
 
 if TYPE_CHECKING:
@@ -72,12 +78,13 @@ def level_sheet(ws: Any, result: Result, level: int, lang: str, st: Styles) -> N
             [title_of(res, n, lang) for res, n in zip(lr.res, lr.names, strict=True)],
             wrap=True),
         Col(gettext("Unit of measure", lang), 11,
-            [measure_word(res.indicator.unit, lang) for res in lr.res]),
+            [measure_word(res.indicator, lang) for res in lr.res]),
     ]
     out += [_year_col(lr, c, int(tree.years[c]), formats) for c in lr.cols]
     out += _latest_cols(lr, last, int(tree.years[last]), lang)
-    put(ws, 1, 1, gettext("Results by unit: {level}", lang).format(level=ws.title)).font = \
-        st.bold
+    title = level_word(result, tree.levels[level], lang)
+    put(ws, 1, 1, gettext("Results of the {level}", lang).format(
+        level=title[:1].lower() + title[1:])).font = st.bold
     _legend(ws, 2, lang, st)
     end = write_columns(ws, out, 4, 5, st)
     ws.freeze_panes = "C5"

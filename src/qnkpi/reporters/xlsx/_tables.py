@@ -19,13 +19,14 @@ from qnkpi.reporters.xlsx._cells import (
     Styles,
     add_table,
     bound_format,
+    table_name,
     value_format,
     write_columns,
 )
-from qnkpi.reporters.xlsx._common import level_word, title_of, yes
+from qnkpi.reporters.xlsx._common import level_word, method_word, reason_text, title_of, yes
 
 if TYPE_CHECKING:
-    from qnkpi.engine.result import Result
+    from qnkpi.engine.result import IndicatorResult, Result
 
 def checks_sheet(ws: Any, result: Result, lang: str, st: Styles) -> None:
     """Every check, one row each, as an Excel table."""
@@ -34,7 +35,7 @@ def checks_sheet(ws: Any, result: Result, lang: str, st: Styles) -> None:
         "indicator", "title", "unit", "unit_name", "level", "year", "value", "op", "lo",
         "hi", "margin", "numerator", "denominator", "verdict", "fill", "target",
         "interpolated", "goal", "aspirational", "assumed_year", "note", "basis",
-        "expected_units", "reported_units", "coverage", "format")}
+        "expected_units", "reported_units", "coverage", "format", "margin_format")}
     words = np.array(verdict_words(lang), dtype=object)
     for name, res in result.indicators.items():
         columns = result.check_columns(name)
@@ -49,10 +50,12 @@ def checks_sheet(ws: Any, result: Result, lang: str, st: Styles) -> None:
         c["title"] += [title_of(res, name, lang)] * n
         c["unit"] += columns["unit"]
         c["unit_name"] += tree.unit_names(units, years, lang)
-        c["level"] += [level_word(level, lang) for level in columns["level"]]
-        for key in ("year", "value", "margin", "numerator", "denominator", "note",
+        c["level"] += [level_word(result, level, lang) for level in columns["level"]]
+        for key in ("year", "value", "margin", "numerator", "denominator",
                     "expected_units", "reported_units", "coverage"):
             c[key] += columns[key]
+        notes = [None if t.note is None else t.note.get(lang) for t in res.indicator.targets]
+        c["note"] += [notes[t] for t in columns["target"]]  # in the report's language
         c["op"] += [_op_text(op, lang) for op in columns["op"]]
         c["lo"] += lo
         c["hi"] += hi
@@ -63,6 +66,7 @@ def checks_sheet(ws: Any, result: Result, lang: str, st: Styles) -> None:
             c[key] += [yes(flag, lang) for flag in columns[key]]
         c["basis"] += [gettext(b.replace("_", " "), lang) for b in columns["basis"]]
         c["format"] += [value_format(res)] * n
+        c["margin_format"] += [_margin_format(res, lang)] * n
     fmt = c["format"]
     g = functools.partial(gettext, lang=lang)
     cols = [
@@ -76,7 +80,7 @@ def checks_sheet(ws: Any, result: Result, lang: str, st: Styles) -> None:
         Col(g("Comparison"), 12, c["op"]),
         Col(g("Threshold"), 12, c["lo"], fmt),
         Col(g("Upper threshold"), 12, c["hi"], fmt),
-        Col(g("Margin"), 12, c["margin"], fmt),
+        Col(g("Margin"), 14, c["margin"], c["margin_format"]),
         Col(g("Numerator"), 13, c["numerator"], COUNT_FORMAT),
         Col(g("Denominator"), 13, c["denominator"], COUNT_FORMAT),
         Col(g("Verdict"), 16, c["verdict"], fills=c["fill"]),
@@ -91,7 +95,19 @@ def checks_sheet(ws: Any, result: Result, lang: str, st: Styles) -> None:
         Col(g("Units reported"), 11, c["reported_units"], COUNT_FORMAT),
         Col(g("Coverage"), 11, c["coverage"], RATIO_FORMAT),
     ]
-    add_table(ws, "Checks", cols, write_columns(ws, cols, 1, 2, st, borders=False))
+    add_table(ws, table_name(ws.title), cols, write_columns(ws, cols, 1, 2, st,
+                                                            borders=False))
+
+
+def _margin_format(res: IndicatorResult, lang: str) -> str:
+    """A margin's format, signed: as the values for a count; for a percentage, which it
+    is the difference of, in percentage points (`điểm %`) with two decimals."""
+    if res.indicator.unit != "percent":
+        body = value_format(res)
+        return f"+{body};-{body};{body}"
+    unit = gettext("pp", lang).replace('"', "")
+    body = f'#,##0.00" {unit}"'
+    return f"+{body};-{body};{body}"
 
 
 def _op_text(op: str, lang: str) -> str:
@@ -116,11 +132,11 @@ def assessments_sheet(ws: Any, result: Result, lang: str, st: Styles) -> None:
                                 for r, ind_res in zip(rows, res, strict=True)]),
         Col(g("Unit code"), 10, [r["unit"] for r in rows], text=True),
         Col(g("Unit name"), 28, [names[tree.index[r["unit"]]] for r in rows]),
-        Col(g("Level"), 12, [level_word(r["level"], lang) for r in rows]),
+        Col(g("Level"), 12, [level_word(result, r["level"], lang) for r in rows]),
         Col(g("Goal"), 12, [r["goal"] for r in rows], goal_fmt),
         Col(g("Goal year"), 9, [r["goal_year"] for r in rows]),
         Col(g("Aspirational"), 11, [yes(r["aspirational"], lang) for r in rows]),
-        Col(g("Method"), 13, [r["method"] for r in rows], text=True),
+        Col(g("Method"), 16, [method_word(r["method"], lang) for r in rows]),
         Col(g("Progress toward the goal"), 18,
             [assessment_word(r["status"], lang) for r in rows]),
         Col(g("Ratio"), 9, [r["ratio"] for r in rows], "0.00"),
@@ -130,8 +146,10 @@ def assessments_sheet(ws: Any, result: Result, lang: str, st: Styles) -> None:
         Col(g("Current value"), 12, [r["current"]["value"] for r in rows], fmt),
         Col(g("Projected"), 12, [r["projected"] for r in rows], fmt),
         Col(g("Needed per year"), 13, [r["required_annual_change"] for r in rows],
-            CHANGE_FORMAT),
-        Col(g("Reason"), 40, [r["reason"] for r in rows]),
+            [CHANGE_FORMAT if ind_res.indicator.unit != "percent"
+             else _margin_format(ind_res, lang) for ind_res in res]),
+        Col(g("Reason"), 40, [reason_text(r["reason"], lang) for r in rows]),
         Col(g("Basis"), 16, [g(r["basis"].replace("_", " ")) for r in rows]),
     ]
-    add_table(ws, "Progress", cols, write_columns(ws, cols, 1, 2, st, borders=False))
+    add_table(ws, table_name(ws.title), cols, write_columns(ws, cols, 1, 2, st,
+                                                            borders=False))
