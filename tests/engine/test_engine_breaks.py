@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 
 import qnkpi
-from qnkpi.engine.assess import BASELINE_BASES, assess_indicator
-from qnkpi.engine.baselines import carried_panels
+from qnkpi.engine.assess import assess_indicator
+from qnkpi.engine.baselines import BASELINE_BASES, carried_panels
 from qnkpi.engine.breaks import has_previous, indicator_breaks, since_break, tree_breaks
 from qnkpi.kinds.base import IndicatorPanel
 from qnkpi.testing import plugins_with, spec_from_dict, tiny_programme

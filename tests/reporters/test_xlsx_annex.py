@@ -59,6 +59,7 @@ def test_title_block(vi: Any) -> None:
     merged = {str(r) for r in ws.merged_cells.ranges}
     assert {"A1:C1", "A2:C2", "F2:L2"} <= merged  # issuing body left, place-date right
     assert ws["F2"].value == "Quảng Ninh, ngày ...... tháng ...... năm ......"
+    assert ws["F1"].value == "ĐOÀN TNCS HỒ CHÍ MINH" and ws["F1"].font.b  # programme.report
     assert ws["F2"].font.i
     texts = _texts(ws)
     assert "PHỤ LỤC 01" in texts
@@ -275,3 +276,11 @@ def test_a_level_the_catalogue_does_not_know(tmp_path: Path) -> None:
     titled = _book(qnkpi.evaluate(spec_from_dict(data)), tmp_path / "b.xlsx")
     assert "Cấp trường" in titled.sheetnames
     assert titled["Cấp trường"]["A1"].value == "Kết quả cấp trường"
+
+
+def test_a_unit_is_named_as_it_was_in_each_year(vi: Any) -> None:
+    """Đông Triều was a town (Thị Đoàn) in 2023 and a city (Thành Đoàn) from November
+    2024: its row of the district sheet says both, so its 2023 figure is not read as the
+    city's."""
+    names = [c.value for c in vi["Cấp huyện"]["B"] if c.value and "Đông Triều" in str(c.value)]
+    assert names and set(names) == {"Thành Đoàn Đông Triều (2023: Thị Đoàn Đông Triều)"}

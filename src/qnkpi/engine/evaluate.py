@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Sequence
 import numpy as np
 import numpy.typing as npt
 
-from qnkpi.engine.assess import Assessment, assess_indicator
+from qnkpi.engine.assess import Assessment, assess_indicator, methods_for
 from qnkpi.engine.baselines import carried_panels
 from qnkpi.engine.checks import judge_checks
 from qnkpi.engine.compute import compute_indicators
@@ -196,9 +196,11 @@ def evaluate(spec: Spec, *, year: int | None = None, units: Sequence[str] | None
     indicators = judge_checks(spec, tree, panels, checked_years[None, :] & unit_rows[:, None],
                               restated)
     # baselines across a change of tree are carried onto the as-of tree (a restated
-    # view has no change to cross up to its year)
+    # view has no change to cross up to its year); computed only when something is
+    # assessed, as it computes the indicators a second time on that tree
+    assessed = any(methods_for(spec, ind)[0] for ind in spec.indicators.values())
     carried = (carried_panels(spec, tree, measures, as_of, plugins)
-               if restate_to is None else None)
+               if restate_to is None and assessed else None)
     assessments = _assess(spec, tree, panels, as_of, plugins, unit_rows, progress,
                           indicators, carried, restated)
     return Result(spec=spec, tree=tree, as_of=as_of, indicators=indicators, measures=measures,

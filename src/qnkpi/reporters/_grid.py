@@ -112,7 +112,7 @@ def grid(result: Result, res: IndicatorResult, lang: str,
         texts = {threshold_label(res, r, col, lang) for r in rows[checked[:, j]].tolist()}
         shared = texts.pop() if len(texts) == 1 else ""
         heads.append(Head(shared, bool(shared) and bool(interpolated[checked[:, j], j].all())))
-    names = _names(result, rows, cols, checked, lang)
+    names = names_in_force(result, rows, cols, checked, lang)
     depth = result.tree.level_of[rows].tolist()
     out = []
     for i, row in enumerate(rows.tolist()):
@@ -133,7 +133,7 @@ def grid(result: Result, res: IndicatorResult, lang: str,
                 open=len(rows) <= _OPEN_ROWS, counts=shown, breaks=bool(marked.any()))
 
 
-def _names(result: Result, rows: npt.NDArray[np.intp], cols: npt.NDArray[np.intp],
+def names_in_force(result: Result, rows: npt.NDArray[np.intp], cols: npt.NDArray[np.intp],
            checked: npt.NDArray[np.bool_], lang: str) -> list[tuple[str, str]]:
     """Each row's name in force in its last checked year, and its earlier names in the
     checked years where they differ (`2023: Thị Đoàn Đông Triều`): a row's figures read

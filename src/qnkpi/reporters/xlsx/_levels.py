@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from qnkpi.i18n import gettext, status_word
+from qnkpi.reporters._grid import names_in_force
 from qnkpi.reporters.xlsx._cells import Col, Styles, put, value_format, write_columns
 from qnkpi.reporters.xlsx._common import (
     as_of_column,
@@ -65,11 +66,14 @@ def level_sheet(ws: Any, result: Result, level: int, lang: str, st: Styles) -> N
     tree = result.tree
     lr = _level_rows(result, level)
     last = max((c for c in lr.cols if c <= as_of_column(result)), default=lr.cols[-1])
-    # each unit under its name of the last year it is checked in
-    own = [int(np.flatnonzero(res.status[row])[-1]) for res, row in
-           zip(lr.res, lr.rows, strict=True)]
-    names = tree.unit_names(np.array(lr.rows, dtype=np.int64), np.array(own, dtype=np.int64),
-                            lang)
+    # each unit under its name of the last year it is checked in, with the names it had
+    # in the earlier years shown (`2023: Thị Đoàn Đông Triều`): a figure reads under the
+    # name in force in its year
+    cols = np.array(lr.cols, dtype=np.intp)
+    checked = np.array([res.status[row, cols] != 0 for res, row in
+                        zip(lr.res, lr.rows, strict=True)], dtype=bool).reshape(-1, len(cols))
+    names = [f"{name} ({earlier})" if earlier else name for name, earlier in
+             names_in_force(result, np.array(lr.rows, dtype=np.intp), cols, checked, lang)]
     formats = [value_format(res) for res in lr.res]
     out = [
         Col(gettext("Unit code", lang), 10, [tree.codes[r] for r in lr.rows], text=True),
