@@ -284,3 +284,16 @@ def test_a_unit_is_named_as_it_was_in_each_year(vi: Any) -> None:
     city's."""
     names = [c.value for c in vi["Cấp huyện"]["B"] if c.value and "Đông Triều" in str(c.value)]
     assert names and set(names) == {"Thành Đoàn Đông Triều (2023: Thị Đoàn Đông Triều)"}
+
+
+def test_the_progress_sheet_says_how_each_baseline_was_taken(vi: Any) -> None:
+    ws = vi["Tiến độ"]
+    rows = list(ws.iter_rows(values_only=True))
+    head = list(rows[0])
+    taken, code, unit = (head.index(h) for h in ("Cách lấy năm cơ sở", "Mã chỉ tiêu",
+                                                 "Mã đơn vị"))
+    province = {r[taken] for r in rows[1:]
+                if r[code] == "children_youth_reached_pct" and r[unit] == "22"}
+    assert province == {"năm cơ sở quy đổi"}  # the 2023 figure carried onto 2025's tree
+    shares = {r[taken] for r in rows[1:] if r[code] == "districts_meeting_activities_pct"}
+    assert shares == {"năm cơ sở theo đơn vị hiện nay"}  # activities cannot be carried

@@ -115,6 +115,11 @@ def _op_text(op: str, lang: str) -> str:
     return gettext("between", lang) if op == "between" else SIGNS.get(op, op)
 
 
+#: How an assessment's baseline was taken (its `baseline_basis`), in the reader's words.
+_BASELINE_WORDS = {"as_reported": "as reported", "restated": "restated baseline",
+                   "current_tree": "baseline on the current units"}
+
+
 def assessments_sheet(ws: Any, result: Result, lang: str, st: Styles) -> None:
     """Every assessment, one row each, as an Excel table."""
     tree = result.tree
@@ -142,6 +147,8 @@ def assessments_sheet(ws: Any, result: Result, lang: str, st: Styles) -> None:
         Col(g("Ratio"), 9, [r["ratio"] for r in rows], "0.00"),
         Col(g("Baseline year"), 9, [r["baseline"]["year"] for r in rows]),
         Col(g("Baseline"), 12, [r["baseline"]["value"] for r in rows], fmt),
+        Col(g("Baseline taken"), 22, [g(_BASELINE_WORDS[r["baseline_basis"]])
+                                      for r in rows]),
         Col(g("Current year"), 9, [r["current"]["year"] for r in rows]),
         Col(g("Current value"), 12, [r["current"]["value"] for r in rows], fmt),
         Col(g("Projected"), 12, [r["projected"] for r in rows], fmt),
