@@ -34,14 +34,15 @@ CHECK_COLUMNS = (
     "indicator", "title", "unit", "unit_name", "level", "year", "value", "op",
     "threshold", "threshold_max", "margin", "numerator", "denominator", "status",
     "status_text", "target", "interpolated", "goal", "aspirational", "assumed_year",
-    "note", "basis", "expected_units", "reported_units", "coverage")
+    "note", "basis", "expected_units", "reported_units", "coverage",
+    "comparable_with_previous")
 
 #: The columns of `csv-assessments`, in order.
 ASSESSMENT_COLUMNS = (
     "indicator", "title", "unit", "unit_name", "level", "goal_year", "goal", "op",
     "aspirational", "method", "status", "status_text", "ratio", "baseline_year",
     "baseline", "current_year", "current", "projected", "required_annual_change",
-    "reason", "basis")
+    "reason", "basis", "baseline_basis", "record_met", "record_of", "record_no_data")
 
 #: A column of `csv-assessments` -> its column in the `assessments` table.
 _ASSESSMENT_TABLE = {"baseline": "baseline_value", "current": "current_value"}
