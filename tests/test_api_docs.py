@@ -42,6 +42,7 @@ PUBLIC_MODULES = sorted({
     "qnkpi.sources.base",
     "qnkpi.sources.sql",
     "qnkpi.spec.models",
+    "qnkpi.spec.tree",
     "qnkpi.testing",
 })
 

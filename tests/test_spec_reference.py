@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from qnkpi.plugin.manager import get_plugins
 from qnkpi.sources.base import TabularSource
-from qnkpi.spec import models
+from qnkpi.spec import models, tree
 from qnkpi.spec.spec import Spec
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -65,9 +65,12 @@ SECTIONS: list[tuple[str, str, Callable[[], set[str]]]] = [
     ("spec-format.md", "Period", lambda: fields(models.Period)),
     ("spec-format.md", "Assessment", lambda: fields(models.AssessmentSpec)),
     ("spec-format.md", "Cut-offs", lambda: fields(models.Cutoffs)),
-    ("spec-format.md", "Org units", lambda: fields(models.OrgUnitsSpec)),
-    ("spec-format.md", "Unit", lambda: fields(models.UnitSpec)),
-    ("spec-format.md", "Predecessor", lambda: fields(models.Predecessor)),
+    ("spec-format.md", "Report header", lambda: fields(models.ReportHeader)),
+    ("spec-format.md", "Objectives", lambda: fields(models.Objective)),
+    ("spec-format.md", "Org units", lambda: fields(tree.OrgUnitsSpec)),
+    ("spec-format.md", "Level", lambda: fields(tree.Level)),
+    ("spec-format.md", "Unit", lambda: fields(tree.UnitSpec)),
+    ("spec-format.md", "Predecessor", lambda: fields(tree.Predecessor)),
     ("spec-format.md", "Sources", lambda: fields(TabularSource)),
     *[("spec-format.md", f"`{name}`", lambda name=name: fields(SOURCES[name]))
       for name in ("inline", "csv", "sqlite", "xlsx", "frame")],

@@ -17,7 +17,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from qnkpi.spec.models import OrgUnitsSpec, UnitSpec
+from qnkpi.spec.tree import OrgUnitsSpec, UnitSpec
 
 __all__ = ["OrgTree", "Rollup"]
 

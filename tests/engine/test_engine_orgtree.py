@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from qnkpi.orgunits import OrgTree
-from qnkpi.spec.models import OrgUnitsSpec
+from qnkpi.spec.tree import OrgUnitsSpec
 
 NAN = np.nan
 CODES = ("P", "D1", "D2", "C11", "C12", "C21", "CX")

@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     from qnkpi.errors import SpecError
     from qnkpi.spec.checks import check_org_units
     from qnkpi.spec.loader import _validate, provided_org_units
-    from qnkpi.spec.models import OrgUnitsSpec
+    from qnkpi.spec.tree import OrgUnitsSpec
 
     plugins = args.registry.get()
     if args.provider is None:

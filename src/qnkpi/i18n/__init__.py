@@ -22,7 +22,8 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-    from qnkpi.spec.models import IndicatorSpec, OrgUnitsSpec
+    from qnkpi.spec.models import IndicatorSpec
+    from qnkpi.spec.tree import OrgUnitsSpec
 
 __all__ = ["LANGS", "assessment_word", "decimals_for", "format_number", "format_value",
            "gettext", "level_title", "status_word", "verdict"]

@@ -13,7 +13,8 @@ import numpy as np
 
 from qnkpi.errors import PluginError, Problem, did_you_mean
 from qnkpi.spec._yaml import Located
-from qnkpi.spec.models import TREND_METHOD, AssessmentSpec, OrgUnitsSpec, UnitSpec
+from qnkpi.spec.models import TREND_METHOD, AssessmentSpec
+from qnkpi.spec.tree import OrgUnitsSpec, UnitSpec
 
 if TYPE_CHECKING:
     from qnkpi.spec.spec import Spec

@@ -18,8 +18,8 @@ from pydantic import BaseModel, ValidationError
 from qnkpi.errors import PluginError, Problem, QnkpiError, SpecError, did_you_mean
 from qnkpi.spec._yaml import Located, load_yaml
 from qnkpi.spec.checks import check_spec
-from qnkpi.spec.models import OrgUnitsSpec
 from qnkpi.spec.spec import Spec, build_spec_model
+from qnkpi.spec.tree import OrgUnitsSpec
 
 if TYPE_CHECKING:
     from qnkpi.plugin.registry import Plugins

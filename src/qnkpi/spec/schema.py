@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from qnkpi.spec.models import OrgUnitsSpec
 from qnkpi.spec.spec import build_spec_model
+from qnkpi.spec.tree import OrgUnitsSpec
 
 if TYPE_CHECKING:
     from qnkpi.plugin.registry import Plugins

@@ -14,11 +14,11 @@ from qnkpi.spec.models import (
     Model,
     Name,
     Objective,
-    OrgUnitsSpec,
     Programme,
     SourceSpec,
     ValidationRule,
 )
+from qnkpi.spec.tree import OrgUnitsSpec
 
 if TYPE_CHECKING:
     from qnkpi.plugin.registry import Plugins
