@@ -150,7 +150,7 @@ class Result:
         """`[units, years]` booleans: True where a unit's figure is not comparable with
         its previous year's, because the set of lowest-level units under it changed (or
         one of them gained or gave territory) between the two years' trees; see
-        [`tree_breaks`][qnkpi.engine.breaks.tree_breaks]. A restated view has none up to
+        `qnkpi.engine.breaks.tree_breaks`. A restated view has none up to
         `restated_to`. The same for every indicator; `comparable` refines it."""
         out = breaks_of(self.tree).copy()
         if self.restated_to is not None:
@@ -173,7 +173,7 @@ class Result:
     def headline(self) -> list[_headline.YearCount]:
         """Per year, how many of the top unit's targets were met out of those with a
         figure, and how many had none: the line a report leads with ("Năm 2025: 3/9
-        chỉ tiêu đạt và vượt"); see [`headline`][qnkpi.engine.headline.headline]. The
+        chỉ tiêu đạt và vượt"); see `qnkpi.engine.headline.headline`. The
         JSON summary's `by_year`."""
         return _headline.headline(self)
 
