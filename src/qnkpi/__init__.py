@@ -30,7 +30,13 @@ if TYPE_CHECKING:
     from qnkpi.plugin.markers import hookimpl, hookspec
     from qnkpi.plugin.registry import Plugins, Registration, get_plugins
     from qnkpi.reporters.base import Reporter
-    from qnkpi.sources.base import FetchRequest, MeasureRequest, Source, TabularSource
+    from qnkpi.sources.base import (
+        FetchRequest,
+        MeasureRequest,
+        PeriodSource,
+        Source,
+        TabularSource,
+    )
     from qnkpi.spec.loader import load_spec, parse_spec, spec_from_dict
     from qnkpi.spec.models import Name, RelPath, Text, ValidationRule
     from qnkpi.spec.spec import Spec
@@ -55,6 +61,7 @@ __all__ = [
     "Name",
     "Op",
     "OrgTree",
+    "PeriodSource",
     "PluginError",
     "PluginManager",
     "Plugins",
@@ -125,6 +132,7 @@ _WHERE = {
     "MeasureRequest": "qnkpi.sources.base",
     "Source": "qnkpi.sources.base",
     "TabularSource": "qnkpi.sources.base",
+    "PeriodSource": "qnkpi.sources.base",
     "load_spec": "qnkpi.spec.loader",
     "parse_spec": "qnkpi.spec.loader",
     "spec_from_dict": "qnkpi.spec.loader",

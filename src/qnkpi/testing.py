@@ -26,7 +26,8 @@ if TYPE_CHECKING:
     from qnkpi.plugin.registry import Plugins
     from qnkpi.spec.spec import Spec
 
-__all__ = ["plugins_with", "spec_from_dict", "tiny_org_units", "tiny_programme"]
+__all__ = ["PERIOD_COLUMNS", "PERIOD_INDICATORS", "PERIOD_MEASURES", "period_records",
+           "plugins_with", "spec_from_dict", "tiny_org_units", "tiny_programme"]
 
 
 def plugins_with(*plugins: object) -> Plugins:
@@ -130,3 +131,67 @@ def spec_from_dict(data: dict[str, Any], *, base_dir: str | Path = ".",
     from qnkpi.spec.loader import spec_from_dict as load
 
     return load(data, base_dir=base_dir, plugins=plugins or plugins_with())
+
+
+# --- data by period, for testing a source that reports by month, quarter or half ------------
+
+PERIOD_COLUMNS: tuple[str, ...] = ("unit_code", "day", "month", "quarter", "half",
+                                   "vaccinated", "age", "income")
+"""The columns of [`period_records`][qnkpi.testing.period_records]: a unit code, the day
+(ISO text), the same day's month, quarter and half as period texts, then three values."""
+
+PERIOD_MEASURES: dict[str, dict[str, Any]] = {
+    "people": {"aggregate": "count"},
+    "vaccinated": {"column": "vaccinated", "aggregate": "sum"},
+    "income": {"column": "income", "aggregate": "sum"},
+    "with_income": {"column": "income", "aggregate": "count"},
+    "mean_age": {"column": "age", "aggregate": "mean", "over_time": "mean"},
+    "top_income": {"column": "income", "aggregate": "max", "over_time": "max"},
+    "youngest": {"column": "age", "aggregate": "min", "over_time": "last"},
+}
+"""Measures of [`period_records`][qnkpi.testing.period_records] (add `source`), one per
+aggregate and `over_time`."""
+
+PERIOD_INDICATORS: dict[str, Any] = {
+    "vaccinated_n": {"kind": "value", "measure": "vaccinated", "direction": "increase",
+                     "targets": [{"years": [2023, 2026], "op": ">=", "value": 60,
+                                  "level": "district"},
+                                 {"years": [2023, 2026], "op": ">=", "value": 200}]},
+    "vaccinated_pct": {"kind": "ratio", "numerator": "vaccinated", "denominator": "people",
+                       "factor": 100, "direction": "increase",
+                       "targets": [{"years": [2023, 2025], "op": ">=", "value": 50,
+                                    "level": "district"}]},
+    "age": {"kind": "value", "measure": "mean_age", "direction": "decrease",
+            "targets": [{"years": [2023, 2025], "op": "<=", "value": 45, "level": "district"}]},
+}
+"""Indicators on [`PERIOD_MEASURES`][qnkpi.testing.PERIOD_MEASURES] for
+[`tiny_programme`][qnkpi.testing.tiny_programme]'s districts: a count, a ratio of
+counts and a mean, with targets that some units meet."""
+
+
+def period_records(n: int = 3000, seed: int = 19) -> list[tuple[Any, ...]]:
+    """Record-level rows from 2022 (before the programme) to the end of 2025, in the
+    columns [`PERIOD_COLUMNS`][qnkpi.testing.PERIOD_COLUMNS], for testing that a source by
+    period gives the same checks however the rows are placed in time (by `day`, `month`,
+    `quarter` or `half`). Codes include one with spaces around it; one month in 97 is
+    written without its leading zero (`2024-3`); about a fifth of the incomes are missing
+    (`None`). The same `seed` gives the same rows."""
+    import numpy as np
+
+    from qnkpi.periods import label, slots_of_dates
+
+    rng = np.random.default_rng(seed)
+    days = (np.datetime64("2022-01-01") + rng.integers(0, 4 * 365 + 1, size=n)
+            ).astype("datetime64[D]")
+    texts = {kind: [label(s, kind) for s in slots_of_dates(days, kind)]
+             for kind in ("month", "quarter", "half")}
+    texts["month"][::97] = [t.replace("-0", "-") for t in texts["month"][::97]]
+    units = rng.choice(["D1", "D2", "D3", " D2 "], size=n)
+    vaccinated = rng.integers(0, 2, size=n)
+    age = rng.integers(0, 90, size=n)
+    income = rng.integers(0, 500, size=n).astype(float)
+    missing = rng.random(n) < 0.2
+    return [(str(units[i]), str(days[i]), texts["month"][i], texts["quarter"][i],
+             texts["half"][i], int(vaccinated[i]), int(age[i]),
+             None if missing[i] else float(income[i]))
+            for i in range(n)]

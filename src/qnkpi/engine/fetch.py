@@ -13,9 +13,11 @@ from typing import Any
 
 import numpy as np
 
+from qnkpi.engine.over_time import fold_measures
 from qnkpi.errors import DataError, PluginError, QnkpiError
 from qnkpi.kinds.base import FloatPanel
 from qnkpi.orgunits import OrgTree
+from qnkpi.periods import KINDS
 from qnkpi.plugin.hooks import SOURCE_TYPES
 from qnkpi.plugin.loading import BUILTIN_PLUGINS
 from qnkpi.plugin.registry import Plugins
@@ -25,13 +27,18 @@ from qnkpi.spec.spec import Spec
 __all__ = ["fetch_requests", "read_measures"]
 
 def fetch_requests(spec: Spec, tree: OrgTree) -> dict[str, FetchRequest]:
-    """One request per source: every measure read from it, for every unit and year."""
+    """One request per source: every measure read from it, for every unit and year (and
+    every period of the year, for a source that reports by half, quarter or month)."""
     by_source: dict[str, list[MeasureRequest]] = defaultdict(list)
     for name, m in spec.measures.items():
         column = m.column if m.column is not None or m.aggregate == "count" else name
         by_source[m.source].append(MeasureRequest(name, column, m.aggregate))
-    return {source: FetchRequest(source, tuple(measures), tree.index, tree.years)
-            for source, measures in by_source.items()}
+    out = {}
+    for source, measures in by_source.items():
+        period = getattr(spec.sources[source], "period", "year")
+        out[source] = FetchRequest(source, tuple(measures), tree.index, tree.years,
+                                   per_year=KINDS[period], period=period)
+    return out
 
 
 def read_measures(spec: Spec, tree: OrgTree, plugins: Plugins,
@@ -101,8 +108,12 @@ def _fetch(spec: Spec, tree: OrgTree, plugins: Plugins,
                                f"source '{source_name}' (type '{source.type}') failed: "
                                f"{type(exc).__name__}: {exc}") from exc
         noted += request.warnings
-        for m in request.measures:
-            out[m.name] = _checked(plugins, source.type, m.name, got.get(m.name), tree)
+        checked = {m.name: _checked(plugins, source.type, m.name, got.get(m.name),
+                                    request.shape) for m in request.measures}
+        over_time = {name: spec.measures[name].over_time or "sum" for name in checked}
+        yearly, notes = fold_measures(request, checked, over_time)
+        noted += notes
+        out.update(yearly)
     progress("sources", len(requests), len(requests))
     if len(failed) == 1:
         raise failed[0]
@@ -112,12 +123,13 @@ def _fetch(spec: Spec, tree: OrgTree, plugins: Plugins,
 
 
 def _checked(plugins: Plugins, source_type: str, measure: str, panel: Any,
-             tree: OrgTree) -> FloatPanel:
+             shape: tuple[int, int]) -> FloatPanel:
     """A source's panel for `measure` as float64, or a PluginError saying what is
-    wrong with it: missing, of the wrong shape, not numbers, infinite."""
-    if panel is None or np.shape(panel) != tree.shape:
+    wrong with it: missing, of the wrong shape (`shape`: the request's), not numbers,
+    infinite."""
+    if panel is None or np.shape(panel) != shape:
         raise PluginError(plugins.owner(SOURCE_TYPES, source_type),
-                           f"source type '{source_type}' returned no {tree.shape} panel "
+                           f"source type '{source_type}' returned no {shape} panel "
                            f"for measure '{measure}'")
     try:
         values = np.asarray(panel, dtype=np.float64)

@@ -2,8 +2,9 @@
 
 [`with_frames`][qnkpi.engine.frames.with_frames] returns the spec with each named
 source replaced by a [`FrameSource`][qnkpi.sources.frame.FrameSource] holding its
-frame, read with the source's own unit, year and layout keys; the spec itself is left
-as it was.
+frame, read with the source's own unit, year and layout keys (and, for a source that
+reports by half, quarter or month, its `period` and `period_column` or `date`); the spec
+itself is left as it was.
 """
 
 from __future__ import annotations

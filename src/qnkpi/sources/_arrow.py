@@ -20,10 +20,11 @@ import numpy as np
 import numpy.typing as npt
 
 from qnkpi.errors import DataError, did_you_mean
+from qnkpi.sources import _slots
 from qnkpi.sources._numbers import LARGEST, SMALLEST, out_of_range
 
-__all__ = ["as_table", "column", "describe", "filled", "labels", "numbers", "text", "unit_rows",
-           "years"]
+__all__ = ["as_table", "column", "describe", "filled", "labels", "numbers", "slots", "text",
+           "unit_rows", "years"]
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -267,6 +268,57 @@ def years(col: Any, label: str, source: str) -> IntArray:
         raise DataError(f"column '{label}': {shown} is not a year; write years as "
                         "whole numbers of four digits, such as 2024", row=bad, source=source)
     out: IntArray = _fixed(col.cast(pa.int64()), np.int64).copy()
+    return out
+
+
+def slots(col: Any, label: str, kind: str, *, dates: bool, source: str) -> IntArray:
+    """Each row's slot, from a column of periods (text `2025-06`, `2025-Q2`,
+    `2025-H1`) or of dates (a date or timestamp type, or text `2025-06-14`). A date in a
+    period column is the period it falls in; a timestamp with a time zone is read on
+    its local calendar.
+
+    Raises:
+        DataError: A period or date is missing, not one of the source's kind, or the
+            column is of another type.
+    """
+    import pyarrow as pa
+
+    col = _decoded(col)
+    if not len(col):
+        return np.empty(0, dtype=np.int64)
+    kind_of = col.type
+    try:
+        if pa.types.is_date(kind_of) or pa.types.is_timestamp(kind_of):
+            return _slots.of_dates(_days(col), kind)
+        if pa.types.is_string(kind_of) or pa.types.is_null(kind_of):
+            return _slots.of_texts(col, kind, dates=dates)
+    except _slots.BadTime as exc:
+        raise DataError(f"column '{label}': {exc}", row=exc.index, source=source) from None
+    what = ("dates (a date or datetime type, or text such as 2025-06-14)" if dates else
+            "periods (text such as 2025-06, 2025-Q2 or 2025-H1)")
+    raise DataError(f"column '{label}' holds {kind_of} values; it should hold {what}",
+                    source=source)
+
+
+def _days(col: Any) -> npt.NDArray[np.datetime64]:
+    """A date or timestamp column as numpy datetimes (NaT where null), read from
+    Arrow's buffers; a timestamp with a time zone at its local time."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    kind = col.type
+    if pa.types.is_timestamp(kind) and kind.tz is not None:
+        col = pc.local_timestamp(col)
+        kind = col.type
+    if pa.types.is_date32(kind):
+        values = _fixed(col, np.int32).astype(np.int64).astype("datetime64[D]")
+    elif pa.types.is_date64(kind):
+        values = _fixed(col, np.int64).astype("datetime64[ms]")
+    else:
+        values = _fixed(col, np.int64).astype(f"datetime64[{kind.unit}]")
+    out: npt.NDArray[np.datetime64] = np.array(values)
+    if col.null_count:
+        out[_nulls(col)] = np.datetime64("NaT")
     return out
 
 

@@ -50,7 +50,7 @@ class Cells:
     def of(cls, units: IntArray, years: IntArray, numbers: IntArray,
            request: FetchRequest) -> Cells:
         n_years = request.shape[1]
-        col = years - request.years[0]
+        col = years - request.slots[0]
         inside = (col >= 0) & (col < n_years)
         flat, first = np.unique(units[inside] * n_years + col[inside], return_index=True)
         return cls(flat.astype(np.int64), numbers[inside][first])
@@ -125,23 +125,33 @@ def _twice(request: FetchRequest, paths: list[Path], cells: Cells, clash: IntArr
     k = int(clash[0])
     cell = int(cells.flat[k])
     code = list(request.units)[cell // n_years]
-    year = int(request.years[cell % n_years])
+    year = column_label(request, cell % n_years)
     first = paths[int(owner[cell])]
     row, second = int(owner_row[cell]), int(cells.rows[k])
     if any(m.aggregate is None for m in request.measures):
+        each = "year" if request.per_year == 1 else request.period
         raise DataError(
             f"unit '{code}' has a row for {year} in two files: {first} (row {row}) and "
-            f"this one (row {second}); keep one row per unit and year across the files: "
+            f"this one (row {second}); keep one row per unit and {each} across the files: "
             "remove one of them", file=path, row=second, source=request.source)
     request.warn(records_twice(code, year, (first, row), second, clash.size - 1),
                  file=path, row=second)
 
 
-def records_twice(code: str, year: int, first: tuple[Path, int], row: int, more: int) -> str:
+def column_label(request: FetchRequest, column: int) -> int | str:
+    """A panel column as messages name it: its year (an int, as before), or its period
+    (`2025-06`) for a source that reports by period."""
+    if request.per_year == 1:
+        return int(request.years[column])
+    return request.label(int(request.slots[column]))
+
+
+def records_twice(code: str, year: int | str, first: tuple[Path, int], row: int, more: int) -> str:
     """The warning for records of one unit and year in two files (the `csv` and `xlsx`
     sources' globs): `first` is the earlier file and its row, `row` this file's, `more`
     how many other units and years the two files share."""
-    others = f" (and {more} more units and years)" if more else ""
+    each = "years" if isinstance(year, int) else "periods"
+    others = f" (and {more} more units and {each})" if more else ""
     return (f"unit '{code}' has rows for {year} in two files: {first[0]} (row {first[1]}) "
             f"and this one (row {row}){others}; their records are added up: if one file is "
             "a copy of the other (a form saved twice) or holds another unit's rows, remove "

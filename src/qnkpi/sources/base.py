@@ -19,11 +19,13 @@ from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
+from pydantic import model_validator
 
 from qnkpi.errors import DataError, did_you_mean
 from qnkpi.spec.models import SourceSpec
 
-__all__ = ["FetchRequest", "MeasureRequest", "Source", "TabularSource", "panels_from_rows",
+__all__ = ["FetchRequest", "MeasureRequest", "PeriodSource", "Source", "TabularSource",
+           "panels_from_rows",
            "scatter"]
 
 FloatPanel = npt.NDArray[np.float64]
@@ -57,7 +59,12 @@ class FetchRequest:
             [`DataError`][qnkpi.errors.DataError]).
         measures: Every measure read from this source.
         units: Unit code -> row of the panels, for every unit of the org units.
-        years: The panels' columns: consecutive years. Rows of other years are ignored.
+        years: The programme's years, consecutive. Rows of other years are ignored.
+        per_year: How many periods of the source make a year: 1 (the default) for a
+            source that reports yearly, 2, 4 or 12 for one that reports by `half`,
+            `quarter` or `month` (its `period`). The panels then have `per_year` columns
+            per year, in order ([`slots`][qnkpi.sources.base.FetchRequest.slots]).
+        period: The source's period kind: `year`, `half`, `quarter` or `month`.
         warnings: What the source noted with [`warn`][qnkpi.sources.base.FetchRequest.warn]
             while it read: data it used but that deserve a look. The engine passes them
             on as the result's warnings.
@@ -68,6 +75,8 @@ class FetchRequest:
     units: Mapping[str, int]
     years: npt.NDArray[np.int64]
     warnings: list[str] = field(default_factory=list)
+    per_year: int = 1
+    period: str = "year"
 
     def warn(self, message: str, *, file: Path | str | None = None,
              row: int | None = None) -> None:
@@ -88,8 +97,23 @@ class FetchRequest:
 
     @property
     def shape(self) -> tuple[int, int]:
-        """The shape of every panel to return: `(len(units), len(years))`."""
-        return len(self.units), len(self.years)
+        """The shape of every panel to return: `(len(units), len(years) x per_year)`:
+        one column per year, or per period of a source that reports more often."""
+        return len(self.units), len(self.years) * self.per_year
+
+    @property
+    def slots(self) -> npt.NDArray[np.int64]:
+        """The panels' columns as slots: the years themselves for a yearly source; for
+        one that reports by period, `year x per_year + index` (index from 0: January,
+        Q1, H1), as [`qnkpi.periods`][qnkpi.periods] reads them from the data."""
+        first = int(self.years[0]) * self.per_year
+        return np.arange(first, first + self.shape[1], dtype=np.int64)
+
+    def label(self, slot: int) -> str:
+        """A slot as the data write it: `2025`, `2025-06`, `2025-Q2`, `2025-H1`."""
+        from qnkpi.periods import label
+
+        return label(slot, self.period)
 
 
 class Source(SourceSpec):
@@ -154,6 +178,66 @@ class TabularSource(Source):
     year: str
 
 
+class PeriodSource(TabularSource):
+    """A source of rows that may report more often than yearly: its rows are placed in
+    time by a year, a period within the year, or a date. The built-in csv, xlsx,
+    sqlite and frame sources are period sources; a plugin's source becomes one by
+    subclassing this class and reading `time_column` into slots (see
+    [`qnkpi.periods`][qnkpi.periods]), where a `TabularSource` reads years.
+
+    Attributes:
+        year: The column holding years: required for a source that reports yearly
+            (unless `date` is given), `None` for one that reports by period.
+        period: How often the source reports: `year` (the default), `half`, `quarter`
+            or `month`. The engine adds the periods of each year up into the year's
+            value by each measure's `over_time`.
+        period_column: For `half`, `quarter` or `month`: the column naming each row's
+            period as `2025-H1`, `2025-Q2` or `2025-06`, or `None` when `date` is given.
+        date: The column holding each row's date (`2025-06-14`), which places it in its
+            year, half, quarter or month; or `None`.
+    """
+
+    year: str | None = None  # type: ignore[assignment]
+    period: Literal["year", "half", "quarter", "month"] = "year"
+    period_column: str | None = None
+    date: str | None = None
+
+    @model_validator(mode="after")
+    def _time_columns(self) -> PeriodSource:
+        if self.period == "year":
+            if self.period_column is not None:
+                raise ValueError("'period_column' is for a source that reports by half, "
+                                 "quarter or month: set 'period', or name the year "
+                                 "column in 'year'")
+            if self.year is None and self.date is None:
+                raise ValueError("a source needs 'year' (the column of years), or 'date' "
+                                 "(a column of dates)")
+            if self.year is not None and self.date is not None:
+                raise ValueError("give 'year' or 'date', not both")
+        else:
+            if (self.period_column is None) == (self.date is None):
+                raise ValueError(f"a source by {self.period} needs exactly one of "
+                                 f"'period_column' (periods written "
+                                 f"{_PERIOD_FORMS[self.period]}) or 'date' (a column of "
+                                 "dates)")
+            if self.year is not None:
+                raise ValueError(f"a source by {self.period} reads the year from its "
+                                 f"{'periods' if self.period_column else 'dates'}: "
+                                 "remove 'year'")
+        return self
+
+    @property
+    def time_column(self) -> str:
+        """The column that places a row in time: `year`, `period_column` or `date`."""
+        column = self.year or self.period_column or self.date
+        assert column is not None  # the model's validation made sure of it
+        return column
+
+
+#: How each period kind is written in a period column, for messages.
+_PERIOD_FORMS = {"half": "2025-H1", "quarter": "2025-Q2", "month": "2025-06"}
+
+
 def unit_rows(codes: Sequence[str], request: FetchRequest, *, file: Path | str | None,
               row_numbers: npt.NDArray[np.int64] | None = None) -> npt.NDArray[np.int64]:
     """Map unit codes to panel rows.
@@ -194,7 +278,8 @@ def scatter(rows: npt.NDArray[np.int64], years: npt.NDArray[np.int64],
 
     Args:
         rows: Each data row's panel row (its unit's row in `request.units`).
-        years: Each data row's year.
+        years: Each data row's year; for a source that reports by period, its slot
+            ([`FetchRequest.slots`][qnkpi.sources.base.FetchRequest.slots]).
         columns: Measure name -> each data row's value (NaN where missing).
         request: The request being served.
         file: The file the rows come from, for messages.
@@ -209,7 +294,7 @@ def scatter(rows: npt.NDArray[np.int64], years: npt.NDArray[np.int64],
             silently summed.
     """
     n_units, n_years = request.shape
-    col = years - request.years[0]
+    col = years - request.slots[0]
     inside = (col >= 0) & (col < n_years)
     flat = rows[inside] * n_years + col[inside]
     order = np.argsort(flat, kind="stable")
@@ -220,10 +305,11 @@ def scatter(rows: npt.NDArray[np.int64], years: npt.NDArray[np.int64],
         first, second = numbers[dup[0]], numbers[dup[0] + 1]
         where = flat[order][dup[0]]
         code = list(request.units)[where // n_years]
-        year = request.years[where % n_years]
+        year = request.label(int(request.slots[where % n_years]))
+        each = "year" if request.per_year == 1 else request.period
         raise DataError(
             f"unit '{code}' has two rows for {year} (rows {first} and {second}); a table "
-            "without 'aggregate' holds one row per unit and year: remove one, or declare "
+            f"without 'aggregate' holds one row per unit and {each}: remove one, or declare "
             "'aggregate' on the measures if the rows are records to add up",
             file=file, row=int(second), source=request.source)
     panels = {}
@@ -240,7 +326,7 @@ def group(rows: npt.NDArray[np.int64], years: npt.NDArray[np.int64],
     (or, except for `count`, no non-missing values)."""
     n_units, n_years = request.shape
     size = n_units * n_years
-    col = years - request.years[0]
+    col = years - request.slots[0]
     inside = (col >= 0) & (col < n_years)
     flat = rows * n_years + col
     keep = inside if values is None else inside & ~np.isnan(values)  # None: count rows
@@ -277,7 +363,7 @@ def panels_from_rows(measures: tuple[MeasureRequest, ...], values: Mapping[str, 
         values: Measure name -> each data row's value (NaN where missing); a measure
             with `aggregate: count` may have none.
         rows: Each data row's panel row.
-        years: Each data row's year.
+        years: Each data row's year, or its slot for a source that reports by period.
         request: The request being served.
         file: The file the rows come from, for messages (`None` for a frame).
         row_numbers: Each data row's row in its file or frame, for messages.

@@ -22,13 +22,13 @@ import numpy.typing as npt
 from pydantic import Field
 
 from qnkpi.errors import DataError, did_you_mean
-from qnkpi.sources import _csv_fast, _csv_glob
+from qnkpi.sources import _csv_fast, _csv_glob, _slots
 from qnkpi.sources._files import check_data_file
 from qnkpi.sources._numbers import BadNumber, parse_numbers, thousands_dots
 from qnkpi.sources.base import (
     FetchRequest,
     FloatPanel,
-    TabularSource,
+    PeriodSource,
     panels_from_rows,
     unit_rows,
 )
@@ -40,11 +40,13 @@ IntArray = npt.NDArray[np.int64]
 Column = Any  # an Arrow string array
 
 
-class CsvSource(TabularSource):
+class CsvSource(PeriodSource):
     """Rows of a CSV file. `layout: wide` (default) has one column per measure;
     `layout: long` has a `measure` column naming the measure and a `value` column.
     Empty cells are missing, never zero. `decimal` is the decimal mark of the file's
-    numbers: `"."` (`1234.5`, the default) or `","` (`1.234,5`, the Vietnamese way)."""
+    numbers: `"."` (`1234.5`, the default) or `","` (`1.234,5`, the Vietnamese way).
+    A source by `period` reads its rows' periods (`2025-06`) from `period_column`, or
+    their dates (`2025-06-14`) from `date`."""
 
     type: Literal["csv"]
     path: RelPath
@@ -70,7 +72,7 @@ class CsvSource(TabularSource):
     def _fetch_file(self, path: Path, request: FetchRequest,
                     ) -> tuple[dict[str, FloatPanel], _csv_glob.Cells | None]:
         """One file's panels, and the (unit, year) cells it gives rows for."""
-        needed = [self.unit, self.year]
+        needed = [self.unit, self.time_column]
         if self.layout == "long":
             needed += [self.measure_column, self.value_column]
         else:
@@ -84,7 +86,8 @@ class CsvSource(TabularSource):
         words, at, first = table.distinct(self.unit)
         units = unit_rows(words, request, file=path,
                           row_numbers=table.numbers[first])[at]
-        years = table.years(self.year)
+        years = (table.years(self.year) if self.year is not None else
+                 table.slots(self.time_column, self.period, dates=self.date is not None))
         cells = (_csv_glob.Cells.of(units, years, table.numbers, request)
                  if path != self.path else None)  # only a pattern's files are compared
         out: dict[str, FloatPanel] = {}
@@ -221,6 +224,13 @@ class _Table:
             raise self._fail(f"column '{column}': '{words[int(at[index])]}' is not a year; "
                              "write years as four digits, such as 2024", index)
         return np.array([int(w) for w in words], dtype=np.int64)[at]
+
+    def slots(self, column: str, kind: str, *, dates: bool) -> IntArray:
+        """Each row's slot, from a column of period texts or of dates (`YYYY-MM-DD`)."""
+        try:
+            return _slots.of_texts(self.columns[_name(column)], kind, dates=dates)
+        except _slots.BadTime as exc:
+            raise self._fail(f"column '{column}': {exc}", exc.index) from None
 
     def cells(self, column: str, aggregate: str | None, decimal: Literal[".", ","],
               request: FetchRequest, *, pick: IntArray | None = None,

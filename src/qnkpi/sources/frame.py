@@ -26,6 +26,7 @@ from qnkpi.sources.base import (
     FetchRequest,
     FloatPanel,
     MeasureRequest,
+    PeriodSource,
     Source,
     TabularSource,
     panels_from_rows,
@@ -34,7 +35,7 @@ from qnkpi.sources.base import (
 __all__ = ["FrameSource"]
 
 
-class FrameSource(TabularSource):
+class FrameSource(PeriodSource):
     """Rows of a frame passed as `data={"name": frame}` to `evaluate`, `check_data` or
     `explain`. `layout`, `measure_column` and `value_column` are as for `csv`."""
 
@@ -65,6 +66,9 @@ class FrameSource(TabularSource):
                             "(frame, csv, xlsx, sqlite...)", source=name)
         keys = {k: getattr(source, k) for k in ("layout", "measure_column", "value_column")
                 if isinstance(getattr(source, k, None), str)}
+        if isinstance(source, PeriodSource):
+            keys |= {"period": source.period, "period_column": source.period_column,
+                     "date": source.date}
         out = cls(type="frame", unit=source.unit, year=source.year, **keys)
         out._table = _arrow.as_table(frame, name)
         out._what = _arrow.describe(frame)
@@ -101,11 +105,14 @@ class FrameSource(TabularSource):
             needed = [self.measure_column, self.value_column]
         else:
             needed = [m.column for m in request.measures if m.column is not None]
-        cols = {c: _arrow.column(table, c, source) for c in [self.unit, self.year, *needed]}
+        time = self.time_column
+        cols = {c: _arrow.column(table, c, source) for c in [self.unit, time, *needed]}
         if not table.num_rows:
             request.warn("the frame has no rows, so every value it should give is missing")
         units = _arrow.unit_rows(cols[self.unit], self.unit, request.units, source)
-        years = _arrow.years(cols[self.year], self.year, source)
+        years = (_arrow.years(cols[time], time, source) if self.year is not None else
+                 _arrow.slots(cols[time], time, self.period, dates=self.date is not None,
+                              source=source))
         if self.layout == "wide":
             values = {m.name: _values(cols[m.column], m, m.column, source)
                       for m in request.measures if m.column is not None}

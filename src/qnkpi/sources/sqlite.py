@@ -11,11 +11,13 @@ from pydantic import field_validator, model_validator
 
 from qnkpi.errors import DataError, did_you_mean
 from qnkpi.sources._numbers import LARGEST, SMALLEST, out_of_range
+from qnkpi.sources._slots import EMPTY_DATE, EMPTY_PERIOD
+from qnkpi.sources._sqlite_time import EMPTY, check_values, slot_sql
 from qnkpi.sources.base import (
     FetchRequest,
     FloatPanel,
     MeasureRequest,
-    TabularSource,
+    PeriodSource,
     scatter,
     unit_rows,
 )
@@ -33,7 +35,7 @@ class _Statement(NamedTuple):
 _SQL_AGGREGATE = {"sum": "SUM", "count": "COUNT", "mean": "AVG", "min": "MIN", "max": "MAX"}
 
 
-class SqliteSource(TabularSource):
+class SqliteSource(PeriodSource):
     """Rows of an SQLite `table`, or of a read-only `query`. Record-level measures
     (with `aggregate`) are grouped by unit and year in one SQL query per source."""
 
@@ -42,7 +44,7 @@ class SqliteSource(TabularSource):
     table: str | None = None
     query: str | None = None
 
-    @field_validator("table", "unit", "year")
+    @field_validator("table", "unit", "year", "period_column", "date")
     @classmethod
     def _identifier(cls, value: str | None) -> str | None:
         problem = identifier_problem(value) if value is not None else None
@@ -67,9 +69,12 @@ class SqliteSource(TabularSource):
 
     def _keys(self) -> tuple[str, str]:
         # codes are text, whatever the column's type, and " 193" is "193"; years integers
-        # (_check has made sure each is a whole number of four digits: the cast is exact)
-        return (f"TRIM(CAST({quote(self.unit)} AS TEXT))",
-                f"CAST({quote(self.year)} AS INTEGER)")
+        # (_check has made sure each is a whole number of four digits: the cast is exact);
+        # periods and dates slots, computed from their text (checked by _check too)
+        unit = f"TRIM(CAST({quote(self.unit)} AS TEXT))"
+        if self.year is not None:
+            return unit, f"CAST({quote(self.year)} AS INTEGER)"
+        return unit, slot_sql(self.time_column, self.period, dates=self.date is not None)
 
     def statements(self, request: FetchRequest) -> list[_Statement]:
         """The SQL this source runs for `request`: at most one query for the measures
@@ -78,7 +83,7 @@ class SqliteSource(TabularSource):
         self._names(request)
         unit, year = self._keys()
         where = f"WHERE {year} BETWEEN ? AND ?"
-        bounds = (int(request.years[0]), int(request.years[-1]))
+        bounds = (int(request.slots[0]), int(request.slots[-1]))
         out = []
         tables = [m for m in request.measures if m.aggregate is None]
         if tables:
@@ -141,7 +146,8 @@ class SqliteSource(TabularSource):
         named."""
         cursor = conn.execute(f"SELECT * FROM {self._from()} LIMIT 0")
         have = [d[0] for d in cursor.description]
-        needed = [self.unit, self.year, *(m.column for m in request.measures if m.column)]
+        needed = [self.unit, self.time_column,
+                  *(m.column for m in request.measures if m.column)]
         for name in needed:
             if name not in have:
                 raise DataError(f"no column '{name}'{did_you_mean(name, have)}; the "
@@ -150,8 +156,10 @@ class SqliteSource(TabularSource):
         numeric = sorted({m.column for m in request.measures
                           if m.column and m.aggregate != "count"})
         tables = {m.column for m in request.measures if m.column and m.aggregate is None}
-        unit, year = quote(self.unit), quote(self.year)
-        bad = [f"{unit} IS NULL", f"NOT ({_YEAR_OK.format(y=year)})"]
+        unit, year = quote(self.unit), quote(self.time_column)
+        time_bad = (f"NOT ({_YEAR_OK.format(y=year)})" if self.year is not None else
+                    EMPTY.format(t=year))
+        bad = [f"{unit} IS NULL", time_bad]
         for c in numeric:
             text = "typeof({c}) NOT IN ('integer', 'real', 'null')"
             if c in tables:  # read as they are: '' is missing, as NULL is
@@ -162,6 +170,12 @@ class SqliteSource(TabularSource):
         params = (LARGEST, SMALLEST) * len(numeric)
         if conn.execute(f"SELECT 1 FROM {self._from()} WHERE {where} LIMIT 1",
                         params).fetchone() is None:
+            if self.year is None:  # every period or date is there: each must be good
+                problem = check_values(conn, self._from(), self.time_column, self.period,
+                                       dates=self.date is not None, where=self._where,
+                                       unit=self.unit)
+                if problem is not None:
+                    raise DataError(problem, file=self.path, source=request.source)
             return
         row = conn.execute(f"SELECT * FROM (SELECT ROW_NUMBER() OVER () AS _qnkpi_row, {cols} "
                            f"FROM {self._from()}) WHERE {where} LIMIT 1", params).fetchone()
@@ -171,13 +185,18 @@ class SqliteSource(TabularSource):
                  request: FetchRequest) -> DataError:
         """The error for a row `_check` found: what is wrong with it, and where."""
         number, code, year = row[:3]
-        where = (f"row {number} of table '{self.table}'" if self.table is not None
-                 else f"row {number} of the query's result")
+        where = self._where(int(number))  # type: ignore[call-overload]
         shown = "NULL" if year is None else repr(year)
+        when = "year" if self.year is not None else (
+            "period" if self.period_column is not None else "date")
         if code is None:
-            problem = (f"column '{self.unit}' is NULL: the row (year {shown}) has no unit "
+            problem = (f"column '{self.unit}' is NULL: the row ({when} {shown}) has no unit "
                        "code; fill it in, or delete the row")
-        elif not _year_ok(year):
+        elif self.year is None and (year is None or (isinstance(year, str)
+                                                      and not year.strip())):
+            empty = EMPTY_DATE if self.date is not None else EMPTY_PERIOD
+            problem = f"column '{self.time_column}' for unit '{code}': {empty}"
+        elif self.year is not None and not _year_ok(year):
             problem = (f"column '{self.year}': {shown} for unit '{code}' is not a year; "
                        "store years as whole numbers of four digits, such as 2024 (INTEGER, "
                        "or text of four digits)")
@@ -192,6 +211,11 @@ class SqliteSource(TabularSource):
             problem = f"column '{column}': {cell!r} for unit '{code}' in {year} is {why}"
         return DataError(f"{where}: {problem}", file=self.path, source=request.source)
 
+    def _where(self, number: int) -> str:
+        """A row of the table or the query's result, by its 1-based number."""
+        return (f"row {number} of table '{self.table}'" if self.table is not None
+                else f"row {number} of the query's result")
+
     def _panels(self, rows: list[tuple[object, ...]], st: _Statement,
                 request: FetchRequest) -> dict[str, FloatPanel]:
         batch = st.measures
@@ -205,7 +229,7 @@ class SqliteSource(TabularSource):
         if not st.grouped:
             return scatter(units, years, values, request, file=self.path, row_numbers=numbers)
         n_units, n_years = request.shape
-        flat = units * n_years + (years - request.years[0])
+        flat = units * n_years + (years - request.slots[0])
         panels = {}
         for m in batch:
             panel = np.full(n_units * n_years, np.nan)

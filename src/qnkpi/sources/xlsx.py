@@ -6,7 +6,10 @@ Keys, beside `type: xlsx`:
 - `path`: The workbook, or a glob pattern such as `forms/*.xlsx` for several at once
   (Excel's `~$` lock files are skipped). Relative to the spec's folder.
 - `unit`: The column of unit codes (as in `csv`).
-- `year`: The column of years (as in `csv`).
+- `year`: The column of years (as in `csv`); or, for a workbook by half, quarter or
+  month, `period` with `period_column` (cells `2025-06`, `2025-Q2`, `2025-H1`; a date
+  cell, which Excel makes of `2025-06` typed in, is the period it falls in) or `date`
+  (date cells, or text `2025-06-14`). A yearly workbook may give `date` in place of `year`.
 - `sheet`: The sheet to read. Default: the active sheet (the one shown when the file was
   saved) if it is visible and holds the `unit` and `year` columns, else the first visible
   sheet that does; a hidden sheet is read only when named.
@@ -40,7 +43,8 @@ import numpy.typing as npt
 from pydantic import Field
 
 from qnkpi.errors import DataError, did_you_mean
-from qnkpi.sources._csv_glob import records_twice
+from qnkpi.sources import _slots
+from qnkpi.sources._csv_glob import column_label, records_twice
 from qnkpi.sources._numbers import (
     LARGEST,
     SMALLEST,
@@ -53,7 +57,7 @@ from qnkpi.sources._xlsx_book import read_sheet
 from qnkpi.sources.base import (
     FetchRequest,
     FloatPanel,
-    TabularSource,
+    PeriodSource,
     group,
     scatter,
     unit_rows,
@@ -70,7 +74,7 @@ HEADER_SEARCH = 20
 _THOUSANDS_DOT = re.compile(r"[+-]?[1-9][0-9]{0,2}(\.[0-9]{3})+")
 
 
-class XlsxSource(TabularSource):
+class XlsxSource(PeriodSource):
     """Rows of a sheet of one or more Excel workbooks (`.xlsx`), one column per measure.
 
     Keys: `path` (a workbook, or a glob pattern such as `forms/*.xlsx`; relative to
@@ -104,12 +108,13 @@ class XlsxSource(TabularSource):
 
     def fetch(self, request: FetchRequest) -> dict[str, FloatPanel]:
         """Read every workbook and place its rows (or their aggregates) into panels."""
-        needed = [self.unit, self.year, *(m.column for m in request.measures if m.column)]
+        needed = [self.unit, self.time_column,
+                  *(m.column for m in request.measures if m.column)]
         parts = []
         for path in self.files(request.source):
             sheet = _Sheet.read(path, self, needed, request.source)
             sheet.require(needed)
-            parts.append(_Part.of(sheet, self.unit, self.year, request))
+            parts.append(_Part.of(sheet, self, request))
         out = _tables(parts, request)
         if len(parts) > 1 and any(m.aggregate is not None for m in request.measures):
             _records_twice(parts, request)
@@ -130,7 +135,7 @@ class XlsxSource(TabularSource):
                    range(1, HEADER_SEARCH + 1))
         for number in numbers:
             names = {_text(cell) for cell in rows[number - 1]} if number <= len(rows) else set()
-            if self.unit in names and self.year in names:
+            if self.unit in names and self.time_column in names:
                 return number
         return None
 
@@ -144,7 +149,8 @@ class _Part:
     years: IntArray
 
     @classmethod
-    def of(cls, sheet: _Sheet, unit: str, year: str, request: FetchRequest) -> _Part:
+    def of(cls, sheet: _Sheet, spec: XlsxSource, request: FetchRequest) -> _Part:
+        unit = spec.unit
         cells = sheet.column(unit)
         codes = [_code(cell) for cell in cells]
         for i, cell in enumerate(cells):
@@ -155,7 +161,10 @@ class _Part:
                     "; a code typed as a number loses its leading zeros: format the column "
                     "as Text and type the code again")
         rows = unit_rows(codes, request, file=sheet.path, row_numbers=sheet.numbers)
-        return cls(sheet, rows, sheet.years(year))
+        if spec.year is not None:
+            return cls(sheet, rows, sheet.years(spec.year))
+        return cls(sheet, rows, sheet.slots(spec.time_column, spec.period,
+                                            dates=spec.date is not None))
 
 
 def _tables(parts: list[_Part], request: FetchRequest) -> dict[str, FloatPanel]:
@@ -174,7 +183,7 @@ def _tables(parts: list[_Part], request: FetchRequest) -> dict[str, FloatPanel]:
         values = {m.name: sheet.cells(m.column or m.name, None) for m in tables}
         panels = scatter(part.units, part.years, values, request, file=sheet.path,
                          row_numbers=sheet.numbers)
-        col = part.years - request.years[0]
+        col = part.years - request.slots[0]
         inside = (col >= 0) & (col < n_years)
         flat = part.units[inside] * n_years + col[inside]
         numbers = sheet.numbers[inside]
@@ -200,7 +209,7 @@ def _records_twice(parts: list[_Part], request: FetchRequest) -> None:
     owner = np.full(n_units * n_years, -1, dtype=np.int64)  # the first part with each cell
     owner_row = np.zeros(n_units * n_years, dtype=np.int64)
     for i, part in enumerate(parts):
-        col = part.years - request.years[0]
+        col = part.years - request.slots[0]
         inside = (col >= 0) & (col < n_years)
         flat, first = np.unique(part.units[inside] * n_years + col[inside], return_index=True)
         numbers = part.sheet.numbers[inside][first]
@@ -209,7 +218,7 @@ def _records_twice(parts: list[_Part], request: FetchRequest) -> None:
             k, cell = int(clash[0]), int(flat[clash[0]])
             earlier = (parts[int(owner[cell])].sheet.path, int(owner_row[cell]))
             request.warn(records_twice(list(request.units)[cell // n_years],
-                                       int(request.years[cell % n_years]), earlier,
+                                       column_label(request, cell % n_years), earlier,
                                        int(numbers[k]), clash.size - 1),
                          file=part.sheet.path, row=int(numbers[k]))
         fresh = owner[flat] < 0
@@ -222,10 +231,11 @@ def _twice(request: FetchRequest, cell: int, first: tuple[Path, int],
     """A unit and year (`cell`, flat in the panel) in two files, at (file, row) each."""
     n_years = request.shape[1]
     code = list(request.units)[cell // n_years]
-    year = int(request.years[cell % n_years])
+    year = column_label(request, cell % n_years)
+    each = "year" if request.per_year == 1 else request.period
     return DataError(
         f"unit '{code}' has a row for {year} in two files: {first[0]} (row {first[1]}) and "
-        f"this one (row {second[1]}); keep one row per unit and year across the files: "
+        f"this one (row {second[1]}); keep one row per unit and {each} across the files: "
         "remove one of them", file=second[0], row=second[1], source=request.source)
 
 
@@ -300,6 +310,23 @@ class _Sheet:
                                  "such as 2025")
             out[i] = year
         return out
+
+    def slots(self, column: str, kind: str, *, dates: bool) -> IntArray:
+        """Each row's slot, from a column of periods (`2025-06`; a date cell, which Excel
+        makes of `2025-06` typed in, is its period) or of dates (date cells, or text
+        `2025-06-14`). The cells become text one by one, as openpyxl gives them, then
+        are read together."""
+        cells = self.column(column)
+        texts = _slots.texts_of_cells(cells, kind, dates=dates, text=_code)
+        try:
+            return _slots.of_texts(texts, kind, dates=dates)
+        except _slots.BadTime as exc:
+            hint = ""
+            if dates and isinstance(cells[exc.index], int | float):
+                hint = ("; the cell holds a number: format it as a Date (Excel shows a date "
+                        "it holds as a number when the cell is formatted as Number)")
+            raise self.fail(f"cell {self.ref(column, exc.index)} (column '{column}'): "
+                            f"{exc}{hint}") from None
 
     def cells(self, column: str, aggregate: str | None) -> FloatPanel:
         """Numbers (NaN where empty), or for `aggregate: count` which cells are filled.

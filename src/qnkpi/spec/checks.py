@@ -354,6 +354,17 @@ def _measures(spec: Spec) -> Iterator[Problem]:
         if measure.absent == "zero" and measure.aggregate is None:
             yield spec.problem((*here, "absent"), "'absent: zero' is for record-level data "
                                "(a measure with 'aggregate'); a table's empty cell is missing")
+        period = getattr(source, "period", "year")
+        if source is not None and period != "year" and measure.over_time is None \
+                and measure.aggregate is None:
+            yield spec.problem(here, f"source '{measure.source}' reports by {period}: say "
+                               "how a year's periods make the year's value with 'over_time': "
+                               "sum (a flow, such as activities held), last (a stock or a "
+                               "state, such as members recorded), max or mean")
+        if source is not None and period == "year" and measure.over_time is not None:
+            yield spec.problem((*here, "over_time"), f"source '{measure.source}' reports "
+                               "yearly, so 'over_time' has nothing to add up; remove it, or "
+                               "set the source's 'period'", severity="warning")
 
 
 def _indicators(spec: Spec) -> Iterator[Problem]:

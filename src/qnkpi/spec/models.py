@@ -436,6 +436,12 @@ class MeasureSpec(Model):
             else `whole`.
         title: A label, or `None`.
         unit: The unit of measurement, for readers, or `None`.
+        over_time: For a source that reports by half, quarter or month: how a year's
+            periods make the year's value: `sum` (a flow: activities held, people
+            reached), `last` (a stock or a state: members recorded, a unit using
+            software: the latest period with a value), `max` or `mean`. Default: `sum`
+            for record-level data (`aggregate`); a measure of one value per unit and
+            period must say. Ratios stay ratios of the added-up parts.
     """
 
     source: Name
@@ -446,6 +452,7 @@ class MeasureSpec(Model):
     restate: Literal["split", "whole", "none"] = "split"
     title: Text | None = None
     unit: str | None = None
+    over_time: Literal["sum", "last", "max", "mean"] | None = None
 
     @model_validator(mode="before")
     @classmethod

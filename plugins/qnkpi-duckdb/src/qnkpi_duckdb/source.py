@@ -10,11 +10,16 @@ Keys, beside `type: duckdb`:
 - `query`: For a database: a read-only query whose rows are read instead of a table.
 - `unit`: The column of unit codes (read as text, trimmed).
 - `year`: The column of years: whole numbers of four digits (never rounded).
+- `period`, `period_column`, `date`: For a source that reports by `half`, `quarter` or
+  `month`: the column of periods (`2025-H1`, `2025-Q2`, `2025-06`) or of dates
+  (DATE, TIMESTAMP or ISO text). A yearly source may give `date` instead of `year`.
 
 For one fetch, all record-level measures of the source (those with `aggregate`) are
 computed by one `SELECT unit, year, AGG(...), ... GROUP BY unit, year` query, and all
-table-shaped measures by one plain `SELECT`. Identifiers are double-quoted; the file
-pattern and the years are bound parameters. NULL is missing, never zero.
+table-shaped measures by one plain `SELECT`; a source by period groups by unit and
+*slot* (`year x per_year + index`, as [`qnkpi.periods`][qnkpi.periods] counts), computed
+in the query from the period's or date's text. Identifiers are double-quoted; the file
+pattern and the years (or slots) are bound parameters. NULL is missing, never zero.
 """
 
 from __future__ import annotations
@@ -29,12 +34,13 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import field_validator, model_validator
 from qnkpi.errors import DataError, did_you_mean
+from qnkpi.periods import EMPTY, bad_date, bad_period, slot_sql
 from qnkpi.sources._numbers import LARGEST, SMALLEST, out_of_range
 from qnkpi.sources.base import (
     FetchRequest,
     FloatPanel,
     MeasureRequest,
-    TabularSource,
+    PeriodSource,
     scatter,
     unit_rows,
 )
@@ -72,7 +78,7 @@ class Statement(NamedTuple):
     grouped: bool
 
 
-class DuckdbSource(TabularSource):
+class DuckdbSource(PeriodSource):
     """Rows of CSV or Parquet files (`path` may be a glob), or of a `table` or a
     `query` in a DuckDB database; DuckDB aggregates record-level measures by unit and
     year in one `GROUP BY` query per source."""
@@ -122,6 +128,12 @@ class DuckdbSource(TabularSource):
     def _from(self) -> tuple[str, tuple[object, ...]]:
         """The FROM clause and its parameters (the file pattern, bound)."""
         kind = self.kind
+        if kind == "csv" and self.year is None:
+            # periods and dates as written: DuckDB's sniffer would take 2024/06/01 (or
+            # 14/06/2025, day first or month first?) for a date; qnkpi reads ISO dates only
+            column = self.time_column.replace("'", "''")
+            return (f"{_READERS[kind]}(?, union_by_name = true, types = {{'{column}': "
+                    "'VARCHAR'}) AS src", (str(self.path),))
         if kind != "duckdb":
             return f"{_READERS[kind]}(?, union_by_name = true) AS src", (str(self.path),)
         if self.table is not None:
@@ -130,18 +142,27 @@ class DuckdbSource(TabularSource):
 
     def _keys(self) -> tuple[str, str]:
         # codes are text, whatever the column's type, and " 193" is "193"; years integers
-        return (f"TRIM(CAST({quote(self.unit)} AS VARCHAR))",
-                f"CAST({quote(self.year)} AS INTEGER)")
+        unit = f"TRIM(CAST({quote(self.unit)} AS VARCHAR))"
+        if self.year is not None:
+            return unit, f"CAST({quote(self.year)} AS INTEGER)"
+        # a period (2025-06) or a date (2025-06-14, a DATE, a TIMESTAMP): from its text
+        return unit, slot_sql(self._text(), self.period, date=self.date is not None)
+
+    def _text(self) -> str:
+        """SQL: the trimmed text of a row's period or date."""
+        return f"trim(CAST({quote(self.time_column)} AS VARCHAR))"
 
     def statements(self, request: FetchRequest) -> list[Statement]:
         """The SQL this source runs for `request`: at most one plain `SELECT` for the
-        measures read as they are and one `GROUP BY unit, year` for all record-level
-        measures. Unit codes are not filtered in SQL: an unknown code is an error."""
+        measures read as they are and one `GROUP BY unit, year` (`unit, slot` for a
+        source by period) for all record-level measures. Unit codes are not filtered
+        in SQL: an unknown code is an error."""
         unit, year = self._keys()
-        keys = f'{unit} AS "_unit", {year} AS "_year"'  # aliases: result columns are unique
+        alias = '"_year"' if self.year is not None else '"_slot"'
+        keys = f"{unit} AS \"_unit\", {year} AS {alias}"  # aliases: result columns are unique
         source, source_params = self._from()
         where = f"WHERE {year} BETWEEN ? AND ?"
-        params = (*source_params, int(request.years[0]), int(request.years[-1]))
+        params = (*source_params, int(request.slots[0]), int(request.slots[-1]))
         out = []
         tables = [m for m in request.measures if m.aggregate is None]
         if tables:
@@ -202,8 +223,9 @@ class DuckdbSource(TabularSource):
             line, column, cell = csv_cell.groups()
             named = _CSV_FILE.search(str(exc))
             what = ("a year; write years as whole numbers, such as 2024" if column == self.year
-                    else "a number; store numbers with '.' for decimals and no thousands "
-                    "separator, and leave missing values empty")
+                    else "a date; write dates as YYYY-MM-DD, such as 2025-06-14"
+                    if column == self.date else "a number; store numbers with '.' for "
+                    "decimals and no thousands separator, and leave missing values empty")
             return DataError(f"line {line}, column '{column}': '{cell}' is not {what}",
                              file=named.group(1).strip() if named else self.path,
                              source=request.source)
@@ -243,7 +265,8 @@ class DuckdbSource(TabularSource):
         described = conn.execute(f"SELECT * FROM {source} LIMIT 0", list(params)).description
         types = {str(d[0]): str(d[1]).upper() for d in described or ()}
         have = list(types)
-        needed = [self.unit, self.year, *(m.column for m in request.measures if m.column)]
+        needed = [self.unit, self.time_column,
+                  *(m.column for m in request.measures if m.column)]
         for name in needed:
             if name not in types:
                 what = ("table" if self.table else "query" if self.query
@@ -252,17 +275,22 @@ class DuckdbSource(TabularSource):
                                 f"has: {', '.join(have)}", file=self.path, source=request.source)
         numeric = sorted({m.column for m in request.measures
                           if m.column and m.aggregate != "count"})
-        unit, year = quote(self.unit), quote(self.year)
+        if self.year is None:
+            self._check_times(conn, request)
+        unit = quote(self.unit)
         # (what is wrong, column, SQL true for a bad row): one scan finds the first
-        bad = [("unit", self.unit, f"{unit} IS NULL"),
-               ("year", self.year, f"{year} IS NULL OR NOT ({self._year_ok(types, request)})")]
+        bad = [("unit", self.unit, f"{unit} IS NULL")]
+        if self.year is not None:
+            year = quote(self.year)
+            bad.append(("year", self.year,
+                        f"{year} IS NULL OR NOT ({self._year_ok(types, request)})"))
         for c in numeric:
             number = f"TRY_CAST({quote(c)} AS DOUBLE)"
             if not _is_numeric(types[c]):
                 bad.append(("text", c, f"{quote(c)} IS NOT NULL AND {number} IS NULL"))
             bad.append(("range", c, f"NOT isnan({number}) AND (abs({number}) > {LARGEST!r} "
                                     f"OR ({number} <> 0 AND abs({number}) < {SMALLEST!r}))"))
-        named = [self.unit, self.year, *numeric]
+        named = [self.unit, self.time_column, *numeric]
         cells = ", ".join(f"CAST({quote(c)} AS VARCHAR)" for c in named)
         flags = ", ".join(f"coalesce({sql}, false)" for _, _, sql in bad)
         where = " OR ".join(f"coalesce({sql}, false)" for _, _, sql in bad)
@@ -275,9 +303,37 @@ class DuckdbSource(TabularSource):
                             if flag)
         raise self._bad_row(what, column, values, request)
 
+    def _check_times(self, conn: duckdb.DuckDBPyConnection, request: FetchRequest) -> None:
+        """Every period (or date) of every row is one of the source's kind: the column's
+        distinct texts (a few per month) are checked with `qnkpi.periods`' rules, and the
+        first bad one is named with a unit it is found for. A NULL is an error too."""
+        source, params = self._from()
+        text, unit = self._text(), f"min(TRIM(CAST({quote(self.unit)} AS VARCHAR)))"
+        if self.date is None:
+            rows = conn.execute(f"SELECT {text}, {unit} FROM {source} GROUP BY 1 ORDER BY 1",
+                                list(params)).fetchall()
+            bad, problem = bad_period([r[0] for r in rows], self.period)
+        else:
+            rows = conn.execute(f"SELECT min({text}), {unit}, substr({text}, 1, 10), "
+                                f"substr({text}, 11, 1) FROM {source} GROUP BY 3, 4 "
+                                "ORDER BY 3, 4", list(params)).fetchall()
+            bad, problem = bad_date([r[2] for r in rows], [r[3] for r in rows])
+            problem = f"'{rows[bad][0]}' {problem}" if bad >= 0 else ""
+        empty = [r for r in rows if r[0] is None]
+        if bad < 0 and not empty:
+            return
+        what = "date" if self.date is not None else "period"
+        row = rows[bad] if bad >= 0 else empty[0]
+        message = problem if bad >= 0 else EMPTY.format(what=what)
+        where = f"table '{self.table}': " if self.table is not None else ""
+        code = "no unit" if row[1] is None else f"unit '{row[1]}'"
+        raise DataError(f"{where}column '{self.time_column}', a row for {code}: {message}",
+                        file=self.path, source=request.source)
+
     def _year_ok(self, types: dict[str, str], request: FetchRequest) -> str:
         """SQL true where the year column holds a whole number of four digits (DuckDB
         would round 2023.7 to 2024); a column of another type is an error."""
+        assert self.year is not None
         year, sql_type = quote(self.year), types[self.year]
         if sql_type.startswith(("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "U")):
             return f"{year} BETWEEN 1000 AND 9999"
@@ -293,7 +349,7 @@ class DuckdbSource(TabularSource):
                  request: FetchRequest) -> DataError:
         """The error for the first bad row `_check` found (`cells`: its checked cells,
         as text), naming its unit and year."""
-        code, year = cells[self.unit], cells[self.year]
+        code, year = cells[self.unit], cells[self.time_column]
         where = f"table '{self.table}': " if self.table is not None else ""
         if what == "unit":
             problem = (f"a row for {year if year is not None else 'no year'} has no unit "
@@ -317,12 +373,12 @@ class DuckdbSource(TabularSource):
                request: FetchRequest) -> None:
         """An unknown unit code is an error naming the code and a year it has rows for
         (rows of a query's result are not rows of a file, so no row number is given)."""
-        for code, year in zip(codes, years.tolist(), strict=True):
+        for code, slot in zip(codes, years.tolist(), strict=True):
             if code in request.units or unicodedata.normalize("NFC", code) in request.units:
                 continue
-            raise DataError(f"unit code '{code}' (in rows for {year}) is not in the spec's "
-                            f"org units{did_you_mean(code, request.units)}; add the unit to "
-                            "the org units or correct the code", file=self.path,
+            raise DataError(f"unit code '{code}' (in rows for {request.label(slot)}) is not in "
+                            f"the spec's org units{did_you_mean(code, request.units)}; add the "
+                            "unit to the org units or correct the code", file=self.path,
                             source=request.source)
 
     def _panels(self, columns: list[Any], st: Statement,
@@ -334,8 +390,8 @@ class DuckdbSource(TabularSource):
         missing = np.ma.getmaskarray(codes_column)
         if missing.any():
             first = int(np.flatnonzero(missing)[0])
-            raise DataError(f"a row for {years[first]} has no unit code; fill in column "
-                            f"'{self.unit}' or remove the row", file=self.path,
+            raise DataError(f"a row for {request.label(int(years[first]))} has no unit code; "
+                            f"fill in column '{self.unit}' or remove the row", file=self.path,
                             source=request.source)
         codes = np.asarray(codes_column.filled(""), dtype=object)
         if n:

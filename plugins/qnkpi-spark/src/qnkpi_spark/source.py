@@ -13,12 +13,18 @@ Keys, beside `type: spark`:
 - `options`: Extra Spark configuration, such as `spark.executor.memory: 4g`.
 - `unit`: The column of unit codes (read as text, trimmed).
 - `year`: The column of years (read as integers).
+- `period`, `period_column`, `date`: For a source that reports by `half`, `quarter` or
+  `month`: the column of periods (`2025-H1`, `2025-Q2`, `2025-06`) or of dates (a date,
+  a timestamp or ISO text). A yearly source may give `date` instead of `year`.
 
 For one fetch, all record-level measures of the source (those with `aggregate`) are
 computed by one `filter(year between first and last).groupBy(unit, year).agg(...)` in
 Spark, and all table-shaped measures by one `select`; only the aggregated rows come
-back to Python. CSV files are read with a header and every column as text, so codes such
-as `06652` keep their leading zeros; null (an empty CSV cell) is missing, never zero.
+back to Python. A source by period groups by unit and *slot* (`year x per_year +
+index`, as [`qnkpi.periods`][qnkpi.periods] counts), computed by Spark from the text of
+the period or date, after the column's distinct texts are checked. CSV files are read
+with a header and every column as text, so codes such as `06652` keep their leading
+zeros; null (an empty CSV cell) is missing, never zero.
 """
 
 from __future__ import annotations
@@ -35,12 +41,13 @@ import numpy as np
 from pydantic import AfterValidator, ValidationInfo, model_validator
 
 from qnkpi.errors import DataError, did_you_mean
+from qnkpi.periods import EMPTY, bad_date, bad_period, slot_sql
 from qnkpi.sources import sql
 from qnkpi.sources.base import (
     FetchRequest,
     FloatPanel,
     MeasureRequest,
-    TabularSource,
+    PeriodSource,
     scatter,
     unit_rows,
 )
@@ -106,7 +113,7 @@ class Statement(NamedTuple):
     grouped: bool
 
 
-class SparkSource(TabularSource):
+class SparkSource(PeriodSource):
     """Rows of Parquet or CSV files (`path`, maybe a glob or an HDFS/S3 URI) or of a
     catalog `table`; Spark aggregates record-level measures by unit and year in one
     `groupBy(...).agg(...)` per source, and only the aggregates come back."""
@@ -162,17 +169,26 @@ class SparkSource(TabularSource):
         return text + (" /* header, every column read as text */" if self.kind == "csv" else "")
 
     def _keys_sql(self) -> tuple[str, str]:
-        return (f"trim(CAST({quote(self.unit)} AS STRING))", f"CAST({quote(self.year)} AS INT)")
+        unit = f"trim(CAST({quote(self.unit)} AS STRING))"
+        if self.year is not None:
+            return unit, f"CAST({quote(self.year)} AS INT)"
+        # a period (2025-06) or a date (2025-06-14, a date, a timestamp): from its text
+        return unit, slot_sql(self._text_sql(), self.period, date=self.date is not None,
+                              integer="INT", div="div")
+
+    def _text_sql(self) -> str:
+        """Spark SQL: the trimmed text of a row's period or date."""
+        return f"trim(CAST({quote(self.time_column)} AS STRING))"
 
     def statements(self, request: FetchRequest) -> list[Statement]:
         """What `fetch` asks Spark for, as the Spark SQL its DataFrame operations
         amount to: at most one plain select for the measures read as they are and one
-        `GROUP BY unit, year` for all record-level measures. Unit codes are not
-        filtered: an unknown code is an error."""
+        `GROUP BY unit, year` (`unit, slot` for a source by period) for all
+        record-level measures. Unit codes are not filtered: an unknown code is an error."""
         unit, year = self._keys_sql()
-        first, last = int(request.years[0]), int(request.years[-1])
+        first, last = int(request.slots[0]), int(request.slots[-1])
         where = f"WHERE {year} BETWEEN {first} AND {last}"
-        keys = f"{unit} AS unit, {year} AS year"
+        keys = f"{unit} AS unit, {year} AS {'year' if self.year is not None else 'slot'}"
         out = []
         tables = [m for m in request.measures if m.aggregate is None]
         if tables:
@@ -214,8 +230,9 @@ class SparkSource(TabularSource):
         self._check_columns(df.columns, request)
         self._check_rows(df, request)
         unit = F.trim(F.col(quote(self.unit)).cast("string"))
-        year = F.col(quote(self.year)).cast("int")
-        rows = df.where(year.between(int(request.years[0]), int(request.years[-1])))
+        year = (F.col(quote(self.year)).cast("int") if self.year is not None
+                else F.expr(self._keys_sql()[1]))
+        rows = df.where(year.between(int(request.slots[0]), int(request.slots[-1])))
         out = []
         for st in self.statements(request):
             if st.grouped:
@@ -277,7 +294,7 @@ class SparkSource(TabularSource):
                             source=request.source)
 
     def _check_columns(self, have: list[str], request: FetchRequest) -> None:
-        needed = [self.unit, self.year, *(m.column or m.name for m in request.measures
+        needed = [self.unit, self.time_column, *(m.column or m.name for m in request.measures
                                           if m.column or m.aggregate is None)]
         for name in needed:
             if name not in have:
@@ -294,6 +311,9 @@ class SparkSource(TabularSource):
         stopped at the first bad row."""
         from pyspark.sql import functions as F
 
+        if self.year is None:
+            self._check_times(df, request)
+            return
         unit, raw = F.col(quote(self.unit)), F.col(quote(self.year))
         # NULL for text that is no number, where an ANSI cast would fail (Spark 3.2+)
         number = F.expr(f"try_cast({quote(self.year)} AS DOUBLE)")
@@ -313,6 +333,40 @@ class SparkSource(TabularSource):
                        f"unit '{code.strip()}' is not a year; write years as whole numbers "
                        "of four digits, such as 2024 (a year is never rounded)")
         raise DataError(f"{problem}{self._where()}", file=self._file(), source=request.source)
+
+    def _check_times(self, df: DataFrame, request: FetchRequest) -> None:
+        """For a source by period (or by date): every row has a unit code, and every
+        period (or date) is one of the source's kind: the column's distinct texts (a few
+        per month: dates are grouped by their day) are checked with `qnkpi.periods`'
+        rules, and the first bad one is named with a unit it is found for."""
+        from pyspark.sql import functions as F
+
+        nounit = df.where(F.col(quote(self.unit)).isNull()) \
+            .select(F.col(quote(self.time_column)).cast("string")).limit(1).collect()
+        if nounit:
+            raise DataError(f"a row for {nounit[0][0]} has no unit code; fill in column "
+                            f"'{self.unit}' or remove the row{self._where()}",
+                            file=self._file(), source=request.source)
+        text = F.expr(self._text_sql())
+        unit = F.min(F.trim(F.col(quote(self.unit)).cast("string")))
+        if self.date is None:
+            rows = df.groupBy(text.alias("t")).agg(unit.alias("u")).orderBy("t").collect()
+            bad, problem = bad_period([r[0] for r in rows], self.period)
+        else:
+            rows = (df.groupBy(F.substring(text, 1, 10).alias("d"),
+                               F.substring(text, 11, 1).alias("s"))
+                    .agg(F.min(text).alias("t"), unit.alias("u")).orderBy("d", "s")
+                    .select("t", "u", "d", "s").collect())
+            bad, problem = bad_date([r[2] for r in rows], [r[3] for r in rows])
+            problem = f"'{rows[bad][0]}' {problem}" if bad >= 0 else ""
+        empty = [r for r in rows if r[0] is None]
+        if bad < 0 and not empty:
+            return
+        row = rows[bad] if bad >= 0 else empty[0]
+        message = problem if bad >= 0 else EMPTY.format(
+            what="date" if self.date is not None else "period")
+        raise DataError(f"column '{self.time_column}', a row for unit '{row[1]}': "
+                        f"{message}{self._where()}", file=self._file(), source=request.source)
 
     def _error(self, exc: Exception, request: FetchRequest) -> DataError:
         detail = _message(exc)
@@ -336,7 +390,8 @@ class SparkSource(TabularSource):
         numbers = np.arange(1, n + 1, dtype=np.int64)  # result rows, 1-based
         for row in rows:
             if row[0] is None:
-                raise DataError(f"a row for {row[1]} has no unit code; fill in column "
+                raise DataError(f"a row for {request.label(int(row[1]))} has no unit code; "
+                                f"fill in column "
                                 f"'{self.unit}' or remove the row", file=self._file(),
                                 source=request.source)
         codes = [str(row[0]) for row in rows]

@@ -10,6 +10,14 @@ Core so that identifiers are quoted by the database's own rules and values are b
 
 Both filter `year BETWEEN :lo AND :hi`. The request always covers every unit, so no
 list of unit codes is ever sent (nothing to split into chunks).
+
+A source by `half`, `quarter` or `month` (`period` with `period_column` or `date`), or
+a yearly one by `date`, groups by unit and *slot* (`year x per_year + index`, as
+[`qnkpi.periods`][qnkpi.periods] counts) instead of year: the slot is computed in SQL
+from the text of the period (`2025-06`, `2025-Q2`, `2025-H1`) or of the date
+(`2025-06-14`, as the database writes a DATE or TIMESTAMP as text), with `substr` and
+`CAST`, which every database has; `lo` and `hi` are then slots. The column's distinct
+texts are checked first, so the SQL only sees well-formed ones.
 """
 
 from __future__ import annotations
@@ -25,11 +33,12 @@ import numpy as np
 from pydantic import field_validator, model_validator
 
 from qnkpi.errors import DataError, did_you_mean
+from qnkpi.periods import EMPTY, bad_date, bad_period
 from qnkpi.sources.base import (
     FetchRequest,
     FloatPanel,
     MeasureRequest,
-    TabularSource,
+    PeriodSource,
     scatter,
     unit_rows,
 )
@@ -89,7 +98,7 @@ def _identifier(value: str, key: str) -> str:
     return value
 
 
-class SqlSource(TabularSource):
+class SqlSource(PeriodSource):
     """Rows of a database `table` (`name` or `schema.name`) or of a read-only
     `query` (a `SELECT` used as a subquery), reached through the SQLAlchemy `url`.
     `${NAME}` in `url` is replaced by the environment variable `NAME` (keep
@@ -100,10 +109,10 @@ class SqlSource(TabularSource):
     table: str | None = None
     query: str | None = None
 
-    @field_validator("unit", "year")
+    @field_validator("unit", "year", "period_column", "date")
     @classmethod
-    def _column_name(cls, value: str, info: Any) -> str:
-        return _identifier(value, info.field_name)
+    def _column_name(cls, value: str | None, info: Any) -> str | None:
+        return None if value is None else _identifier(value, info.field_name)
 
     @field_validator("table")
     @classmethod
@@ -180,33 +189,70 @@ class SqlSource(TabularSource):
 
         # codes are text, whatever the column's type, and " 193" is "193"; years integers
         unit = sa.func.trim(sa.cast(src.c[self.unit], sa.String()))
-        year = sa.cast(src.c[self.year], sa.Integer())
-        return unit, year
+        if self.year is not None:
+            return unit, sa.cast(src.c[self.year], sa.Integer())
+        return unit, self._slot(self._text(src))
+
+    def _text(self, src: FromClause) -> ColumnElement[Any]:
+        """SQL: the trimmed text of a row's period or date."""
+        import sqlalchemy as sa
+
+        return sa.func.trim(sa.cast(src.c[self.time_column], sa.String()))
+
+    def _slot(self, text: ColumnElement[Any]) -> ColumnElement[Any]:
+        """SQL: a row's slot from the text of its period (`2025-06`, `2025-Q2`,
+        `2025-H1`) or date (`2025-06-14`); constants are written as literals, so that
+        the expression is the same in SELECT and GROUP BY."""
+        import sqlalchemy as sa
+
+        from qnkpi.periods import KINDS
+
+        def number(value: int) -> ColumnElement[Any]:
+            return sa.literal_column(str(value), sa.Integer())
+
+        def part(start: int, length: int | None = None) -> ColumnElement[Any]:
+            args = (number(start),) if length is None else (number(start), number(length))
+            return sa.cast(sa.func.substr(text, *args), sa.Integer())
+
+        year = part(1, 4)
+        if self.period == "year":
+            return year
+        if self.date is not None:
+            month = part(6, 2) - number(1)
+            per = {"month": 1, "quarter": 3, "half": 6}[self.period]
+            index = month if per == 1 else month // number(per)
+        else:
+            index = part(6 if self.period == "month" else 7) - number(1)
+        slot: ColumnElement[Any] = year * number(KINDS[self.period]) + index
+        return slot
 
     def statements(self, request: FetchRequest) -> list[SqlStatement]:
         """The statements `fetch` runs for `request`: at most one plain query for
         the measures read as they are and one `GROUP BY unit, year` for all
-        record-level measures. Years are bound as `lo` and `hi`."""
+        record-level measures (`GROUP BY unit, slot` for a source by period). Years
+        (or slots) are bound as `lo` and `hi`."""
         import sqlalchemy as sa
 
-        needed = [self.unit, self.year, *(m.column for m in request.measures if m.column)]
+        needed = [self.unit, self.time_column,
+                  *(m.column for m in request.measures if m.column)]
         src = self._from(needed)
         unit, year = self._keys(src)
-        lo = sa.bindparam("lo", int(request.years[0]), type_=sa.Integer())
-        hi = sa.bindparam("hi", int(request.years[-1]), type_=sa.Integer())
+        time = "year" if self.year is not None else "slot"
+        lo = sa.bindparam("lo", int(request.slots[0]), type_=sa.Integer())
+        hi = sa.bindparam("hi", int(request.slots[-1]), type_=sa.Integer())
         within = year.between(lo, hi)
         out = []
         tables = [m for m in request.measures if m.aggregate is None]
         if tables:
             values = [src.c[m.column or m.name].label(f"v{j}") for j, m in enumerate(tables)]
             out.append(SqlStatement(
-                sa.select(unit.label("unit"), year.label("year"), *values).where(within),
+                sa.select(unit.label("unit"), year.label(time), *values).where(within),
                 tables, grouped=False))
         records = [m for m in request.measures if m.aggregate is not None]
         if records:
             aggs = [_aggregate(m, src).label(f"v{j}") for j, m in enumerate(records)]
             out.append(SqlStatement(
-                sa.select(unit.label("unit"), year.label("year"), *aggs).where(within)
+                sa.select(unit.label("unit"), year.label(time), *aggs).where(within)
                 .group_by(unit, year), records, grouped=True))
         return out
 
@@ -300,13 +346,51 @@ class SqlSource(TabularSource):
         except Exception as exc:
             conn.rollback()
             raise DataError(self._explain_error(exc, url), source=request.source) from None
-        needed = [self.unit, self.year, *(m.column for m in request.measures if m.column)]
+        needed = [self.unit, self.time_column,
+                  *(m.column for m in request.measures if m.column)]
         for name in needed:
             if name not in have:
                 raise DataError(f"no column '{name}'{did_you_mean(name, have)} in "
                                 f"{'table ' + repr(self.table) if self.table else 'the query'}"
                                 f" in database {self._where(url)}; it has: {', '.join(have)}",
                                 source=request.source)
+        if self.year is None:
+            self._check_times(conn, url, request)
+
+    def _check_times(self, conn: Connection, url: URL, request: FetchRequest) -> None:
+        """Every period (or date) of every row is one of the source's kind: the column's
+        distinct texts (a few per month: dates are grouped by their day) are checked
+        with `qnkpi.periods`' rules, and the first bad one is named with a unit it is
+        found for. A NULL is an error too."""
+        import sqlalchemy as sa
+
+        src = self._from([self.unit, self.time_column])
+        text = self._text(src)
+        unit = sa.func.min(sa.func.trim(sa.cast(src.c[self.unit], sa.String())))
+        if self.date is None:
+            select = sa.select(text, unit).group_by(text).order_by(text)
+        else:
+            day = sa.func.substr(text, sa.literal_column("1"), sa.literal_column("10"))
+            rest = sa.func.substr(text, sa.literal_column("11"), sa.literal_column("1"))
+            select = sa.select(sa.func.min(text), unit, day, rest).group_by(day, rest) \
+                .order_by(day, rest)
+        rows = self._run(conn, url, request, select)
+        if self.date is None:
+            bad, problem = bad_period([r[0] for r in rows], self.period)
+        else:
+            bad, problem = bad_date([r[2] for r in rows], [r[3] for r in rows])
+            problem = f"'{rows[bad][0]}' {problem}" if bad >= 0 else ""
+        empty = [r for r in rows if r[0] is None]
+        if bad < 0 and not empty:
+            return
+        row = rows[bad] if bad >= 0 else empty[0]
+        message = problem if bad >= 0 else EMPTY.format(
+            what="date" if self.date is not None else "period")
+        what = f"table '{self.table}'" if self.table is not None else "'query'"
+        code = "no unit" if row[1] is None else f"unit '{row[1]}'"
+        raise DataError(f"{what} in database {self._where(url)}: column "
+                        f"'{self.time_column}', a row for {code}: {message}",
+                        source=request.source)
 
     def _panels(self, rows: list[Sequence[Any]], st: SqlStatement, url: URL,
                 request: FetchRequest) -> dict[str, FloatPanel]:
@@ -319,7 +403,7 @@ class SqlSource(TabularSource):
         if not st.grouped:
             return scatter(units, years, values, request, file=None, row_numbers=numbers)
         n_units, n_years = request.shape
-        flat = units * n_years + (years - request.years[0])
+        flat = units * n_years + (years - request.slots[0])
         panels = {}
         for m in st.measures:
             panel = np.full(n_units * n_years, np.nan)
@@ -334,7 +418,8 @@ class SqlSource(TabularSource):
                                      or not isinstance(cell, (int, float, Decimal))):
                 what = f"{m.aggregate}({m.column})" if m.aggregate else f"column '{m.column}'"
                 raise DataError(
-                    f"{what}: {cell!r} for unit '{codes[i]}' in {years[i]} is not a number "
+                    f"{what}: {cell!r} for unit '{codes[i]}' in {request.label(int(years[i]))} "
+                    "is not a number "
                     f"(database {self._where(url)}); store numbers in numeric columns, "
                     "missing as NULL, or convert them in a 'query'", source=request.source)
         return np.array([np.nan if c is None else float(c) for c in column], dtype=np.float64)
