@@ -122,14 +122,14 @@ def _atomic(target: Path, binary: bool, write: Callable[[IO[Any]], object],
     kept = ("nothing was written, the file that was there is unchanged" if mode is not None
             else "nothing was written, no file was left there")
     remove_stale(real)
+    # a short prefix: a long report name plus mkstemp's letters could pass NAME_MAX
+    prefix = f"{_prefix(real)}{os.getpid()}."
+    tmp: str | None = None
     try:
-        # a short prefix: a long report name plus mkstemp's letters could pass NAME_MAX
-        fd, tmp = tempfile.mkstemp(prefix=f"{_prefix(real)}{os.getpid()}.", suffix=".tmp",
-                                   dir=real.parent)
-    except OSError as exc:
-        raise fail(exc, kept) from exc
-    try:
+        # the signals are caught before the temporary file exists: one that came
+        # between its creation and the handler would leave it behind
         with _terminated_raises():
+            fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=real.parent)
             stream = (os.fdopen(fd, "wb") if binary
                       else os.fdopen(fd, "w", encoding="utf-8", newline=""))
             with stream:
@@ -137,19 +137,28 @@ def _atomic(target: Path, binary: bool, write: Callable[[IO[Any]], object],
             os.chmod(tmp, 0o666 & ~_umask())  # mkstemp's 0600 would outlive the rename
             os.replace(tmp, real)
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
+        _remove_own(real.parent, prefix, tmp)
         raise fail(exc, kept) from exc
     except Terminated as exc:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:  # the signal came after the rename
-            kept = "the file was written in full"
+        if tmp is not None and not os.path.exists(tmp) and os.path.exists(real):
+            kept = "the file was written in full"  # the signal came after the rename
+        _remove_own(real.parent, prefix, tmp)
         print(f"qnkpi: {exc.name}: stopped writing {what} to {target}; {kept}",
               file=sys.stderr)
         raise
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        _remove_own(real.parent, prefix, tmp)
         raise
+
+
+def _remove_own(folder: Path, prefix: str, tmp: str | None) -> None:
+    """Remove this run's temporary file: `tmp`, or, when a signal came before its name
+    was known, the file of this process's prefix that `mkstemp` had made."""
+    names = [tmp] if tmp is not None else [
+        str(folder / name) for name in os.listdir(folder)
+        if name.startswith(prefix) and name.endswith(".tmp")]
+    for name in names:
+        Path(name).unlink(missing_ok=True)
 
 
 #: A temporary file of an earlier run this old, whose process is gone, is removed.
