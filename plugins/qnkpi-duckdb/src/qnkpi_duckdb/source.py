@@ -63,6 +63,8 @@ _READERS = {"csv": "read_csv_auto", "parquet": "read_parquet"}
 _NUMERIC_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT",
                   "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT", "FLOAT", "DOUBLE",
                   "DECIMAL", "BOOLEAN")
+#: Types whose values all lie within qnkpi's range (`LARGEST`): their rows need no range check.
+_BOUNDED = ("BOOLEAN", "TINYINT", "SMALLINT", "INTEGER", "UTINYINT", "USMALLINT", "UINTEGER")
 _WILDCARDS = "*?["
 _CSV_CELL = re.compile(r'CSV Error on Line: (\d+).*?Error when converting column "(.*?)"\. '
                        r'Could not convert string "(.*?)"', re.DOTALL)
@@ -288,8 +290,10 @@ class DuckdbSource(PeriodSource):
             number = f"TRY_CAST({quote(c)} AS DOUBLE)"
             if not _is_numeric(types[c]):
                 bad.append(("text", c, f"{quote(c)} IS NOT NULL AND {number} IS NULL"))
-            bad.append(("range", c, f"NOT isnan({number}) AND (abs({number}) > {LARGEST!r} "
-                                    f"OR ({number} <> 0 AND abs({number}) < {SMALLEST!r}))"))
+            if types[c] not in _BOUNDED:  # no value of these types is out of range
+                bad.append(("range", c, f"NOT isnan({number}) AND (abs({number}) > "
+                                        f"{LARGEST!r} OR ({number} <> 0 AND abs({number}) < "
+                                        f"{SMALLEST!r}))"))
         named = [self.unit, self.time_column, *numeric]
         cells = ", ".join(f"CAST({quote(c)} AS VARCHAR)" for c in named)
         flags = ", ".join(f"coalesce({sql}, false)" for _, _, sql in bad)
