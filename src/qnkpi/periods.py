@@ -19,8 +19,19 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["EMPTY", "KINDS", "PeriodKind", "bad_date", "bad_period", "label", "parse_column",
-           "per_year", "slot_sql", "slots_of_dates"]
+__all__ = [
+    "EMPTY",
+    "KINDS",
+    "PeriodKind",
+    "bad_date",
+    "bad_period",
+    "first_bad_time",
+    "label",
+    "parse_column",
+    "per_year",
+    "slot_sql",
+    "slots_of_dates",
+]
 
 PeriodKind = Literal["year", "half", "quarter", "month"]
 """How often a source reports: once a `year`, each `half`, each `quarter`, each `month`."""
@@ -199,3 +210,34 @@ def slot_sql(text: str, kind: str, *, date: bool, integer: str = "INTEGER",
         start = 6 if kind == "month" else 7
         index = f"CAST(substr({text}, {start}) AS {integer}) - 1"
     return f"{year} * {n} + {index}"
+
+
+def first_bad_time(rows: Sequence[Sequence[object]], kind: str, *, date: bool
+                   ) -> tuple[Sequence[object], str] | None:
+    """The first bad one of a time column's distinct texts, as a database source reads
+    them, and what is wrong with it; `None` when every one is good.
+
+    Args:
+        rows: For a period column, `(text, unit)` per distinct text; for a date column,
+            `(a text, unit, its first ten characters, its eleventh)` per distinct day
+            and separator. `unit` is a unit code found with the text, for the message.
+        kind: The source's period kind.
+        date: Whether the column holds dates.
+
+    Returns:
+        `(row, problem)`: the row to name (its unit is `row[1]`) and the message, for a
+            text that is not a period (date) of `kind` or, failing that, an empty one.
+    """
+    if date:
+        bad, problem = bad_date([str(r[2]) if r[2] is not None else None for r in rows],
+                                [str(r[3]) if r[3] is not None else None for r in rows])
+        problem = f"'{rows[bad][0]}' {problem}" if bad >= 0 else ""
+    else:
+        bad, problem = bad_period([None if r[0] is None else str(r[0]) for r in rows],
+                                  kind)
+    if bad >= 0:
+        return rows[bad], problem
+    empty = [r for r in rows if r[0] is None]
+    if empty:
+        return empty[0], EMPTY.format(what="date" if date else "period")
+    return None

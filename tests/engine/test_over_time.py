@@ -158,3 +158,17 @@ def test_a_table_measure_of_a_source_by_period_must_say_over_time() -> None:
 ])
 def test_the_time_columns_of_a_source(keys: str, fragment: str) -> None:
     assert any(fragment in m for m in _problems(keys, ", over_time: last"))
+
+
+def test_the_first_bad_time_of_a_databases_distinct_texts() -> None:
+    from qnkpi.periods import first_bad_time
+
+    assert first_bad_time([("2025-06", "D1"), ("2025-07", "D2")], "month", date=False) is None
+    assert first_bad_time([("2025-06", "D1"), ("2025-13", "D2")], "month", date=False) == (
+        ("2025-13", "D2"), "'2025-13' is not a month: write YYYY-MM, such as 2025-06, with a "
+        "month 01-12")
+    assert first_bad_time([(None, "D3"), ("2025-Q1", "D1")], "quarter", date=False) == (
+        (None, "D3"), "the period is empty; fill it in, or delete the row")
+    rows = [("2025-06-14", "D1", "2025-06-14", ""), ("2025-02-30", "D2", "2025-02-30", "")]
+    assert first_bad_time(rows, "month", date=True) == (
+        rows[1], "'2025-02-30' is not a date: write dates as YYYY-MM-DD, such as 2025-06-14")

@@ -24,8 +24,8 @@ from qnkpi.i18n import (
 )
 from qnkpi.reporters._chart import Chart, chart
 from qnkpi.reporters._grid import COUNTED, VERDICT_CSS, Count, Grid, grid
-from qnkpi.reporters._present import goal_heading, headline, span
-from qnkpi.reporters._terms import method_title, rule_label
+from qnkpi.reporters._present import headline, span
+from qnkpi.reporters._terms import goal_heading, method_title, rule_label
 from qnkpi.verdicts import ASSESSMENT_STATUSES, AssessmentStatus
 
 if TYPE_CHECKING:

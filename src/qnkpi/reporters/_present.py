@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from qnkpi.spec.models import IndicatorSpec
 
 __all__ = ["HEADLINE_METHOD", "MARKS", "apart", "bound", "bound_decimals", "coverage_mark",
-           "goal_heading", "headline", "ratio_text", "rule_text", "shown_value", "span",
+           "headline", "ratio_text", "rule_text", "shown_value", "span",
            "threshold_text", "verdict_words"]
 
 HEADLINE_METHOD = "linear_path"
@@ -44,21 +44,6 @@ def headline(group: list[Assessment], *, fallback: bool = True) -> Assessment | 
     if main is None and fallback and group:
         return group[0]
     return main
-
-
-def goal_heading(res: IndicatorResult, group: list[Assessment], lang: str) -> str:
-    """What a report writes above an indicator's assessments: `Toward the goal >= 90 in
-    2030` (`*` marks an aspirational goal), or for an indicator without a target, whose
-    trend is assessed, `Trend without a target (should increase)`."""
-    index = group[0].goal_target if group else None
-    if index is None:
-        direction = gettext("should " + res.indicator.direction, lang)
-        return gettext("Trend without a target ({direction})", lang).format(
-            direction=direction)
-    target = res.indicator.targets[index]
-    star = " *" if target.aspirational else ""
-    return gettext("Toward the goal {goal} in {year}", lang).format(
-        goal=rule_text(target.op, *target.bounds, lang), year=target.last_year) + star
 
 
 def ratio_text(assessment: Assessment, k: int, lang: str) -> str:

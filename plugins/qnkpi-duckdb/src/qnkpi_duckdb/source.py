@@ -34,7 +34,7 @@ import numpy as np
 import numpy.typing as npt
 from pydantic import field_validator, model_validator
 from qnkpi.errors import DataError, did_you_mean
-from qnkpi.periods import EMPTY, bad_date, bad_period, slot_sql
+from qnkpi.periods import first_bad_time, slot_sql
 from qnkpi.sources._numbers import LARGEST, SMALLEST, out_of_range
 from qnkpi.sources.base import (
     FetchRequest,
@@ -316,19 +316,14 @@ class DuckdbSource(PeriodSource):
         if self.date is None:
             rows = conn.execute(f"SELECT {text}, {unit} FROM {source} GROUP BY 1 ORDER BY 1",
                                 list(params)).fetchall()
-            bad, problem = bad_period([r[0] for r in rows], self.period)
         else:
             rows = conn.execute(f"SELECT min({text}), {unit}, substr({text}, 1, 10), "
                                 f"substr({text}, 11, 1) FROM {source} GROUP BY 3, 4 "
                                 "ORDER BY 3, 4", list(params)).fetchall()
-            bad, problem = bad_date([r[2] for r in rows], [r[3] for r in rows])
-            problem = f"'{rows[bad][0]}' {problem}" if bad >= 0 else ""
-        empty = [r for r in rows if r[0] is None]
-        if bad < 0 and not empty:
+        found = first_bad_time(rows, self.period, date=self.date is not None)
+        if found is None:
             return
-        what = "date" if self.date is not None else "period"
-        row = rows[bad] if bad >= 0 else empty[0]
-        message = problem if bad >= 0 else EMPTY.format(what=what)
+        row, message = found
         where = f"table '{self.table}': " if self.table is not None else ""
         code = "no unit" if row[1] is None else f"unit '{row[1]}'"
         raise DataError(f"{where}column '{self.time_column}', a row for {code}: {message}",

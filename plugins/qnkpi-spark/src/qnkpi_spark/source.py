@@ -41,7 +41,7 @@ import numpy as np
 from pydantic import AfterValidator, ValidationInfo, model_validator
 
 from qnkpi.errors import DataError, did_you_mean
-from qnkpi.periods import EMPTY, bad_date, bad_period, slot_sql
+from qnkpi.periods import first_bad_time, slot_sql
 from qnkpi.sources import sql
 from qnkpi.sources.base import (
     FetchRequest,
@@ -351,20 +351,15 @@ class SparkSource(PeriodSource):
         unit = F.min(F.trim(F.col(quote(self.unit)).cast("string")))
         if self.date is None:
             rows = df.groupBy(text.alias("t")).agg(unit.alias("u")).orderBy("t").collect()
-            bad, problem = bad_period([r[0] for r in rows], self.period)
         else:
             rows = (df.groupBy(F.substring(text, 1, 10).alias("d"),
                                F.substring(text, 11, 1).alias("s"))
                     .agg(F.min(text).alias("t"), unit.alias("u")).orderBy("d", "s")
                     .select("t", "u", "d", "s").collect())
-            bad, problem = bad_date([r[2] for r in rows], [r[3] for r in rows])
-            problem = f"'{rows[bad][0]}' {problem}" if bad >= 0 else ""
-        empty = [r for r in rows if r[0] is None]
-        if bad < 0 and not empty:
+        found = first_bad_time(rows, self.period, date=self.date is not None)
+        if found is None:
             return
-        row = rows[bad] if bad >= 0 else empty[0]
-        message = problem if bad >= 0 else EMPTY.format(
-            what="date" if self.date is not None else "period")
+        row, message = found
         raise DataError(f"column '{self.time_column}', a row for unit '{row[1]}': "
                         f"{message}{self._where()}", file=self._file(), source=request.source)
 

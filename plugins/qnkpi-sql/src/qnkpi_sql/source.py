@@ -33,7 +33,7 @@ import numpy as np
 from pydantic import field_validator, model_validator
 
 from qnkpi.errors import DataError, did_you_mean
-from qnkpi.periods import EMPTY, bad_date, bad_period
+from qnkpi.periods import first_bad_time
 from qnkpi.sources.base import (
     FetchRequest,
     FloatPanel,
@@ -375,17 +375,10 @@ class SqlSource(PeriodSource):
             select = sa.select(sa.func.min(text), unit, day, rest).group_by(day, rest) \
                 .order_by(day, rest)
         rows = self._run(conn, url, request, select)
-        if self.date is None:
-            bad, problem = bad_period([r[0] for r in rows], self.period)
-        else:
-            bad, problem = bad_date([r[2] for r in rows], [r[3] for r in rows])
-            problem = f"'{rows[bad][0]}' {problem}" if bad >= 0 else ""
-        empty = [r for r in rows if r[0] is None]
-        if bad < 0 and not empty:
+        found = first_bad_time(rows, self.period, date=self.date is not None)
+        if found is None:
             return
-        row = rows[bad] if bad >= 0 else empty[0]
-        message = problem if bad >= 0 else EMPTY.format(
-            what="date" if self.date is not None else "period")
+        row, message = found
         what = f"table '{self.table}'" if self.table is not None else "'query'"
         code = "no unit" if row[1] is None else f"unit '{row[1]}'"
         raise DataError(f"{what} in database {self._where(url)}: column "
