@@ -14,6 +14,7 @@ a month-by-month activity log has a row per record.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -22,11 +23,13 @@ import numpy.typing as npt
 __all__ = [
     "EMPTY",
     "KINDS",
+    "AsOf",
     "PeriodKind",
     "bad_date",
     "bad_period",
     "first_bad_time",
     "label",
+    "parse_as_of",
     "parse_column",
     "per_year",
     "slot_sql",
@@ -63,6 +66,76 @@ def label(slot: int, kind: str) -> str:
     if kind == "half":
         return f"{year}-H{index + 1}"
     return str(year)
+
+
+@dataclass(frozen=True)
+class AsOf:
+    """The point in time an evaluation judges at: the end of a year, or of a month,
+    quarter or half within it (`--as-of 2025-06`).
+
+    Attributes:
+        year: The as-of year.
+        kind: `year`, `half`, `quarter` or `month`: how the as-of was written.
+        index: The period's index within the year, from 0 (0 for `year`).
+    """
+
+    year: int
+    kind: str = "year"
+    index: int = 0
+
+    @property
+    def months(self) -> int:
+        """How many months of the year have passed at the as-of: 1-12."""
+        return (self.index + 1) * 12 // KINDS[self.kind]
+
+    @property
+    def fraction(self) -> float:
+        """The share of the year that has passed: `months / 12`."""
+        return self.months / 12
+
+    @property
+    def partial(self) -> bool:
+        """Whether the as-of falls before the end of its year."""
+        return self.months < 12
+
+    @property
+    def label(self) -> str:
+        """The as-of as a source writes it: `2025-06`, `2025-Q2`, `2025-H1`, `2025`."""
+        return label(self.year * KINDS[self.kind] + self.index, self.kind)
+
+    def ends(self, slots: npt.NDArray[np.int64], kind: str) -> npt.NDArray[np.bool_]:
+        """Which periods of `kind` (as slots) end at or before the as-of."""
+        n = KINDS[kind]
+        end = (slots // n) * 12 + (slots % n + 1) * 12 // n
+        return np.asarray(end <= self.year * 12 + self.months)
+
+
+def parse_as_of(value: object) -> AsOf:
+    """An as-of from what a user writes: a year (`2025`, as an int or a text), a month
+    (`2025-06`), a quarter (`2025-Q2`) or a half (`2025-H1`). The end of a year written
+    as its last month, quarter or half (`2025-12`, `2025-Q4`, `2025-H2`) is that year.
+
+    Raises:
+        ValueError: `value` is none of these; the message says what to write.
+    """
+    import re
+
+    if isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_)):
+        return AsOf(int(value))
+    text = str(value).strip() if isinstance(value, str) else None
+    for kind, (pattern, _) in _FORMS.items():
+        match = re.match(pattern, text or "")
+        if match is None:
+            continue
+        year = int(match["y"])
+        index = int(match["n"]) - 1 if match["n"] else 0
+        if not 0 <= index < KINDS[kind]:
+            raise ValueError(f"as-of {value!r}: a year has {KINDS[kind]} {kind}s; "
+                             f"write {_FORMS[kind][1]}")
+        as_of = AsOf(year, kind, index)
+        return as_of if as_of.partial else AsOf(year)
+    raise ValueError(f"as-of {value!r} is not a period: write a year (2025), a month "
+                     "(2025-06), a quarter (2025-Q2) or a half (2025-H1)")
 
 
 def _kind_of(text: str) -> str | None:

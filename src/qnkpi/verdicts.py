@@ -8,8 +8,8 @@ here" (no target, no check, not assessed).
 
 ```
 Op             0 none · 1 >   · 2 >=      · 3 <       · 4 <=   · 5 ==  · 6 between
-CheckStatus    0 none · 1 met · 2 not_met · 3 no_data
-Verdict        0 none · 1 met · 2 not_met · 3 no_data · 4 exceeded
+CheckStatus    0 none · 1 met · 2 not_met · 3 no_data · 5 not_due
+Verdict        0 none · 1 met · 2 not_met · 3 no_data · 4 exceeded · 5 not_due
 AssessmentStatus 0 none · 1 achieved · 2 on_track · 3 at_risk · 4 off_track
                  · 5 regressing · 6 insufficient_data · 7 substantial_progress
                  · 8 moderate_progress · 9 limited_progress · 10 deterioration
@@ -73,16 +73,23 @@ class Op(IntEnum):
 
 
 class CheckStatus(IntEnum):
-    """How one (indicator, unit, year) stands against its threshold."""
+    """How one (indicator, unit, year) stands against its threshold.
+
+    5 `not_due` (added in 0.3; 4 is the verdict `exceeded`) is a check of a year not
+    over at the as-of (`evaluate(as_of="2025-06")`) whose target is judged at the
+    year's end: its value so far is shown, not judged.
+    """
 
     NONE = 0
     MET = 1
     NOT_MET = 2
     NO_DATA = 3
+    NOT_DUE = 5
 
     @property
     def key(self) -> str:
-        """The status as the JSON result writes it: `met`, `not_met`, `no_data`."""
+        """The status as the JSON result writes it: `met`, `not_met`, `no_data`,
+        `not_due`."""
         return STATUSES[self]
 
 
@@ -96,10 +103,11 @@ class Verdict(IntEnum):
     NOT_MET = 2
     NO_DATA = 3
     EXCEEDED = 4
+    NOT_DUE = 5
 
     @property
     def key(self) -> str:
-        """The verdict's name: `met`, `not_met`, `no_data` or `exceeded`."""
+        """The verdict's name: `met`, `not_met`, `no_data`, `exceeded` or `not_due`."""
         return VERDICTS[self]
 
 
@@ -140,11 +148,11 @@ class AssessmentStatus(IntEnum):
 OPS: tuple[str, ...] = ("", ">", ">=", "<", "<=", "==", "between")
 """Operators by their [`Op`][qnkpi.verdicts.Op] code; code 0 means "no target here"."""
 
-STATUSES: tuple[str, ...] = ("", "met", "not_met", "no_data")
+STATUSES: tuple[str, ...] = ("", "met", "not_met", "no_data", "", "not_due")
 """Check statuses by their [`CheckStatus`][qnkpi.verdicts.CheckStatus] code; code 0
-means "no check here"."""
+means "no check here", and code 4 is no check status (it is the verdict `exceeded`)."""
 
-VERDICTS: tuple[str, ...] = (*STATUSES, "exceeded")
+VERDICTS: tuple[str, ...] = ("", "met", "not_met", "no_data", "exceeded", "not_due")
 """Verdicts by their [`Verdict`][qnkpi.verdicts.Verdict] code."""
 
 ASSESSMENT_STATUSES: tuple[str, ...] = (

@@ -18,6 +18,11 @@ def add_parser(sub: Any) -> None:
     p.add_argument("spec", metavar="SPEC", help="the programme spec (YAML)")
     p.add_argument("--year", type=int, help="check only this year (default: every year "
                    "from the programme's start to the latest year with data)")
+    p.add_argument("--as-of", metavar="PERIOD",
+                   help="judge at this point: a year (2025), or a month (2025-06), quarter "
+                   "(2025-Q2) or half (2025-H1) of one, whose year is then judged on its "
+                   "data so far as its targets' partial and milestones say (default: the "
+                   "latest year with data)")
     p.add_argument("--unit", action="append", metavar="CODE",
                    help="check only this unit (repeat for more)")
     p.add_argument("--restate-to", type=int, metavar="YEAR",
@@ -127,7 +132,7 @@ def run(args: argparse.Namespace) -> int:
                             lines=True))
         return 0
     with rule_warnings(), progress_bar(args.quiet) as progress:
-        result = evaluate(spec, year=args.year, units=args.unit,
+        result = evaluate(spec, year=args.year, units=args.unit, as_of=args.as_of,
                           restate_to=args.restate_to, plugins=plugins, progress=progress)
     for note in result.warnings:
         print(f"qnkpi: warning: {note}", file=sys.stderr)

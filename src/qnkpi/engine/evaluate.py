@@ -38,6 +38,7 @@ from qnkpi.engine.rules import RuleViolationError, ValidationResult, judge_rules
 from qnkpi.errors import PluginError, QnkpiError, did_you_mean
 from qnkpi.kinds.base import FloatPanel, IndicatorPanel
 from qnkpi.orgunits import OrgTree
+from qnkpi.periods import AsOf, parse_as_of
 from qnkpi.plugin.hooks import SOURCE_TYPES
 from qnkpi.plugin.loading import BUILTIN_PLUGINS
 from qnkpi.plugin.registry import Plugins, get_plugins
@@ -115,7 +116,8 @@ def explain(spec: Spec, *, plugins: Plugins | None = None,
 
 def evaluate(spec: Spec, *, year: int | None = None, units: Sequence[str] | None = None,
              restate_to: int | None = None, plugins: Plugins | None = None,
-             progress: Progress | None = None, data: Data | None = None) -> Result:
+             progress: Progress | None = None, data: Data | None = None,
+             as_of: int | str | None = None) -> Result:
     """Evaluate every indicator of `spec` at every unit and year, and check its targets.
 
     Sources are read once each, indicators computed on whole units x years panels and
@@ -144,6 +146,13 @@ def evaluate(spec: Spec, *, year: int | None = None, units: Sequence[str] | None
             own `unit`, `year` and layout keys, in place of its file or database. A
             source of `type: frame` needs one (see "The `frame` source" in the spec
             format).
+        as_of: Judge at this point: a year (`2025`), or a month (`"2025-06"`), quarter
+            (`"2025-Q2"`) or half (`"2025-H1"`) of one. Every year from the programme's
+            start to the as-of's is checked (with `year`, only that year, which must be
+            the as-of's). Before its year's end, that year's values are the year so far
+            (what the sources hold up to the as-of) and its targets are judged as their
+            `partial` and `milestones` say; the result's `period` is then the as-of.
+            Default: the latest year with data.
 
     Returns:
         The result: panels of values, thresholds and statuses, with checks and
@@ -158,7 +167,8 @@ def evaluate(spec: Spec, *, year: int | None = None, units: Sequence[str] | None
             severity `warning` do not raise: the result's `validation` and `warnings`
             hold them.
         SpecError: Two targets of an indicator apply to the same unit and year.
-        QnkpiError: A `year` or `restate_to` outside the programme's period, an
+        QnkpiError: A `year`, `as_of` or `restate_to` outside the programme's period,
+            an `as_of` that is not a period, a `year` in another year than `as_of`, an
             unknown unit code in `units`, or a name in `data` that is not a source.
         TypeError: `spec` is not a loaded spec (a path is not read: call
             [`load_spec`][qnkpi.spec.loader.load_spec] first), `year` or `restate_to`
@@ -177,35 +187,39 @@ def evaluate(spec: Spec, *, year: int | None = None, units: Sequence[str] | None
     _check_spec(spec, "evaluate")
     year = _whole_year(year, "year")
     restate_to = _whole_year(restate_to, "restate_to")
+    point = _point(as_of, year)
     units = _codes(units)
     plugins = plugins or spec.plugins or get_plugins()
     progress = progress or _quiet
     spec = with_frames(spec, data)
     _check_years(spec, year=year, restate_to=restate_to)
+    if point is not None:
+        _check_years(spec, year=point.year, restate_to=None, what="as-of")
     tree = OrgTree.from_spec(spec.org_units, year_axis(spec))
     unit_rows = _unit_rows(tree, units)
+    period = point if point is not None and point.partial else None
 
-    measures, warnings = read_measures(spec, tree, plugins, progress)
+    measures, warnings = read_measures(spec, tree, plugins, progress, period)
     validation = judge_rules(spec, tree, measures)
     warnings += _rule_warnings(validation, warnings)
     restated = None
     if restate_to is not None:
         tree, measures, restated = restate(tree, measures, spec.measures, restate_to)
     panels = compute_indicators(spec, tree, measures, restated, plugins, progress)
-    as_of, checked_years = _as_of(spec, tree, measures, year)
+    as_of_year, checked_years = _as_of(spec, tree, measures, year, point)
     indicators = judge_checks(spec, tree, panels, checked_years[None, :] & unit_rows[:, None],
-                              restated)
+                              restated, period)
     # baselines across a change of tree are carried onto the as-of tree (a restated
     # view has no change to cross up to its year); computed only when something is
     # assessed, as it computes the indicators a second time on that tree
     assessed = any(methods_for(spec, ind)[0] for ind in spec.indicators.values())
-    carried = (carried_panels(spec, tree, measures, as_of, plugins)
+    carried = (carried_panels(spec, tree, measures, as_of_year, plugins)
                if restate_to is None and assessed else None)
-    assessments = _assess(spec, tree, panels, as_of, plugins, unit_rows, progress,
+    assessments = _assess(spec, tree, panels, as_of_year, plugins, unit_rows, progress,
                           indicators, carried, restated)
-    return Result(spec=spec, tree=tree, as_of=as_of, indicators=indicators, measures=measures,
-                  assessments=assessments, restated_to=restate_to, warnings=warnings,
-                  validation=validation)
+    return Result(spec=spec, tree=tree, as_of=as_of_year, indicators=indicators,
+                  measures=measures, assessments=assessments, restated_to=restate_to,
+                  warnings=warnings, validation=validation, period=period)
 
 
 def check_data(spec: Spec, *, plugins: Plugins | None = None,
@@ -248,11 +262,12 @@ def check_data(spec: Spec, *, plugins: Plugins | None = None,
     return judge_rules(spec, tree, measures)
 
 
-def _check_years(spec: Spec, *, year: int | None, restate_to: int | None) -> None:
+def _check_years(spec: Spec, *, year: int | None, restate_to: int | None,
+                 what: str = "year") -> None:
     """`year` and `restate_to` are years of the programme, or a QnkpiError says not."""
     period = spec.programme.period
     if year is not None and not period.start <= year <= period.end:
-        raise QnkpiError(f"year {year} is outside the programme's period "
+        raise QnkpiError(f"{what} {year} is outside the programme's period "
                          f"{period.start}-{period.end}")
     if restate_to is not None and not period.start <= restate_to <= period.end:
         raise QnkpiError(f"--restate-to {restate_to}: not a year of the programme "
@@ -279,6 +294,21 @@ def _whole_year(value: object, name: str) -> int | None:
         return int(value)
     raise TypeError(f"{name} must be a whole number such as 2024, not {value!r} "
                     f"({type(value).__name__})")
+
+
+def _point(as_of: object, year: int | None) -> AsOf | None:
+    """`as_of` read as a point in time, or None; a QnkpiError for one that is not a
+    period, or that is in another year than `year`."""
+    if as_of is None:
+        return None
+    try:
+        point = parse_as_of(as_of)
+    except ValueError as exc:
+        raise QnkpiError(str(exc)) from None
+    if year is not None and year != point.year:
+        raise QnkpiError(f"year {year} and as-of {point.label} are different years: give "
+                         f"one, or the same year in both")
+    return point
 
 
 def _codes(units: object) -> list[str] | None:
@@ -319,12 +349,16 @@ def _rule_warnings(validation: ValidationResult, noted: tuple[str, ...]) -> tupl
 
 
 def _as_of(spec: Spec, tree: OrgTree, measures: dict[str, FloatPanel],
-           year: int | None) -> tuple[int, npt.NDArray[np.bool_]]:
+           year: int | None, point: AsOf | None) -> tuple[int, npt.NDArray[np.bool_]]:
     """The as-of year and the years checked (a mask over the tree's years).
 
-    With `year`, that year alone; else every year of the programme up to the latest one
-    any measure has data for (the programme's start when none has)."""
+    With `year`, that year alone; else every year of the programme up to the as-of's
+    (`point`), or to the latest one any measure has data for (the programme's start
+    when none has)."""
     period = spec.programme.period
+    if point is not None:
+        first = point.year if year is not None else period.start
+        return point.year, (tree.years >= first) & (tree.years <= point.year)
     any_data = np.zeros(tree.shape[1], bool)
     for panel in measures.values():
         any_data |= ~np.isnan(panel).all(axis=0)

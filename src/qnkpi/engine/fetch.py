@@ -17,7 +17,7 @@ from qnkpi.engine.over_time import fold_measures
 from qnkpi.errors import DataError, PluginError, QnkpiError
 from qnkpi.kinds.base import FloatPanel
 from qnkpi.orgunits import OrgTree
-from qnkpi.periods import KINDS
+from qnkpi.periods import KINDS, AsOf
 from qnkpi.plugin.hooks import SOURCE_TYPES
 from qnkpi.plugin.loading import BUILTIN_PLUGINS
 from qnkpi.plugin.registry import Plugins
@@ -42,11 +42,12 @@ def fetch_requests(spec: Spec, tree: OrgTree) -> dict[str, FetchRequest]:
 
 
 def read_measures(spec: Spec, tree: OrgTree, plugins: Plugins,
-                  progress: Callable[[str, int, int], None],
+                  progress: Callable[[str, int, int], None], as_of: AsOf | None = None,
                   ) -> tuple[dict[str, FloatPanel], tuple[str, ...]]:
     """The measures as the sources report them, and notes about the data: what the
     sources noted while reading, and the values left out because their unit did not
-    exist that year. `absent: zero` is applied.
+    exist that year. `absent: zero` is applied. With an `as_of` before its year's end,
+    what the sources hold after it is left out (`qnkpi.engine.over_time`).
 
     Raises:
         DataError: A source found data it cannot use (every source is read first, so
@@ -55,7 +56,7 @@ def read_measures(spec: Spec, tree: OrgTree, plugins: Plugins,
             that is not a panel of numbers; it names the plugin. A built-in source's crash
             propagates as it is: a bug in qnkpi, not in the data.
     """
-    measures, noted = _fetch(spec, tree, plugins, progress)
+    measures, noted = _fetch(spec, tree, plugins, progress, as_of)
     warnings = noted + _outside_life(tree, measures)
     for panel in measures.values():
         panel[~tree.valid] = np.nan  # left out: they neither roll up nor set "as of"
@@ -83,7 +84,7 @@ def _outside_life(tree: OrgTree, measures: dict[str, FloatPanel]) -> tuple[str, 
 
 
 def _fetch(spec: Spec, tree: OrgTree, plugins: Plugins,
-           progress: Callable[[str, int, int], None],
+           progress: Callable[[str, int, int], None], as_of: AsOf | None,
            ) -> tuple[dict[str, FloatPanel], tuple[str, ...]]:
     """Every measure from its source, and what the sources noted while reading
     ([`FetchRequest.warn`][qnkpi.sources.base.FetchRequest.warn])."""
@@ -111,7 +112,7 @@ def _fetch(spec: Spec, tree: OrgTree, plugins: Plugins,
         checked = {m.name: _checked(plugins, source.type, m.name, got.get(m.name),
                                     request.shape) for m in request.measures}
         over_time = {name: spec.measures[name].over_time or "sum" for name in checked}
-        yearly, notes = fold_measures(request, checked, over_time)
+        yearly, notes = fold_measures(request, checked, over_time, as_of)
         noted += notes
         out.update(yearly)
     progress("sources", len(requests), len(requests))

@@ -22,12 +22,14 @@ from qnkpi.engine import result_json as _json
 from qnkpi.engine import rows as _rows
 from qnkpi.engine.assess import Assessment
 from qnkpi.engine.breaks import breaks_of, has_previous, indicator_breaks
+from qnkpi.engine.partial import PartialYear
 from qnkpi.engine.rows import Check
 from qnkpi.engine.rules import ValidationResult
 from qnkpi.engine.tables import TableName, to_arrow
 from qnkpi.engine.targets import Thresholds
 from qnkpi.kinds.base import IndicatorPanel
 from qnkpi.orgunits import OrgTree
+from qnkpi.periods import AsOf
 from qnkpi.spec.models import IndicatorSpec
 from qnkpi.spec.spec import Spec
 from qnkpi.verdicts import ASSESSMENT_STATUSES, STATUSES, margin, verdicts
@@ -55,7 +57,10 @@ class IndicatorResult:
             kind has them, and coverage counts at aggregates.
         thresholds: The threshold that applies at each unit and year.
         status: int8 [`CheckStatus`][qnkpi.verdicts.CheckStatus] codes: 0 no check,
-            1 met, 2 not met, 3 no data.
+            1 met, 2 not met, 3 no data, 5 not due.
+        partial: How the checks of a year not over at the as-of were judged, or
+            `None` for an as-of at a year's end; `thresholds` then hold what that year
+            was judged against (a prorated threshold, a milestone).
     """
 
     name: str
@@ -63,6 +68,7 @@ class IndicatorResult:
     panel: IndicatorPanel
     thresholds: Thresholds
     status: npt.NDArray[np.int8]
+    partial: PartialYear | None = None
 
     @property
     def spec(self) -> IndicatorSpec:
@@ -110,6 +116,8 @@ class Result:
         spec: The spec evaluated.
         tree: The organisation as arrays: which unit is which row.
         as_of: The last year checked.
+        period: The as-of when it falls before its year's end (`evaluate(as_of=
+            "2025-06")`): the as-of year's values are the year so far; `None` otherwise.
         indicators: Indicator name -> its panels, in spec order.
         measures: Measure name -> units x years array as the sources returned it (after
             `absent: zero`), not rolled up.
@@ -136,6 +144,7 @@ class Result:
     restated_to: int | None = None
     warnings: tuple[str, ...] = ()
     validation: ValidationResult | None = None
+    period: AsOf | None = None
 
     @property
     def restated(self) -> npt.NDArray[np.bool_]:
@@ -294,13 +303,15 @@ class Result:
                 (the top unit's targets per year, as
                 [`headline`][qnkpi.engine.result.Result.headline] gives them:
                 `{"year", "met", "of", "no_data"}`). It is the `summary` of the JSON
-                result.
+                result. With an as-of before its year's end (`period`), the counts
+                have `not_due` too.
         """
+        keys = self._statuses
         per = {}
         for name, res in self.indicators.items():
             counts = np.bincount(res.status.ravel(), minlength=len(STATUSES))
-            per[name] = {s: int(counts[i]) for i, s in enumerate(STATUSES) if s}
-        total = {s: sum(c[s] for c in per.values()) for s in STATUSES if s}
+            per[name] = {s: int(counts[STATUSES.index(s)]) for s in keys}
+        total = {s: sum(c[s] for c in per.values()) for s in keys}
         assessed = np.zeros(len(ASSESSMENT_STATUSES), dtype=np.int64)
         for a in self.assessments:
             assessed += np.bincount(a.status, minlength=len(ASSESSMENT_STATUSES))
@@ -309,6 +320,12 @@ class Result:
                                 **{s: int(assessed[i])
                                    for i, s in enumerate(ASSESSMENT_STATUSES) if s}},
                 "by_year": [row.to_dict() for row in self.headline()]}
+
+    @property
+    def _statuses(self) -> list[str]:
+        """The check statuses a summary counts: `not_due` only part-way through a year,
+        so that a yearly result's JSON is what it always was."""
+        return [s for s in STATUSES if s and (s != "not_due" or self.period is not None)]
 
     def violation_rows(self) -> Iterator[dict[str, Any]]:
         """Every violation of a validation rule, as an object of the JSON result's
@@ -380,7 +397,7 @@ class Result:
         """Short: the programme, the as-of year and the counts (the dataclass's own
         repr would print every panel)."""
         s = self.summary()
-        checks = ", ".join(f"{s[k]} {k}" for k in STATUSES if k)
+        checks = ", ".join(f"{s[k]} {k}" for k in self._statuses)
         restated = f", restated to {self.restated_to}" if self.restated_to is not None else ""
         return (f"<Result {self.spec.programme.id!r} as of {self.as_of}{restated}: "
                 f"{s['checks']} checks ({checks}), {s['assessments']['total']} "
@@ -411,6 +428,7 @@ class Result:
                 "period": prog.period.model_dump(),
             },
             "as_of": self.as_of,
+            **({"period": self.period.label} if self.period is not None else {}),
             "restated_to": self.restated_to,
         }
 

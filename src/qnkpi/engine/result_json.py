@@ -68,15 +68,20 @@ def _texts(batch: pa.RecordBatch, name: str) -> pa.Array:
 
 def _check_objects(batch: pa.RecordBatch, before: str) -> pa.Array:
     """Each check as `Check.to_dict()` dumped: the `checks` table's columns, with
-    `threshold` and `threshold_max` one `threshold` again (`[min, max]` for `between`)."""
+    `threshold` and `threshold_max` one `threshold` again (`[min, max]` for `between`),
+    and so `year_threshold` and `year_threshold_max` in a result part-way through a
+    year."""
     import pyarrow.compute as pc
 
-    upper = batch.column("threshold_max")
-    low = _texts(batch, "threshold")
-    threshold = pc.if_else(pc.is_valid(upper),
-                           text.join(["[", low, ", ", text.json_texts(upper), "]"]), low)
-    fields = [(name, threshold if name == "threshold" else _texts(batch, name))
-              for name in batch.schema.names if name != "threshold_max"]
+    def bounds(name: str) -> pa.Array:
+        upper = batch.column(f"{name}_max")
+        low = _texts(batch, name)
+        return pc.if_else(pc.is_valid(upper),
+                          text.join(["[", low, ", ", text.json_texts(upper), "]"]), low)
+
+    fields = [(name, bounds(name) if f"{name}_max" in batch.schema.names
+               else _texts(batch, name))
+              for name in batch.schema.names if not name.endswith("_max")]
     return text.json_object(fields, before)
 
 

@@ -64,6 +64,17 @@ class Check:
             two years' trees (a reform, a split, a merge; see
             [`Result.comparable`][qnkpi.engine.result.Result.comparable]), `None` where
             there is no year before (the first year, a unit new that year).
+        period: Only in a result as of a point before its year's end
+            (`evaluate(as_of="2025-06")`): the period the check is judged at, `2025-06`
+            for the as-of year (its value is the year so far), the year (`2024`) for
+            the years before.
+        partial: Only with `period`: how a check of the as-of year was judged: `as_is`
+            (the value so far against the year's threshold), `prorate` (against the
+            threshold times the share of the year gone), `milestone` (against the
+            target's milestone) or `year_end` (status `not_due`); `None` for a whole year.
+        year_threshold: Only with `period`: for a check of the as-of year, the year's
+            own threshold (`[min, max]` for `between`), what `threshold` was made from;
+            `None` for a whole year.
     """
 
     indicator: str
@@ -89,10 +100,18 @@ class Check:
     reported_units: int | None = None
     coverage: float | None = None
     comparable_with_previous: bool | None = None
+    period: str | None = None
+    partial: str | None = None
+    year_threshold: float | list[float] | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """The check as an object of the JSON result's `checks`: field name -> value."""
-        return asdict(self)
+        """The check as an object of the JSON result's `checks`: field name -> value
+        (`period`, `partial` and `year_threshold` only in a result part-way through a
+        year, where `period` is set)."""
+        out = asdict(self)
+        if self.period is None:
+            del out["period"], out["partial"], out["year_threshold"]
+        return out
 
 
 def check_columns(result: Result, indicator: str) -> dict[str, list[Any]]:
@@ -135,7 +154,31 @@ def check_columns(result: Result, indicator: str) -> dict[str, list[Any]]:
         "reported_units": _counts(p.reported, rows, cols),
         "coverage": _share(p.reported, p.expected, rows, cols),
         "comparable_with_previous": _flags(result.comparable(indicator)[rows, cols]),
+        **(_partial_columns(result, indicator, rows, cols) if result.period else {}),
     }
+
+
+def _partial_columns(result: Result, indicator: str, rows: npt.NDArray[np.intp],
+                     cols: npt.NDArray[np.intp]) -> dict[str, list[Any]]:
+    """`period`, `partial` and `year_threshold` of a result part-way through a year."""
+    from qnkpi.engine.partial import PARTIAL
+
+    assert result.period is not None
+    res = result.indicators[indicator]
+    part = res.partial
+    at = cols == (part.column if part is not None else -1)
+    years = result.tree.years[cols]
+    period = np.where(at, result.period.label, years.astype(str)).tolist()
+    how: list[Any] = [None] * len(rows)
+    year_threshold: list[Any] = [None] * len(rows)
+    if part is not None:
+        for k in np.flatnonzero(at).tolist():
+            row = rows[k]
+            how[k] = PARTIAL[part.how[row]]
+            lo, hi = float(part.year_lo[row]), float(part.year_hi[row])
+            between = res.thresholds.op[row, cols[k]] == Op.BETWEEN
+            year_threshold[k] = [lo, hi] if between else lo
+    return {"period": period, "partial": how, "year_threshold": year_threshold}
 
 
 def check_dicts(result: Result, indicator: str | None = None) -> Iterator[dict[str, Any]]:

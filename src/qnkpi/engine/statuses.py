@@ -23,9 +23,10 @@ BoolPanel = npt.NDArray[np.bool_]
 
 def check_status(ind: IndicatorSpec, panel: IndicatorPanel, thresholds: Thresholds,
                  checked: BoolPanel, restated: npt.NDArray[np.bool_] | None,
-                 ) -> npt.NDArray[np.int8]:
+                 not_due: BoolPanel | None = None) -> npt.NDArray[np.int8]:
     """The [`CheckStatus`][qnkpi.verdicts.CheckStatus] of every cell of one indicator:
-    what `judge_checks` stores, and what an assessment's record counts."""
+    what `judge_checks` stores, and what an assessment's record counts. Cells of
+    `not_due` (a year not over, judged at its end) are `not_due`, whatever their value."""
     value = panel.value
     checked = checked & (thresholds.op != Op.NONE)
     passed = compare(value, thresholds.op, thresholds.lo, thresholds.hi)
@@ -42,4 +43,6 @@ def check_status(ind: IndicatorSpec, panel: IndicatorPanel, thresholds: Threshol
     status = np.where(~checked, CheckStatus.NONE,
                       np.where(np.isnan(value), no_value,
                                np.where(passed, CheckStatus.MET, CheckStatus.NOT_MET)))
+    if not_due is not None:
+        status = np.where(checked & not_due, CheckStatus.NOT_DUE, status)
     return status.astype(np.int8)

@@ -79,8 +79,20 @@ _COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 
-def schema(table: TableName) -> pa.Schema:
-    """The Arrow schema of one table (the same for every result).
+#: The checks' columns of a result part-way through a year (`Result.period`), after
+#: the others: see [`Check`][qnkpi.engine.rows.Check].
+_PERIOD_COLUMNS = (("period", "string"), ("partial", "string"),
+                   ("year_threshold", "float64"), ("year_threshold_max", "float64"))
+
+
+def schema(table: TableName, *, period: bool = False) -> pa.Schema:
+    """The Arrow schema of one table (the same for every result of a whole year).
+
+    Args:
+        table: Which table.
+        period: For a result part-way through a year (`Result.period`): the `checks`
+            table then ends with `period`, `partial`, `year_threshold` and
+            `year_threshold_max` (the upper bound of a `between` target's year).
 
     Raises:
         ValueError: `table` is not one of [`TABLES`][qnkpi.engine.tables.TABLES].
@@ -94,7 +106,8 @@ def schema(table: TableName) -> pa.Schema:
               "map<string, float64>": pa.map_(pa.string(), pa.float64()),
               "list<struct<source: string, file: string>>": pa.list_(pa.struct(
                   [("source", pa.string()), ("file", pa.string())]))}
-    return pa.schema([(name, simple[kind]) for name, kind in _COLUMNS[table]])
+    columns = _COLUMNS[table] + (_PERIOD_COLUMNS if period and table == "checks" else ())
+    return pa.schema([(name, simple[kind]) for name, kind in columns])
 
 
 def to_arrow(result: Result, table: TableName = "checks") -> pa.Table:
@@ -106,7 +119,8 @@ def to_arrow(result: Result, table: TableName = "checks") -> pa.Table:
     import pyarrow as pa
 
     parts = list(parts_of(result, table))
-    return pa.concat_tables(parts) if parts else schema(table).empty_table()
+    return (pa.concat_tables(parts) if parts
+            else schema(table, period=result.period is not None).empty_table())
 
 
 def parts_of(result: Result, table: TableName = "checks", *,
@@ -129,7 +143,7 @@ def parts_of(result: Result, table: TableName = "checks", *,
     """
     import pyarrow as pa
 
-    target = schema(table)
+    target = schema(table, period=result.period is not None)
     if table == "violations":
         yield _violations(result, target)
         return
@@ -224,7 +238,32 @@ def _checks(result: Result, name: str, texts: _Texts) -> list[pa.Array]:
         _ints(None if p.reported is None else p.reported[rows, cols], n),
         _coverage(p.reported, p.expected, rows, cols),
         _flags(result.comparable(name)[rows, cols]),
+        *(_partial(result, name, rows, cols, between) if result.period is not None else ()),
     ]
+
+
+def _partial(result: Result, name: str, rows: npt.NDArray[np.intp],
+             cols: npt.NDArray[np.intp], between: npt.NDArray[np.bool_]) -> list[pa.Array]:
+    """`period`, `partial`, `year_threshold` and `year_threshold_max` of one
+    indicator's checks, in a result part-way through a year."""
+    import pyarrow as pa
+
+    from qnkpi.engine.partial import PARTIAL
+
+    assert result.period is not None
+    part = result.indicators[name].partial
+    n = len(rows)
+    if part is None:
+        return [_strings(tuple(map(str, result.tree.years))).take(build.ints(cols)),
+                *(pa.nulls(n, kind) for kind in (pa.string(), pa.float64(), pa.float64()))]
+    at = cols == part.column
+    labels = (*map(str, result.tree.years), result.period.label)
+    period = _strings(labels).take(build.ints(np.where(at, len(labels) - 1, cols)))
+    how = np.where(at, part.how[rows], 0)
+    lo = np.where(at, part.year_lo[rows], np.nan)
+    hi = np.where(at & between, part.year_hi[rows], np.nan)
+    return [period, build.strings([None, *PARTIAL[1:]]).take(build.ints(how)),
+            build.floats(lo), build.floats(hi)]
 
 
 def _optional(panel: npt.NDArray[np.float64] | None, rows: npt.NDArray[np.intp],

@@ -22,11 +22,13 @@ if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
+    from qnkpi.periods import AsOf
     from qnkpi.spec.models import IndicatorSpec
     from qnkpi.spec.tree import OrgUnitsSpec
 
-__all__ = ["LANGS", "assessment_word", "decimals_for", "format_number", "format_value",
-           "gettext", "level_title", "status_word", "verdict"]
+__all__ = ["LANGS", "assessment_word", "decimals_for", "elapsed_title", "format_number",
+           "format_value", "gettext", "level_title", "period_title", "status_word",
+           "verdict"]
 
 LANGS = ("vi", "en")
 """The report languages: Vietnamese and English."""
@@ -161,7 +163,7 @@ def format_value(value: float, ind: IndicatorSpec, lang: str,
 
 #: Verdicts in the words of a report (translated by the catalogue).
 _STATUS_WORDS = {"met": "met", "exceeded": "exceeded", "not_met": "not met",
-                 "no_data": "no data"}
+                 "no_data": "no data", "not_due": "due at year end"}
 _ASSESSMENT_WORDS = {"achieved": "achieved", "on_track": "on track", "at_risk": "at risk",
                      "off_track": "off track", "regressing": "regressing",
                      "insufficient_data": "too little data",
@@ -207,11 +209,12 @@ def status_word(status: str, lang: str) -> str:
 
     Args:
         status: A [`Verdict`][qnkpi.verdicts.Verdict] key: `met`, `exceeded` (see
-            [`verdict`][qnkpi.i18n.verdict]), `not_met` or `no_data`.
+            [`verdict`][qnkpi.i18n.verdict]), `not_met`, `no_data` or `not_due`.
         lang: `"vi"` or `"en"`.
 
     Returns:
-        The words: in Vietnamese `Đạt`, `Vượt`, `Chưa đạt`, `Chưa có số liệu`.
+        The words: in Vietnamese `Đạt`, `Vượt`, `Chưa đạt`, `Chưa có số liệu`,
+            `Đánh giá cuối năm`.
 
     Raises:
         KeyError: `status` is not a verdict.
@@ -261,3 +264,47 @@ def level_title(org_units: OrgUnitsSpec, level: str, lang: str) -> str:
         return title.get(lang)
     known = _LEVEL_TITLES.get(level)
     return gettext(known, lang) if known else level[:1].upper() + level[1:]
+
+
+#: Roman numerals of the quarters, as Vietnamese documents write them ("Quý II/2025").
+_ROMAN = ("I", "II", "III", "IV")
+
+
+def period_title(as_of: AsOf, lang: str) -> str:
+    """The point a report is made at, as its title says it.
+
+    Args:
+        as_of: The result's as-of (`Result.period`, or a whole year).
+        lang: `"vi"` or `"en"`.
+
+    Returns:
+        In Vietnamese `6 tháng đầu năm 2025` (a half or a month: the months so far),
+            `Quý II/2025`, `tháng 1/2025`, `năm 2025`; in English `first half of 2025`
+            (a half or June), `January to September 2025`, `Q2 2025`, `January 2025`,
+            `2025`.
+    """
+    _check_langs(lang)
+    year, months = as_of.year, as_of.months
+    if not as_of.partial:
+        return f"năm {year}" if lang == "vi" else str(year)
+    if as_of.kind == "quarter":
+        return (f"Quý {_ROMAN[as_of.index]}/{year}" if lang == "vi"
+                else f"Q{as_of.index + 1} {year}")
+    if lang == "vi":
+        return f"tháng 1/{year}" if months == 1 else f"{months} tháng đầu năm {year}"
+    if months == 6:  # a half, or its last month: as the Vietnamese "6 tháng đầu năm"
+        return f"first half of {year}"
+    from babel.dates import get_month_names
+
+    names = get_month_names("wide", locale=_LOCALES["en"])
+    return f"{names[1]} {year}" if months == 1 else f"{names[1]} to {names[months]} {year}"
+
+
+def elapsed_title(as_of: AsOf, lang: str) -> str:
+    """The part of the year a partial as-of's values cover, for a column heading
+    ("Thực hiện 6 tháng"): `6 tháng` / `6 months`, `1 tháng` / `1 month`."""
+    _check_langs(lang)
+    months = as_of.months
+    if lang == "vi":
+        return f"{months} tháng"
+    return f"{months} month" + ("" if months == 1 else "s")

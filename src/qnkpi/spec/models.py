@@ -43,6 +43,7 @@ __all__ = [
     "Cutoffs",
     "IndicatorSpec",
     "MeasureSpec",
+    "Milestone",
     "Model",
     "Name",
     "Objective",
@@ -339,6 +340,67 @@ class Rule(Model):
         return self.value, self.value
 
 
+class Milestone(Model):
+    """A level a target must reach part-way through its year, judged when the
+    evaluation's as-of falls at or after it (`--as-of 2025-06`).
+
+    Attributes:
+        by: When: a period of one year (`2025-06`, `2025-Q2`, `2025-H1`), or of every
+            year of the target, written without the year (`H1`, `Q1`, `Q2`, `Q3`).
+            It ends before its year does: the year's end is the target itself.
+        value: The level, compared with the target's `op`; for `between`, `min` and
+            `max` instead.
+        min: The lower bound, for a `between` target.
+        max: The upper bound, for a `between` target.
+    """
+
+    by: str
+    value: float | None = None
+    min: float | None = None
+    max: float | None = None
+
+    @model_validator(mode="after")
+    def _when(self) -> Milestone:
+        from qnkpi.periods import parse_as_of
+
+        text = self.by.strip()
+        every_year = text[:1].upper() in ("H", "Q")
+        try:
+            at = parse_as_of(f"2000-{text}" if every_year else text)
+        except ValueError:
+            at = None
+        if at is None or not at.partial:
+            raise ValueError(f"milestone 'by: {self.by}': write a period before the year's "
+                             "end, of one year (2025-06, 2025-Q2, 2025-H1) or of every "
+                             "year of the target (H1, Q1, Q2, Q3)")
+        if (self.value is None) == (self.min is None and self.max is None):
+            raise ValueError("a milestone needs 'value' (or 'min' and 'max' for a "
+                             "'between' target)")
+        return self
+
+    @property
+    def year(self) -> int | None:
+        """The year it applies to, or `None` for every year of its target."""
+        text = self.by.strip()
+        return None if text[:1].upper() in ("H", "Q") else int(text[:4])
+
+    @property
+    def months(self) -> int:
+        """How many months of its year have passed at the milestone: 1-11."""
+        from qnkpi.periods import parse_as_of
+
+        text = self.by.strip()
+        return parse_as_of(f"2000-{text}" if self.year is None else text).months
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        """The level as `(low, high)`, as [`Rule.bounds`][qnkpi.spec.models.Rule.bounds]."""
+        if self.value is not None:
+            return self.value, self.value
+        assert self.min is not None and self.max is not None
+        return self.min, self.max
+
+
 class Target(Rule):
     """A threshold an indicator must meet, with when and where it applies.
 
@@ -359,6 +421,15 @@ class Target(Rule):
         note: Free text, carried into every check of the target, or `None`: a
             plain string or a [`Text`][qnkpi.spec.models.Text] in both languages, so a
             Vietnamese report shows no English note.
+        partial: How the target is judged at an as-of before its year ends
+            (`--as-of 2025-06`): `as_is` (the value as it stands against the year's
+            threshold: a stock or a state), `prorate` (against the threshold times the
+            share of the year gone: a flow that builds up evenly) or `year_end` (not
+            judged until the year is over). `None`: `year_end` for an indicator that adds
+            up periods (a measure with `over_time: sum`) or reads a yearly source,
+            `as_is` otherwise.
+        milestones: Levels to reach part-way through a year; a milestone at or before
+            the as-of is judged in place of `partial`.
     """
 
     year: int | None = None
@@ -369,6 +440,8 @@ class Target(Rule):
     aspirational: bool = False
     assumed_year: bool = False
     note: Text | None = None
+    partial: Literal["year_end", "prorate", "as_is"] | None = None
+    milestones: tuple[Milestone, ...] = ()
 
     @model_validator(mode="after")
     def _when_where(self) -> Target:
@@ -378,6 +451,18 @@ class Target(Rule):
             raise ValueError(f"'years' {list(self.years)}: the first year is after the last")
         if self.level is not None and self.units is not None:
             raise ValueError("a target applies to a 'level' or to 'units', not both")
+        seen = set()
+        for m in self.milestones:
+            if (m.value is None) != (self.op == "between"):
+                raise ValueError(f"milestone 'by: {m.by}': a '{self.op}' target's milestone "
+                                 f"takes {'min and max' if self.op == 'between' else 'value'}")
+            year = m.year
+            if year is not None and not self.first_year <= year <= self.last_year:
+                raise ValueError(f"milestone 'by: {m.by}' is not in the target's years "
+                                 f"({self.first_year}-{self.last_year})")
+            if (year, m.months) in seen:
+                raise ValueError(f"two milestones 'by: {m.by}'; keep one")
+            seen.add((year, m.months))
         return self
 
     @property
