@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 __all__ = ["COUNTED", "VERDICT_CSS", "Cell", "Count", "Grid", "GridRow", "Head", "grid"]
 
 #: CSS class of each verdict code (0: no check).
-VERDICT_CSS = ("none", "met", "not-met", "no-data", "exceeded")
+VERDICT_CSS = ("none", "met", "not-met", "no-data", "exceeded", "not-due")
 #: The check statuses a page counts, in order.
 COUNTED = (CheckStatus.MET, CheckStatus.NOT_MET, CheckStatus.NO_DATA)
 #: Grids with more rows than this start folded.

@@ -31,9 +31,9 @@ HEADLINE_METHOD = "linear_path"
 """The assessment method a report leads with (the annex's progress, the chart's
 projection, a card's status): the straight line from the baseline to the goal."""
 
-MARKS: tuple[str, ...] = ("", "✓", "✗", "·", "✓")
+MARKS: tuple[str, ...] = ("", "✓", "✗", "·", "✓", "○")
 """The mark of each [`Verdict`][qnkpi.verdicts.Verdict] code: ✓ met or exceeded,
-✗ not met, · no data; `""` where nothing is checked."""
+✗ not met, · no data, ○ not due before the year's end; `""` where nothing is checked."""
 
 
 def headline(group: list[Assessment], *, fallback: bool = True) -> Assessment | None:

@@ -40,7 +40,7 @@ __all__ = ["TableReporter"]
 
 #: The colour of each verdict's mark.
 _COLOURS = {Verdict.MET: "green", Verdict.EXCEEDED: "green", Verdict.NOT_MET: "red",
-            Verdict.NO_DATA: "yellow", Verdict.NONE: ""}
+            Verdict.NO_DATA: "yellow", Verdict.NOT_DUE: "blue", Verdict.NONE: ""}
 #: The colour of each assessment status (a status not named here is not coloured).
 _STYLE = {AssessmentStatus.ACHIEVED: "green", AssessmentStatus.ON_TRACK: "green",
           AssessmentStatus.AT_RISK: "yellow", AssessmentStatus.OFF_TRACK: "red",

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 #: Cell fills of the verdicts (Excel's "Good", "Bad" and "Neutral"-like colours).
 _FILLS = {Verdict.MET: "C6EFCE", Verdict.EXCEEDED: "A9D08E", Verdict.NOT_MET: "FFC7CE",
-          Verdict.NO_DATA: "D9D9D9"}
+          Verdict.NO_DATA: "D9D9D9", Verdict.NOT_DUE: "DDEBF7"}
 
 
 _HEADER_FILL = "DDEBF7"
