@@ -220,3 +220,32 @@ def test_year_and_as_of_in_different_years(tmp_path: Path) -> None:
         qnkpi.evaluate(_spec(tmp_path), year=2024, as_of="2025-06")
     only = qnkpi.evaluate(_spec(tmp_path), year=2025, as_of="2025-06")
     assert {c.year for c in only.checks()} == {2025}
+
+
+def test_a_stock_is_assessed_at_its_month_and_a_flow_on_whole_years(tmp_path: Path) -> None:
+    data = tiny_programme(start=2024, end=2026)
+    _write(tmp_path / "month.csv", "month")
+    data["sources"] = {"log": {"type": "csv", "path": "month.csv", "unit": "unit_code",
+                               "period": "month", "period_column": "period"}}
+    data["measures"] = {"held": {"source": "log", "over_time": "sum"},
+                        "members": {"source": "log", "over_time": "last"}}
+    data["indicators"] = {
+        "members": {"kind": "value", "measure": "members", "direction": "increase",
+                    "targets": [{"year": 2026, "op": ">=", "value": 120, "level": "district"}]},
+        "held": {"kind": "value", "measure": "held", "direction": "increase",
+                 "targets": [{"year": 2026, "op": ">=", "value": 30, "level": "district"}]}}
+    data["programme"]["assessment"] = {"methods": ["linear_path"]}
+    result = qnkpi.evaluate(spec_from_dict(data, base_dir=tmp_path), as_of="2025-06")
+    rows = {(a["indicator"], a["unit"]): a for a in result.assessment_rows()}
+    # D1's members: 102 at the end of 2024, 96 at June 2025 (as the data say), the year
+    # so far of a stock: its current point is June 2025, measured there
+    d1 = rows["members", "D1"]
+    assert d1["current"] == {"year": 2025, "value": 96.0}
+    assert d1["reason"] is not None and "as-of month" in d1["reason"]
+    # linear path from 2024 (102) to 2026 (120): June 2025 is half a year after the end
+    # of 2024, so the path expects 18 x 0.5 / 2 = 4.5 of progress (a whole year would
+    # expect 9); the change made is 96 - 102 = -6: ratio -6 / 4.5
+    assert d1["ratio"] == pytest.approx(-6 / 4.5)
+    assert d1["status"] == "regressing"
+    # a flow's six months are not a year's value: assessed on 2024, the last whole year
+    assert rows["held", "D2"]["current"] == {"year": 2024, "value": 16.0}

@@ -24,11 +24,19 @@ from qnkpi.engine.baselines import (
     choose_baselines,
 )
 from qnkpi.engine.breaks import breaks_of, indicator_breaks
+from qnkpi.engine.partial import (
+    MEASURED_TO_MONTH,
+    PartialYear,
+    assessed_statuses,
+    measured_to_month,
+    without_partial_year,
+)
 from qnkpi.engine.statuses import check_status
 from qnkpi.engine.targets import Thresholds, resolve_targets, target_scope
 from qnkpi.errors import PluginError, QnkpiError
 from qnkpi.kinds.base import IndicatorPanel
 from qnkpi.orgunits import OrgTree
+from qnkpi.periods import AsOf
 from qnkpi.plugin.hooks import ASSESSMENT_METHODS
 from qnkpi.plugin.registry import Plugins
 from qnkpi.spec.models import (
@@ -188,6 +196,8 @@ class _Context:
     breaks: npt.NDArray[np.bool_]
     carried: IndicatorPanel | None
     restated: npt.NDArray[np.bool_] | None
+    partial: PartialYear | None
+    period: AsOf | None
 
 
 def assess_indicator(spec: Spec, name: str, ind: IndicatorSpec, panel: IndicatorPanel,
@@ -195,7 +205,9 @@ def assess_indicator(spec: Spec, name: str, ind: IndicatorSpec, panel: Indicator
                      units: npt.NDArray[np.bool_] | None = None, *,
                      thresholds: Thresholds | None = None,
                      carried: IndicatorPanel | None = None,
-                     restated: npt.NDArray[np.bool_] | None = None) -> list[Assessment]:
+                     restated: npt.NDArray[np.bool_] | None = None,
+                     partial: PartialYear | None = None,
+                     period: AsOf | None = None) -> list[Assessment]:
     """Every method's assessment of `ind` toward each of its goals
     ([`goals_of`][qnkpi.engine.assess.goals_of]) at the units the goal applies to (and
     that `units`, a mask over the tree's rows, keeps): one `Assessment` per goal and
@@ -211,15 +223,23 @@ def assess_indicator(spec: Spec, name: str, ind: IndicatorSpec, panel: Indicator
             starts on the current tree.
         restated: The restated years of a restated view (`evaluate(restate_to=...)`),
             or None.
+        partial: How the as-of year's checks were judged when `period` (the as-of)
+            falls before its year's end: a stock as it stands is assessed at its
+            month, a flow's year so far is left out (`qnkpi.engine.partial`).
     """
     settings = settings_for(spec, ind)
     assert settings.methods is not None and settings.cutoffs is not None
     if thresholds is None:
         thresholds = resolve_targets(spec, name, ind, tree)
     checked = tree.valid & (tree.years <= as_of)[None, :]
+    status = check_status(ind, panel, thresholds, checked, restated)
+    if period is None:
+        partial = None
+    elif partial is not None:
+        status = assessed_statuses(spec, name, partial, status)
     ctx = _Context(spec, name, ind, panel, tree, as_of, plugins, units, settings,
-                   thresholds, check_status(ind, panel, thresholds, checked, restated),
-                   indicator_breaks(breaks_of(tree), panel), carried, restated)
+                   thresholds, status, indicator_breaks(breaks_of(tree), panel), carried,
+                   restated, partial, period)
     goals = goals_of(ind)
     if not goals:
         if not settings.methods or TREND_METHOD not in plugins.assessment_methods:
@@ -247,6 +267,9 @@ def _assess(ctx: _Context, methods: tuple[str, ...], goal_index: int | None,
         goal = _goal_value(target, 1 if ind.direction == "increase" else -1)
     inputs, late, basis = _inputs(ctx, scope, goal_year=goal_year, goal=goal)
     rows = inputs.rows
+    timed, at_month = inputs, np.zeros(len(rows), dtype=bool)
+    if ctx.partial is not None and ctx.period is not None:
+        timed, at_month = measured_to_month(inputs, tree.years, ctx.partial, ctx.period)
     # a ratio needs two points: a baseline before the current value
     short = (np.isnan(inputs.baseline) | np.isnan(inputs.current)
              | ~(inputs.baseline_year < inputs.current_year))
@@ -265,7 +288,7 @@ def _assess(ctx: _Context, methods: tuple[str, ...], goal_index: int | None,
             record = due.record_of(ctx.status[rows], thresholds, goal_index, tree.years,
                                    as_of)
     with np.errstate(invalid="ignore", divide="ignore"):
-        left = goal_year - inputs.current_year
+        left = goal_year - timed.current_year
         required = np.where(left > 0, (inputs.goal - inputs.current) / left, np.nan)
     required[meets] = 0.0  # nothing more is needed
     # a unit with no value below zero up to as_of, aiming at none, is not projected below it
@@ -274,7 +297,7 @@ def _assess(ctx: _Context, methods: tuple[str, ...], goal_index: int | None,
 
     out = []
     for method in methods:
-        given = _run(plugins, method, plugins.assessment_methods[method], inputs)
+        given = _run(plugins, method, plugins.assessment_methods[method], timed)
         ratio = np.where(short, np.nan, given.ratio)
         status = _status(ratio, achieved, short, settings.cutoffs, given.status)
         status = np.where(late_due & ~achieved, np.int8(AssessmentStatus.OVERDUE), status)
@@ -288,6 +311,7 @@ def _assess(ctx: _Context, methods: tuple[str, ...], goal_index: int | None,
         reason[(status == AssessmentStatus.OVERDUE) & (record is None)] = OVERDUE_REASON
         reason[(basis == CURRENT_TREE) & (status == AssessmentStatus.INSUFFICIENT_DATA)
                & short & (record is None)] = BREAK_REASON
+        reason[at_month & np.equal(reason, None) & ~short] = MEASURED_TO_MONTH
         out.append(Assessment(ctx.name, method, goal_index, inputs, status, ratio, projected,
                               required_own, reason, basis, record))
     return out
@@ -316,6 +340,8 @@ def _inputs(ctx: _Context, scope: npt.NDArray[np.bool_], *, goal_year: int, goal
     ind, tree, as_of, settings = ctx.ind, ctx.tree, ctx.as_of, ctx.settings
     rows = np.flatnonzero(scope if ctx.units is None else scope & ctx.units)
     values = ctx.panel.value[rows]
+    if ctx.partial is not None:
+        values = without_partial_year(ctx.spec, ctx.name, ctx.partial, values, rows)
     baseline_year, baseline, current_year, current = _points(values, tree.years, as_of,
                                                              settings.base_year)
     late = None

@@ -216,7 +216,7 @@ def evaluate(spec: Spec, *, year: int | None = None, units: Sequence[str] | None
     carried = (carried_panels(spec, tree, measures, as_of_year, plugins)
                if restate_to is None and assessed else None)
     assessments = _assess(spec, tree, panels, as_of_year, plugins, unit_rows, progress,
-                          indicators, carried, restated)
+                          indicators, carried, restated, period)
     return Result(spec=spec, tree=tree, as_of=as_of_year, indicators=indicators,
                   measures=measures, assessments=assessments, restated_to=restate_to,
                   warnings=warnings, validation=validation, period=period)
@@ -373,7 +373,7 @@ def _assess(spec: Spec, tree: OrgTree, panels: dict[str, IndicatorPanel], as_of:
             progress: Callable[[str, int, int], None],
             indicators: dict[str, IndicatorResult],
             carried: dict[str, IndicatorPanel] | None,
-            restated: npt.NDArray[np.bool_] | None) -> list[Assessment]:
+            restated: npt.NDArray[np.bool_] | None, period: AsOf | None) -> list[Assessment]:
     """Every indicator's goal assessed by each of its methods, in spec order."""
     assessments = []
     for done, (name, ind) in enumerate(spec.indicators.items()):
@@ -381,6 +381,7 @@ def _assess(spec: Spec, tree: OrgTree, panels: dict[str, IndicatorPanel], as_of:
         assessments += assess_indicator(
             spec, name, ind, panels[name], tree, as_of, plugins, unit_rows,
             thresholds=indicators[name].thresholds,
-            carried=None if carried is None else carried[name], restated=restated)
+            carried=None if carried is None else carried[name], restated=restated,
+            partial=indicators[name].partial, period=period)
     progress("assessments", len(spec.indicators), len(spec.indicators))
     return assessments

@@ -25,13 +25,15 @@ from dataclasses import dataclass, replace
 import numpy as np
 import numpy.typing as npt
 
+from qnkpi.assess.base import AssessmentInputs
 from qnkpi.engine.targets import Thresholds
 from qnkpi.periods import AsOf
 from qnkpi.spec.models import IndicatorSpec, Target
 from qnkpi.spec.spec import Spec
 from qnkpi.verdicts import Op
 
-__all__ = ["PARTIAL", "PartialYear", "default_partial", "judge_partial"]
+__all__ = ["MEASURED_TO_MONTH", "PARTIAL", "PartialYear", "assessed_statuses",
+           "default_partial", "judge_partial", "measured_to_month", "without_partial_year"]
 
 PARTIAL: tuple[str, ...] = ("", "as_is", "prorate", "milestone", "year_end")
 """How a check of the as-of year was judged, by the code
@@ -148,3 +150,58 @@ def _yearly(spec: Spec, name: str) -> bool:
     value before its year is over, whatever its targets say."""
     return any(getattr(spec.sources.get(spec.measures[m].source), "period", "year") == "year"
                for m in _reads(spec, name))
+
+
+# --- assessments part-way through a year -----------------------------------------------
+# A goal is assessed on whole years, except where the as-of year's value is a stock as it
+# stands (judged `as_is`): that point is a real one, measured at its month. A flow's
+# year so far is not a year's value (it would read as a fall), so it is left out of the
+# assessment, which is then as of the last whole year.
+
+MEASURED_TO_MONTH = ("measured to the as-of month: the latest value is the figure so far, "
+                     "placed at its share of the year")
+"""The reason of an assessment whose current value is a point within the as-of year."""
+
+
+def _as_is(spec: Spec, name: str, partial: PartialYear, rows: npt.NDArray[np.intp],
+           ) -> npt.NDArray[np.bool_]:
+    """Which rows' as-of values are stocks as they stand: judged `as_is`, or without a
+    target that year on an indicator judged `as_is` by default."""
+    how = partial.how[rows]
+    default = default_partial(spec, name) == "as_is" and not _yearly(spec, name)
+    return np.asarray((how == AS_IS) | ((how == 0) & default))
+
+
+def without_partial_year(spec: Spec, name: str, partial: PartialYear,
+                         values: npt.NDArray[np.float64], rows: npt.NDArray[np.intp],
+                         ) -> npt.NDArray[np.float64]:
+    """`values` (the rows' panel) with the as-of year's figure left out where it is a
+    flow's year so far, not a value to assess."""
+    out = values.copy()
+    out[~_as_is(spec, name, partial, rows), partial.column] = np.nan
+    return out
+
+
+def assessed_statuses(spec: Spec, name: str, partial: PartialYear,
+                      status: npt.NDArray[np.int8]) -> npt.NDArray[np.int8]:
+    """The check statuses an assessment counts (its record, a level overdue): the
+    as-of year's only where its value is assessed (a stock as it stands); a flow's
+    check against a milestone, a prorated threshold or none at all waits for the year."""
+    out = status.copy()
+    rows = np.arange(len(status))
+    out[~_as_is(spec, name, partial, rows), partial.column] = 0
+    return out
+
+
+def measured_to_month(inputs: AssessmentInputs, years: npt.NDArray[np.int64],
+                      partial: PartialYear, as_of: AsOf) -> tuple[AssessmentInputs,
+                                                                  npt.NDArray[np.bool_]]:
+    """The inputs a method is given: a current value in the as-of year placed at its
+    month (2025-06 is 2024.5 on the axis where each year's value stands at its end),
+    and where that was done."""
+    year = float(years[partial.column])
+    at = np.asarray(inputs.current_year == year)
+    if not at.any():
+        return inputs, at
+    current_year = np.where(at, year - 1 + as_of.fraction, inputs.current_year)
+    return replace(inputs, current_year=current_year), at
