@@ -8,6 +8,15 @@ and membership are its predecessor districts' 2024 figures times the lineage wei
 with a small per-unit jitter, seeded by the unit's code, so the output is the same on
 every run. The cases listed under "cases built in on purpose" are then applied.
 
+Each activity gets a date, ``held_on`` (the source reads the log by month): a weekend day,
+outside the Tết holiday, in a month its title fits (the "Bình dân học vụ số" classes from
+April, the young informatics contest in May-August, the youth digital transformation day
+in September-October), seeded by the unit's code. Every commune-level union that held an
+activity held at least one by 30 June 2025, except the four of ``LATE_START``, whose
+activities all fall from 1 July: with Lương Minh and Quảng Tân, which held none in the
+year, they are the six-month cases of the data README. The 2023-2024 rows were dated once,
+by hand and a one-off script (not shipped); this script leaves them as they are.
+
 It also writes the Provincial Youth Union's own rows (every year, only its two yes/no
 flags: the measures are ``rollup: none``, each unit's own report), after the communes'.
 
@@ -20,9 +29,11 @@ rows as they are::
 
 from __future__ import annotations
 
+import calendar
 import csv
 import io
 import random
+from datetime import date
 from pathlib import Path
 
 import yaml
@@ -57,16 +68,22 @@ FLAGS_AT_0 = {"06985": ["uses_management_software", "applies_it_member_evaluatio
               "06856": ["applies_it_member_evaluation"]}            # Lương Minh, Lục Hồn
 DOCUMENTS_OFF_SYSTEM = {"06724": 3, "07192": 1}                      # Hải Sơn, Cô Tô
 ACTIVITIES_HELD = {"06979": 1, "06946": 1, "06985": 0}  # Kỳ Thượng, Đường Hoa, Lương Minh
+#: No activity by 30 June 2025: all of these units' activities are dated from 1 July.
+LATE_START = {"06757", "06967", "07054", "07135"}  # Vĩnh Thực, Cái Chiên, Quảng La, Đông Mai
+ANY_MONTH = range(1, 13)
 
-TITLES = [
-    "Lớp “Bình dân học vụ số” cho đoàn viên, thanh niên",
-    "Tập huấn ứng dụng trí tuệ nhân tạo trong học tập và công việc cho đoàn viên",
-    "Hướng dẫn thanh niên sử dụng dịch vụ công trực tuyến toàn trình",
-    "Hội thi tin học trẻ",
-    "Ra quân hướng dẫn người dân cài đặt, kích hoạt tài khoản định danh điện tử VNeID",
-    "Tập huấn an toàn thông tin, phòng chống lừa đảo trên không gian mạng",
-    "Ngày hội chuyển đổi số tuổi trẻ",
-]
+#: Each activity's title, and the months of 2025 it may be held in (the others: any month).
+TITLES = {
+    "Lớp “Bình dân học vụ số” cho đoàn viên, thanh niên": range(4, 13),  # launched late March
+    "Tập huấn ứng dụng trí tuệ nhân tạo trong học tập và công việc cho đoàn viên": ANY_MONTH,
+    "Hướng dẫn thanh niên sử dụng dịch vụ công trực tuyến toàn trình": ANY_MONTH,
+    "Hội thi tin học trẻ": range(5, 9),                                  # May-August
+    "Ra quân hướng dẫn người dân cài đặt, kích hoạt tài khoản định danh điện tử VNeID": ANY_MONTH,
+    "Tập huấn an toàn thông tin, phòng chống lừa đảo trên không gian mạng": ANY_MONTH,
+    "Ngày hội chuyển đổi số tuổi trẻ": range(9, 11),  # near Digital Transformation Day, 10/10
+}
+#: 2025's Tết holiday: no activity is dated in it.
+TET = (date(2025, 1, 25), date(2025, 2, 2))
 
 
 def _read(path: Path) -> tuple[list[str], list[dict[str, str]]]:
@@ -139,6 +156,30 @@ def province_rows() -> list[dict[str, object]]:
              "applies_it_member_evaluation": 1} for year in range(2023, YEAR + 1)]
 
 
+def held_on(code: str, titles: list[str]) -> list[str]:
+    """The dates of a unit's 2025 activities, one per title, seeded by the unit's code: a
+    weekend day (outside Tết) in a month the title fits, no two on the same day. At least
+    one falls on or before 30 June, except for the units of `LATE_START`, whose activities
+    all fall from 1 July."""
+    rng = random.Random(f"held-on-{code}")
+    late = code in LATE_START
+    months = [rng.choice([m for m in TITLES[t] if m >= 7 or not late]) for t in titles]
+    if titles and not late and min(months) >= 7:
+        # the first activity whose title fits the first half is moved into it
+        i = next(i for i, t in enumerate(titles) if min(TITLES[t]) <= 6)
+        months[i] = rng.choice([m for m in TITLES[titles[i]] if m <= 6])
+    used: set[date] = set()
+    out = []
+    for month in months:
+        days = [day for day in (date(YEAR, month, d)
+                                for d in range(1, calendar.monthrange(YEAR, month)[1] + 1))
+                if day.weekday() >= 5 and not TET[0] <= day <= TET[1] and day not in used]
+        day = rng.choice(days)
+        used.add(day)
+        out.append(day.isoformat())
+    return out
+
+
 def activity_rows(units: list[dict]) -> list[dict[str, object]]:
     out = []
     for unit in units:
@@ -147,8 +188,11 @@ def activity_rows(units: list[dict]) -> list[dict[str, object]]:
             continue
         rng = random.Random(f"activities-{code}")
         held = ACTIVITIES_HELD.get(code, rng.choice([2, 2, 3, 3, 4]))
-        for n, title in enumerate(rng.sample(TITLES, held), start=1):
-            out.append({"unit_code": code, "year": YEAR, "activity_id": f"{code}-{YEAR}-{n:02d}",
+        titles = rng.sample(list(TITLES), held)
+        dates = held_on(code, titles)
+        for n, (title, day) in enumerate(zip(titles, dates, strict=True), start=1):
+            out.append({"unit_code": code, "year": YEAR, "held_on": day,
+                        "activity_id": f"{code}-{YEAR}-{n:02d}",
                         "title_vi": title, "participants": rng.randint(25, 180)})
     return out
 

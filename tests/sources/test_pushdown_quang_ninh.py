@@ -26,7 +26,7 @@ import qnkpi
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "src" / "qnkpi" / "examples" / "quang-ninh"
 FLAGS = {"uses_management_software", "applies_it_member_evaluation"}
-TEXT = {"unit_code", "activity_id", "title_vi"}  # the other columns are numbers
+TEXT = {"unit_code", "held_on", "activity_id", "title_vi"}  # the other columns are numbers
 PARTS = 3
 
 Backend = Callable[[Path, list[str]], dict[str, dict[str, Any]]]

@@ -153,7 +153,10 @@ def plan(spec: Spec, year: int, source: str | None, lang: str) -> Form:
     rows = np.flatnonzero((tree.valid if own else tree.leaf_mask())[:, col])
     if not rows.size:
         raise QnkpiError(f"no unit of the org units belongs to {year}'s tree")
-    unit_column, year_column = _keys(spec, names)
+    # only the sources that have a column on the form must agree on their key columns
+    # (a record-level source, such as an activity log read by date, adds none)
+    unit_column, year_column = _keys(spec, [n for n in names if any(
+        spec.measures[c.measure].source == n for c in columns)])
     return Form(year, unit_column, year_column, tuple(tree.codes[r] for r in rows),
                 tuple(tree.unit_names(rows, np.full(len(rows), col), lang)),
                 tuple(columns), tuple(notes))
