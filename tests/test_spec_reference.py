@@ -79,6 +79,7 @@ SECTIONS: list[tuple[str, str, Callable[[], set[str]]]] = [
     *[("spec-format.md", f"`{name}`", lambda name=name: own_fields(KINDS[name]))
       for name in ("value", "ratio", "share_of_units", "sum")],
     ("spec-format.md", "Targets", lambda: fields(models.Target)),
+    ("spec-format.md", "Milestones", lambda: fields(models.Milestone)),
     ("spec-format.md", "Validation rules", lambda: fields(models.ValidationRule)),
     ("source-duckdb.md", "The `duckdb` source (plugin `qnkpi-duckdb`)",
      lambda: fields(SOURCES["duckdb"])),
