@@ -370,9 +370,10 @@ class Milestone(Model):
         except ValueError:
             at = None
         if at is None or not at.partial:
-            raise ValueError(f"milestone 'by: {self.by}': write a period before the year's "
-                             "end, of one year (2025-06, 2025-Q2, 2025-H1) or of every "
-                             "year of the target (H1, Q1, Q2, Q3)")
+            raise ValueError(f"milestone 'by: {self.by}' is not a period before the "
+                             "year's end (the year's end is the target itself); write one "
+                             "of one year (2025-06, 2025-Q2, 2025-H1) or of every year of "
+                             "the target (H1, Q1, Q2, Q3)")
         if (self.value is None) == (self.min is None and self.max is None):
             raise ValueError("a milestone needs 'value' (or 'min' and 'max' for a "
                              "'between' target)")
@@ -458,8 +459,11 @@ class Target(Rule):
                                  f"takes {'min and max' if self.op == 'between' else 'value'}")
             year = m.year
             if year is not None and not self.first_year <= year <= self.last_year:
+                years = (str(self.first_year) if self.first_year == self.last_year
+                         else f"{self.first_year}-{self.last_year}")
                 raise ValueError(f"milestone 'by: {m.by}' is not in the target's years "
-                                 f"({self.first_year}-{self.last_year})")
+                                 f"({years}); give a period of those years, or write it "
+                                 "without the year (H1, Q2) for every one of them")
             if (year, m.months) in seen:
                 raise ValueError(f"two milestones 'by: {m.by}'; keep one")
             seen.add((year, m.months))
