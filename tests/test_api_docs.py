@@ -41,7 +41,9 @@ PUBLIC_MODULES = sorted({
     "qnkpi.reporters.base",
     "qnkpi.sources.base",
     "qnkpi.sources.sql",
+    "qnkpi.spec.base",
     "qnkpi.spec.models",
+    "qnkpi.spec.targets",
     "qnkpi.spec.tree",
     "qnkpi.testing",
 })
@@ -60,9 +62,15 @@ def _tree(module: str) -> ast.Module:
 
 
 def _definition(module: str, name: str) -> tuple[ast.stmt, str | None]:
-    """The top-level statement that defines `name` in `module`, and its docstring."""
+    """The top-level statement that defines `name` in `module`, and its docstring; a
+    name the module imports from another qnkpi module (a re-export) is looked up there."""
     body = _tree(module).body
     for i, node in enumerate(body):
+        if (isinstance(node, ast.ImportFrom) and node.module is not None
+                and node.module.startswith("qnkpi.")
+                and any(alias.name == name and alias.asname in (None, name)
+                        for alias in node.names)):
+            return _definition(node.module, name)
         if isinstance(node, ast.FunctionDef | ast.ClassDef) and node.name == name:
             return node, ast.get_docstring(node)
         targets = (node.targets if isinstance(node, ast.Assign)

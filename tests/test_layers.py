@@ -19,7 +19,8 @@ SRC = Path(__file__).resolve().parent.parent / "src"
 #: modules, unless one of them is listed on its own floor).
 FLOORS: tuple[tuple[str, ...], ...] = (
     ("qnkpi.errors", "qnkpi.verdicts", "qnkpi._arrow_build", "qnkpi.periods"),
-    ("qnkpi.spec.rule_syntax", "qnkpi.spec._yaml", "qnkpi.spec.models", "qnkpi.spec.tree",
+    ("qnkpi.spec.rule_syntax", "qnkpi.spec._yaml", "qnkpi.spec.base", "qnkpi.spec.targets",
+     "qnkpi.spec.models", "qnkpi.spec.tree",
      "qnkpi.spec.spec", "qnkpi.i18n"),
     ("qnkpi.orgunits", "qnkpi.spec.checks"),
     ("qnkpi.kinds", "qnkpi.sources", "qnkpi.assess"),

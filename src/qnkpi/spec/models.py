@@ -12,24 +12,21 @@ Plugin authors subclass [`SourceSpec`][qnkpi.spec.models.SourceSpec] and
 [`IndicatorKind`][qnkpi.kinds.base.IndicatorKind]), and type their keys with
 [`Name`][qnkpi.spec.models.Name], [`RelPath`][qnkpi.spec.models.RelPath],
 [`Code`][qnkpi.spec.models.Code] and [`Text`][qnkpi.spec.models.Text].
+
+The models live in three rooms, all importable from here: the base class and key types
+in `qnkpi.spec.base`, targets (rules, milestones, baselines) in `qnkpi.spec.targets`, and
+the programme, measures, sources, indicators and validation rules in this module.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
-from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    Field,
-    Strict,
-    ValidationInfo,
-    model_validator,
-)
+from pydantic import Field, model_validator
+
+from qnkpi.spec.base import Code, Model, Name, NfcText, Op, RelPath, Text
+from qnkpi.spec.targets import Baseline, Milestone, Rule, Target
 
 if TYPE_CHECKING:
     from qnkpi.spec.rule_syntax import Comparison
@@ -46,7 +43,9 @@ __all__ = [
     "Milestone",
     "Model",
     "Name",
+    "NfcText",
     "Objective",
+    "Op",
     "Period",
     "Programme",
     "RelPath",
@@ -57,97 +56,6 @@ __all__ = [
     "Text",
     "ValidationRule",
 ]
-
-def _nfc(value: str) -> str:
-    return unicodedata.normalize("NFC", value)
-
-
-Op = Literal[">", ">=", "<", "<=", "==", "between"]
-"""A comparison operator of a target or rule."""
-
-Name = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
-"""The name of a source, measure or indicator: a letter or `_`, then letters, digits and
-`_` (`youth_reached_pct`). Type a key of a kind or source that names a measure or an
-indicator as `Name`."""
-
-NfcText = Annotated[str, AfterValidator(_nfc)]
-"""Text compared after Unicode NFC normalisation ("Hạ Long" typed either way is one
-name)."""
-
-def _unpadded(value: str) -> str:
-    if value != value.strip():
-        raise ValueError(f"the code {value!r} has spaces at its start or end; remove them "
-                         f"('{value.strip()}'): codes are matched exactly")
-    return value
-
-
-Code = Annotated[str, Strict(), Field(min_length=1), AfterValidator(_unpadded),
-                 AfterValidator(_nfc)]
-"""A unit code: non-empty text without spaces at its start or end, NFC-normalised. A
-number is refused, because YAML reads `06652` unquoted as the number 6652: codes must be
-quoted."""
-
-
-class Model(BaseModel):
-    """Base of every spec model: frozen (instances cannot be changed), an unknown key is
-    an error, and a number must be finite: `.nan`, `.inf` or `1e400` in any numeric key
-    (of a plugin's model too) is an error, never a value a verdict is computed from."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
-
-
-def _resolve(path: Path, info: ValidationInfo) -> Path:
-    base = (info.context or {}).get("base_dir")
-    if base is not None and not path.is_absolute():
-        return Path(base) / path
-    return path
-
-
-RelPath = Annotated[Path, AfterValidator(_resolve)]
-"""A path written in a spec. A relative path resolves against the spec file's folder (the
-loader's `base_dir`), so a source reads `self.path` as it is. Nothing is checked when the
-spec is loaded, so it may be a file that does not exist yet, or a glob pattern
-(`forms/*.xlsx`) that the source expands itself."""
-
-
-class Text(Model):
-    """Text in Vietnamese and English, such as a title.
-
-    A spec writes either a mapping (`{vi: ..., en: ...}`) or a plain string, which is
-    then the text in both languages. Either language may be missing; it falls back to
-    the other.
-
-    Attributes:
-        vi: The Vietnamese text, or `None`.
-        en: The English text, or `None`.
-    """
-
-    vi: str | None = None
-    en: str | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _from_string(cls, data: Any) -> Any:
-        return {"vi": data, "en": data} if isinstance(data, str) else data
-
-    @classmethod
-    def __get_pydantic_json_schema__(cls, core_schema: Any, handler: Any) -> Any:
-        schema = handler(core_schema)
-        return {"anyOf": [{"type": "string", "description": "the same text in every "
-                           "language"}, schema]}
-
-    def get(self, lang: str = "en") -> str:
-        """The text in one language, falling back to the other.
-
-        Args:
-            lang: `"vi"` or `"en"`; any other value reads as `"en"`.
-
-        Returns:
-            The text in `lang`, else the text in the other language, else `""`.
-        """
-        first, second = (self.vi, self.en) if lang == "vi" else (self.en, self.vi)
-        return first or second or ""
-
 
 class Period(Model):
     """The programme's years, both included.
@@ -293,212 +201,6 @@ class Objective(Model):
 
     title: Text
     description: Text | None = None
-
-
-class Rule(Model):
-    """A comparison: `op` with `value`, or `between` with `min` and `max`.
-
-    The `rule` of the `share_of_units` kind is a `Rule`; a
-    [`Target`][qnkpi.spec.models.Target] is a rule with a when and a where.
-
-    Attributes:
-        op: The comparison: `>`, `>=`, `<`, `<=`, `==` or `between`.
-        value: The threshold, for every `op` but `between`.
-        min: The lower bound (included), for `between` only.
-        max: The upper bound (included), for `between` only; not below `min`.
-    """
-
-    op: Op
-    value: float | None = None
-    min: float | None = None
-    max: float | None = None
-
-    @model_validator(mode="after")
-    def _bounds(self) -> Rule:
-        if self.op == "between":
-            if self.min is None or self.max is None:
-                raise ValueError("op 'between' needs both 'min' and 'max'")
-            if self.value is not None:
-                raise ValueError("op 'between' takes 'min' and 'max', not 'value'")
-            if self.min > self.max:
-                raise ValueError(f"'min' ({self.min:g}) is greater than 'max' "
-                                 f"({self.max:g}); swap them")
-        else:
-            if self.value is None:
-                raise ValueError(f"op '{self.op}' needs a 'value'")
-            if self.min is not None or self.max is not None:
-                raise ValueError("'min' and 'max' belong to op 'between'; use 'value'")
-        return self
-
-    @property
-    def bounds(self) -> tuple[float, float]:
-        """The bounds as `(low, high)`: `(value, value)`, or `(min, max)` for `between`."""
-        if self.op == "between":
-            assert self.min is not None and self.max is not None
-            return self.min, self.max
-        assert self.value is not None
-        return self.value, self.value
-
-
-class Milestone(Model):
-    """A level a target must reach part-way through its year, judged when the
-    evaluation's as-of falls at or after it (`--as-of 2025-06`).
-
-    Attributes:
-        by: When: a period of one year (`2025-06`, `2025-Q2`, `2025-H1`), or of every
-            year of the target, written without the year (`H1`, `Q1`, `Q2`, `Q3`).
-            It ends before its year does: the year's end is the target itself.
-        value: The level, compared with the target's `op`; for `between`, `min` and
-            `max` instead.
-        min: The lower bound, for a `between` target.
-        max: The upper bound, for a `between` target.
-    """
-
-    by: str
-    value: float | None = None
-    min: float | None = None
-    max: float | None = None
-
-    @model_validator(mode="after")
-    def _when(self) -> Milestone:
-        from qnkpi.periods import parse_as_of
-
-        text = self.by.strip()
-        every_year = text[:1].upper() in ("H", "Q")
-        try:
-            at = parse_as_of(f"2000-{text}" if every_year else text)
-        except ValueError:
-            at = None
-        if at is None or not at.partial:
-            raise ValueError(f"milestone 'by: {self.by}' is not a period before the "
-                             "year's end (the year's end is the target itself); write one "
-                             "of one year (2025-06, 2025-Q2, 2025-H1) or of every year of "
-                             "the target (H1, Q1, Q2, Q3)")
-        if (self.value is None) == (self.min is None and self.max is None):
-            raise ValueError("a milestone needs 'value' (or 'min' and 'max' for a "
-                             "'between' target)")
-        return self
-
-    @property
-    def year(self) -> int | None:
-        """The year it applies to, or `None` for every year of its target."""
-        text = self.by.strip()
-        return None if text[:1].upper() in ("H", "Q") else int(text[:4])
-
-    @property
-    def months(self) -> int:
-        """How many months of its year have passed at the milestone: 1-11."""
-        from qnkpi.periods import parse_as_of
-
-        text = self.by.strip()
-        return parse_as_of(f"2000-{text}" if self.year is None else text).months
-
-    @property
-    def bounds(self) -> tuple[float, float]:
-        """The level as `(low, high)`, as [`Rule.bounds`][qnkpi.spec.models.Rule.bounds]."""
-        if self.value is not None:
-            return self.value, self.value
-        assert self.min is not None and self.max is not None
-        return self.min, self.max
-
-
-class Target(Rule):
-    """A threshold an indicator must meet, with when and where it applies.
-
-    Exactly one of `year` and `years` is set. Without `level` and `units`, a target
-    applies to the top unit.
-
-    Attributes:
-        year: The one year it applies to, or `None`.
-        years: The first and last years it applies to (both included), or `None`.
-        level: The level of the units it applies to, or `None`.
-        units: The codes of the units it applies to, or `None`. Not with `level`.
-        goal: Whether it is the final goal that assessments aim at (without one, the
-            latest stated target is the goal).
-        aspirational: Whether it is a target to strive for, not a binding one; it is
-            judged the same way and flagged in reports.
-        assumed_year: Whether the source document states no year and the spec assumes
-            one (`note` says why).
-        note: Free text, carried into every check of the target, or `None`: a
-            plain string or a [`Text`][qnkpi.spec.models.Text] in both languages, so a
-            Vietnamese report shows no English note.
-        partial: How the target is judged at an as-of before its year ends
-            (`--as-of 2025-06`): `as_is` (the value as it stands against the year's
-            threshold: a stock or a state), `prorate` (against the threshold times the
-            share of the year gone: a flow that builds up evenly) or `year_end` (not
-            judged until the year is over). `None`: `year_end` for an indicator that adds
-            up periods (a measure with `over_time: sum`) or reads a yearly source,
-            `as_is` otherwise.
-        milestones: Levels to reach part-way through a year; a milestone at or before
-            the as-of is judged in place of `partial`.
-    """
-
-    year: int | None = None
-    years: tuple[int, int] | None = None
-    level: str | None = None
-    units: tuple[Code, ...] | None = None
-    goal: bool = False
-    aspirational: bool = False
-    assumed_year: bool = False
-    note: Text | None = None
-    partial: Literal["year_end", "prorate", "as_is"] | None = None
-    milestones: tuple[Milestone, ...] = ()
-
-    @model_validator(mode="after")
-    def _when_where(self) -> Target:
-        if (self.year is None) == (self.years is None):
-            raise ValueError("a target needs exactly one of 'year' or 'years: [first, last]'")
-        if self.years is not None and self.years[0] > self.years[1]:
-            raise ValueError(f"'years' {list(self.years)}: the first year is after the last")
-        if self.level is not None and self.units is not None:
-            raise ValueError("a target applies to a 'level' or to 'units', not both")
-        seen = set()
-        for m in self.milestones:
-            if (m.value is None) != (self.op == "between"):
-                raise ValueError(f"milestone 'by: {m.by}': a '{self.op}' target's milestone "
-                                 f"takes {'min and max' if self.op == 'between' else 'value'}")
-            year = m.year
-            if year is not None and not self.first_year <= year <= self.last_year:
-                years = (str(self.first_year) if self.first_year == self.last_year
-                         else f"{self.first_year}-{self.last_year}")
-                raise ValueError(f"milestone 'by: {m.by}' is not in the target's years "
-                                 f"({years}); give a period of those years, or write it "
-                                 "without the year (H1, Q2) for every one of them")
-            if (year, m.months) in seen:
-                raise ValueError(f"two milestones 'by: {m.by}'; keep one")
-            seen.add((year, m.months))
-        return self
-
-    @property
-    def first_year(self) -> int:
-        """The first year the target applies to: `year`, or the first of `years`."""
-        return self.year if self.year is not None else self.years[0]  # type: ignore[index]
-
-    @property
-    def last_year(self) -> int:
-        """The last year the target applies to: `year`, or the last of `years`."""
-        return self.year if self.year is not None else self.years[1]  # type: ignore[index]
-
-    @property
-    def scope(self) -> tuple[str, ...] | str | None:
-        """Where the target applies: a level name, a sorted tuple of unit codes, or `None`
-        for the top unit."""
-        if self.level is not None:
-            return self.level
-        return tuple(sorted(self.units)) if self.units is not None else None
-
-
-class Baseline(Model):
-    """The starting point that assessments measure progress from, for the whole
-    programme area: it is used when the goal target is on the top unit.
-
-    Attributes:
-        year: The baseline's year; it may be before the programme starts.
-        value: The indicator's value in that year.
-    """
-
-    year: int
-    value: float
 
 
 class MeasureSpec(Model):
