@@ -59,12 +59,12 @@ def data(spark: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def _evaluate(folder: Path, source: dict[str, Any]) -> qnkpi.Result:
+def _evaluate(folder: Path, source: dict[str, Any], as_of: str | None = None) -> qnkpi.Result:
     data = tiny_programme(measures={m: {"source": "src", **kw} for m, kw in MEASURES.items()},
                           indicators=INDICATORS)
     data["sources"] = {"src": {"unit": "unit_code", **source}}
     return qnkpi.evaluate(spec_from_dict(data, base_dir=folder, plugins=PLUGINS),
-                          plugins=PLUGINS)
+                          plugins=PLUGINS, as_of=as_of)
 
 
 def _checks(result: qnkpi.Result) -> list[dict[str, Any]]:
@@ -92,6 +92,19 @@ def test_same_checks_as_the_csv_source(data: Path, name: str, path: str,
     assert _checks(got) == _checks(expected)
     for m in MEASURES:
         np.testing.assert_array_equal(got.measures[m], expected.measures[m], err_msg=m)
+
+
+@pytest.mark.parametrize(("name", "path", "keys", "as_of"), [
+    (*BY_PERIOD[0], "2025-06"), (*BY_PERIOD[4], "2025-Q2"), (*BY_PERIOD[5], "2025-H1")],
+    ids=["month-csv", "quarter-by-date", "half-by-timestamp"])
+def test_same_checks_part_way_through_a_year(data: Path, name: str, path: str,
+                                             keys: dict[str, Any], as_of: str) -> None:
+    as_csv = {k: "day" if v == "stamp" else v for k, v in keys.items()}
+    expected = _evaluate(data, {"type": "csv", "path": "records.csv", **as_csv}, as_of)
+    assert {c["status"] for c in _checks(expected) if c["period"] == as_of} >= {"not_due"}
+    got = _evaluate(data, {"type": "spark", "path": path, **keys}, as_of)
+    assert got.period is not None and got.period.label == as_of
+    assert _checks(got) == _checks(expected)
 
 
 def test_explain_groups_by_the_period(tmp_path: Path) -> None:

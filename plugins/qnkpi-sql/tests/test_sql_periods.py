@@ -71,12 +71,12 @@ def db(pg_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[
     yield pg_url, folder
 
 
-def _evaluate(folder: Path, source: dict[str, Any]) -> qnkpi.Result:
+def _evaluate(folder: Path, source: dict[str, Any], as_of: str | None = None) -> qnkpi.Result:
     data = tiny_programme(measures={m: {"source": "src", **kw} for m, kw in MEASURES.items()},
                           indicators=INDICATORS)
     data["sources"] = {"src": {"unit": "unit_code", **source}}
     return qnkpi.evaluate(spec_from_dict(data, base_dir=folder, plugins=PLUGINS),
-                          plugins=PLUGINS)
+                          plugins=PLUGINS, as_of=as_of)
 
 
 def _checks(result: qnkpi.Result) -> list[dict[str, Any]]:
@@ -118,6 +118,21 @@ def test_same_checks_as_the_csv_source(db: tuple[str, Path], name: str, keys: di
         lite = _evaluate(folder, {"type": "sql", "url": f"sqlite:///{folder / 'records.db'}",
                                   "table": "records", **keys})
         assert _checks(lite) == _checks(expected)
+
+
+@pytest.mark.parametrize(("name", "keys", "csv_column", "as_of"), [
+    (*BY_PERIOD[0], "2025-06"), (*BY_PERIOD[4], "2025-Q2"), (*BY_PERIOD[5], "2025-H1")],
+    ids=["month", "quarter-by-date", "half-by-timestamp"])
+def test_same_checks_part_way_through_a_year(db: tuple[str, Path], name: str,
+                                             keys: dict[str, Any], csv_column: str,
+                                             as_of: str) -> None:
+    url, folder = db
+    as_csv = {k: csv_column if k in ("period_column", "date") else v for k, v in keys.items()}
+    expected = _evaluate(folder, {"type": "csv", "path": "records.csv", **as_csv}, as_of)
+    assert {c["status"] for c in _checks(expected) if c["period"] == as_of} >= {"not_due"}
+    got = _evaluate(folder, {"type": "sql", "url": url, "table": "records", **keys}, as_of)
+    assert got.period is not None and got.period.label == as_of
+    assert _checks(got) == _checks(expected)
 
 
 def test_explain_groups_by_the_period() -> None:
