@@ -6,17 +6,25 @@ and the projection of `linear_path` to the goal year.
 The line of actual values is never drawn across a change of tree: where the result marks
 a year not comparable with the one before (a reorganisation changed the units that
 make up the aggregate), the line stops, a dashed rule marks the change and the legend
-says so."""
+says so.
+
+Part-way through a year (`--as-of 2025-06`), the as-of year's value is no year's value
+and is never drawn as one: it is a hollow point apart from the line, labelled. A stock
+or a rate (a target judged `as_is`) stands where the months gone put it on the year axis
+(June 2025 at 2024.5, the end of 2024 being 2024), joined to the year before by a dashed
+line only; a flow (counts added up since January) is the year so far, at its year,
+labelled "so far" and joined to nothing."""
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from qnkpi.i18n import format_value, gettext
+from qnkpi.engine.partial import AS_IS, MILESTONE, PRORATE, default_partial
+from qnkpi.i18n import elapsed_title, format_value, gettext, period_title
 from qnkpi.reporters._present import bound, headline
 from qnkpi.reporters._terms import rule_label, threshold_label
 from qnkpi.verdicts import Op
@@ -26,8 +34,9 @@ if TYPE_CHECKING:
 
     from qnkpi.engine.assess import Assessment
     from qnkpi.engine.result import IndicatorResult, Result
+    from qnkpi.periods import AsOf
 
-__all__ = ["Break", "Chart", "Point", "Segment", "chart"]
+__all__ = ["Break", "Chart", "Point", "Segment", "SoFar", "chart"]
 
 # chart geometry (SVG user units)
 _W, _H, _LEFT, _RIGHT, _TOP, _BOTTOM = 600, 250, 60, 28, 14, 34
@@ -67,6 +76,32 @@ class Break:
 
 
 @dataclass(frozen=True)
+class SoFar:
+    """The as-of year's value part-way through it, drawn hollow and apart from the line.
+
+    Attributes:
+        x: Where it stands on the year axis: a stock at the months gone (2024.5 for June
+            2025), a flow at its year.
+        y: Its value.
+        label: The tooltip: the period and the value, and whether it is the year so far
+            or the value as it stands.
+        text: The words beside it: `T6/2025` (a stock), `lũy kế 6 tháng` (a flow).
+        stock: Whether it is a stock (or a rate) as it stands, rather than a flow.
+        join: The dashed line from the year before's point (`x1 y1 x2 y2`), for a
+            stock; `None` otherwise.
+        text_y: Where its words stand (above the point, or below it near the top).
+    """
+
+    x: float
+    y: float
+    label: str
+    text: str
+    stock: bool
+    join: Segment | None
+    text_y: float
+
+
+@dataclass(frozen=True)
 class Chart:
     """An indicator's trend at one unit, in SVG user units (numbers only; the template
     draws it)."""
@@ -87,6 +122,10 @@ class Chart:
     projection: Segment | None
     note: str
     breaks: list[Break] = field(default_factory=list)
+    so_far: SoFar | None = None
+    #: Part-way through a year: what the hollow point is, for the legend and the text
+    #: alternative; `""` otherwise.
+    so_far_key: str = ""
 
     @property
     def stated(self) -> bool:
@@ -110,6 +149,9 @@ def chart(result: Result, res: IndicatorResult, group: list[Assessment], top: in
     ind = res.indicator
     years: list[int] = result.years.tolist()
     values = res.panel.value[top]
+    period = result.period
+    # part-way through a year, its column holds the year so far: drawn apart, not joined
+    pcol = res.partial.column if period is not None and res.partial is not None else -1
     t = res.thresholds
     has_t = t.op[top] != Op.NONE
     goal, projection = _goal_point(res, group, top, lang)
@@ -147,6 +189,8 @@ def chart(result: Result, res: IndicatorResult, group: list[Assessment], top: in
     dots: list[Point] = []
     run: list[str] = []
     for col, value in enumerate(values.tolist()):
+        if col == pcol:
+            value = math.nan
         if math.isnan(value) or cut[col]:
             if len(run) > 1:
                 lines.append(" ".join(run))
@@ -162,7 +206,12 @@ def chart(result: Result, res: IndicatorResult, group: list[Assessment], top: in
     for col in np.flatnonzero(has_t).tolist():
         reference = bool(t.interpolated[top, col])
         word = gettext("reference path" if reference else "target", lang)
-        label = f"{word} {years[col]}: {threshold_label(res, top, col, lang)}"
+        # a threshold of the as-of year is the year's own, unless it was prorated or
+        # is a milestone: then it is the period's
+        when = (period_title(period, lang) if col == pcol and period is not None
+                and res.partial is not None and int(res.partial.how[top]) in (PRORATE, MILESTONE)
+                else years[col])
+        label = f"{word} {when}: {threshold_label(res, top, col, lang)}"
         for level in {float(t.lo[top, col]), float(t.hi[top, col])}:
             if math.isfinite(level):
                 cx = x_of(years[col])
@@ -176,17 +225,83 @@ def chart(result: Result, res: IndicatorResult, group: list[Assessment], top: in
     goal_point = None
     if goal:
         goal_point = Point(x_of(goal[0]), y_of(goal[1]), f"{goal[0]}: {goal[2]}")
+    so_far = None
+    if pcol >= 0 and period is not None and math.isfinite(values[pcol]):
+        so_far = _so_far(result, res, top, pcol, period, lang, x_of, y_of, fmt,
+                         None if cut[pcol] else _before(values, pcol, x_of, y_of, years))
     line = None
     if projection:
         now, current, goal_year, projected = projection
+        if period is not None and int(now) == period.year:  # the value so far, where
+            now = period.year - 1 + period.fraction  # the assessment places it
         line = Segment(x_of(now), y_of(current), x_of(goal_year), y_of(projected),
                        gettext("projected {year}: {value}", lang)
                        .format(year=int(goal_year), value=fmt(projected)))
     note = "" if has_t.any() else gettext(
         "The targets apply to the units below: see the grid.", lang)
+    key = ""
+    if so_far is not None and period is not None:
+        key = gettext("hollow point: {period}, not a whole year", lang).format(
+            period=period_title(period, lang))
     return Chart(_W, _H, _LEFT, _RIGHT, _TOP, _BOTTOM,
                  result.tree.latest_names(lang)[top], x_ticks, y_ticks, lines, dots,
-                 thresholds, goal_point, line, note, marks)
+                 thresholds, goal_point, line, note, marks, so_far, key)
+
+
+def _before(values: npt.NDArray[np.float64], col: int, x_of: Any, y_of: Any,
+            years: list[int]) -> tuple[float, float] | None:
+    """The point of the year before column `col`, where it has a value."""
+    if col == 0 or not math.isfinite(values[col - 1]):
+        return None
+    return x_of(years[col - 1]), y_of(float(values[col - 1]))
+
+
+def _is_stock(result: Result, res: IndicatorResult, top: int) -> bool:
+    """Whether the as-of year's value is a stock or a rate as it stands (its target is
+    judged `as_is`), rather than a flow added up since January (judged prorated, against
+    a milestone or at the year's end), as the assessments take it; where the top unit
+    has no target that year, as its indicator is judged by default."""
+    assert res.partial is not None
+    how = int(res.partial.how[top])
+    if how:
+        return how == AS_IS
+    return default_partial(result.spec, res.name) == "as_is"
+
+
+def _so_far(result: Result, res: IndicatorResult, top: int, col: int, period: AsOf,
+            lang: str, x_of: Any, y_of: Any, fmt: Any,
+            before: tuple[float, float] | None) -> SoFar:
+    """The as-of year's point: a stock where the months gone put it, joined to the year
+    before by a dashed line; a flow at its year, alone."""
+    value = float(res.panel.value[top, col])
+    stock = _is_stock(result, res, top)
+    name = period_title(period, lang)
+    name = name[:1].upper() + name[1:]
+    y = y_of(value)
+    if stock:
+        x = x_of(period.year - 1 + period.fraction)
+        label = gettext("{period}, as it stands: {value}", lang).format(
+            period=name, value=fmt(value))
+        text = _month_label(period, lang)
+        join = None if before is None else Segment(*before, x, y, label)
+    else:
+        x = x_of(period.year)
+        label = gettext("{period}, the year so far: {value}", lang).format(
+            period=name, value=fmt(value))
+        text = gettext("{elapsed} so far", lang).format(
+            elapsed=elapsed_title(period, lang))
+        join = None
+    text_y = y - 10 if y - 10 >= _TOP + 10 else y + 20
+    return SoFar(x, y, label, text, stock, join, round(text_y, 1))
+
+
+def _month_label(period: AsOf, lang: str) -> str:
+    """The month a stock's value stands at, short: `T6/2025`, `Jun 2025`."""
+    if lang == "vi":
+        return f"T{period.months}/{period.year}"
+    from babel.dates import get_month_names
+
+    return f"{get_month_names('abbreviated', locale='en_US')[period.months]} {period.year}"
 
 
 def _goal_point(res: IndicatorResult, group: list[Assessment], top: int,

@@ -109,7 +109,8 @@ def grid(result: Result, res: IndicatorResult, lang: str,
     interpolated = res.thresholds.interpolated[at]
     heads = []
     for j, col in enumerate(cols.tolist()):
-        texts = {threshold_label(res, r, col, lang) for r in rows[checked[:, j]].tolist()}
+        texts = {threshold_label(res, r, col, lang, result.period)
+                 for r in rows[checked[:, j]].tolist()}
         shared = texts.pop() if len(texts) == 1 else ""
         heads.append(Head(shared, bool(shared) and bool(interpolated[checked[:, j], j].all())))
     names = names_in_force(result, rows, cols, checked, lang)
@@ -123,7 +124,8 @@ def grid(result: Result, res: IndicatorResult, lang: str,
                 continue
             cells.append(Cell(
                 css=css[i, j], value=shown_value(res, row, col, lang), word=words[i, j],
-                threshold="" if heads[j].text else threshold_label(res, row, col, lang),
+                threshold="" if heads[j].text else threshold_label(res, row, col, lang,
+                                                                   result.period),
                 coverage=cover[i][j], brk=bool(marked[i, j])))
         out.append(GridRow(*names[i], depth=depth[i], cells=cells))
     counts = np.bincount(codes.ravel(), minlength=len(CheckStatus))

@@ -2,8 +2,9 @@
 
 What the `table` report prints by default and the `markdown` report opens with: for the
 latest year checked, the top unit's threshold, value and verdict, how many units below
-it met, did not meet or have no data, and how the top unit stands toward the goal, the
-indicators grouped by the spec's objectives. Plain data, built once from the result's
+it met, did not meet or have no data (and, part-way through a year, are judged at its
+end), and how the top unit stands toward the goal, the indicators grouped by the spec's
+objectives. Plain data, built once from the result's
 panels (no verdict is recomputed: they are
 [`IndicatorResult.verdict`][qnkpi.engine.result.IndicatorResult] and the assessments'
 statuses), then drawn by each reporter its own way.
@@ -24,6 +25,7 @@ from qnkpi.verdicts import AssessmentStatus, CheckStatus, Verdict
 if TYPE_CHECKING:
     from qnkpi.engine.assess import Assessment
     from qnkpi.engine.result import IndicatorResult, Result
+    from qnkpi.periods import AsOf
 
 __all__ = ["Overview", "OverviewRow", "overview"]
 
@@ -43,7 +45,8 @@ class OverviewRow:
             per-unit targets, such as a sum of activities, says nothing by itself).
         verdict: The top unit's verdict that year (`Verdict.NONE`: no check).
         units: How many units other than the top one met (or exceeded), did not meet,
-            and have no data that year; `None` where none is checked.
+            and have no data that year, and part-way through a year how many are
+            judged at its end (a fourth count); `None` where none is checked.
         goal: The goal as read (`> 90% (2030)`), `""` where the top unit is not
             assessed.
         progress: The top unit's assessment status by each method, the headline
@@ -55,7 +58,7 @@ class OverviewRow:
     threshold: str
     value: str
     verdict: Verdict
-    units: tuple[int, int, int] | None
+    units: tuple[int, ...] | None
     goal: str
     progress: tuple[AssessmentStatus, ...]
 
@@ -70,11 +73,14 @@ class Overview:
         groups: `(objective title or None, rows)` pairs in the order of
             `spec.objective_groups()`; the title is `None` for a spec without
             objectives, and "Other tasks" for the indicators outside its objectives.
+        period: The result's `period`: the as-of when it falls before the year's end
+            (the year shown is then the year so far), else None.
     """
 
     unit: str
     year: int
     groups: list[tuple[str | None, list[OverviewRow]]]
+    period: AsOf | None = None
 
 
 def overview(result: Result, lang: str) -> Overview:
@@ -96,7 +102,7 @@ def overview(result: Result, lang: str) -> Overview:
         title = (spec.objectives[key].title.get(lang) if key is not None
                  else gettext("Other tasks", lang) if spec.objectives else None)
         groups.append((title, rows))
-    return Overview(unit=unit, year=result.as_of, groups=groups)
+    return Overview(unit=unit, year=result.as_of, groups=groups, period=result.period)
 
 
 def _row(result: Result, res: IndicatorResult, top: int, col: int,
@@ -111,18 +117,20 @@ def _row(result: Result, res: IndicatorResult, top: int, col: int,
     if top >= 0:
         verdict = Verdict(int(res.verdict[top, col]))
         if verdict != Verdict.NONE:
-            threshold = threshold_label(res, top, col, lang)
+            threshold = threshold_label(res, top, col, lang, result.period)
             value = shown_value(res, top, col, lang) + coverage_mark(res, top, col)
         elif res.status[top].any() or group is not None:
             value = format_value(float(res.panel.value[top, col]), ind, lang)
     below = res.status[:, col].copy()
     if top >= 0:
         below[top] = CheckStatus.NONE
-    counts = np.bincount(below, minlength=len(CheckStatus))
+    counts = np.bincount(below, minlength=max(CheckStatus) + 1)
     units = None
     if counts[1:].any():
-        units = (int(counts[CheckStatus.MET]), int(counts[CheckStatus.NOT_MET]),
-                 int(counts[CheckStatus.NO_DATA]))
+        shown = [CheckStatus.MET, CheckStatus.NOT_MET, CheckStatus.NO_DATA]
+        if result.period is not None:
+            shown.append(CheckStatus.NOT_DUE)
+        units = tuple(int(counts[status]) for status in shown)
     goal = ""
     progress: tuple[AssessmentStatus, ...] = ()
     if group is not None:

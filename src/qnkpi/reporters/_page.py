@@ -4,35 +4,43 @@ grouped by the spec's objectives, and a card per indicator (chart coordinates, t
 x year grid, each unit's progress toward its goal, where each target comes from). No
 markup: the templates (`templates/`, rendered with autoescaping by
 [`environment`][qnkpi.reporters._templates.environment]) turn it into HTML.
+
+Part-way through a year (`--as-of 2025-06`, `Result.period`), the page is that period's
+review: its title, the headline and the summary name the period (`6 tháng đầu năm
+2025`), the checks judged only at the year's end are counted apart (`not_due`), each card
+says how its as-of year was judged. A result of a whole year shows none of it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from qnkpi.engine.baselines import RESTATED
+from qnkpi.engine.partial import AS_IS, MILESTONE, PRORATE, YEAR_END
 from qnkpi.i18n import (
     assessment_word,
     format_number,
     format_value,
     gettext,
     level_title,
+    period_title,
     status_word,
 )
 from qnkpi.reporters._chart import Chart, chart
 from qnkpi.reporters._grid import COUNTED, VERDICT_CSS, Count, Grid, grid
 from qnkpi.reporters._present import headline, span
 from qnkpi.reporters._terms import goal_heading, method_title, rule_label
-from qnkpi.verdicts import ASSESSMENT_STATUSES, AssessmentStatus
+from qnkpi.verdicts import ASSESSMENT_STATUSES, AssessmentStatus, CheckStatus
 
 if TYPE_CHECKING:
     import numpy.typing as npt
 
     from qnkpi.engine.assess import Assessment
     from qnkpi.engine.result import IndicatorResult, Result
+    from qnkpi.periods import AsOf
 
 __all__ = ["ACTUAL_COLOUR", "Card", "Chart", "Count", "Group", "Page", "Status",
            "UnitProgress", "build_page"]
@@ -102,6 +110,8 @@ class Card:
     counts: list[Count]
     top_status: Status | None = None
     checked: bool = True
+    #: Part-way through a year: how its checks of the as-of year were judged; else `""`.
+    partial_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -139,6 +149,16 @@ class Page:
     headline: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     actual_colour: str = ACTUAL_COLOUR
+    #: Part-way through a year (`Result.period`), the period as the page names it; all
+    #: `""` (and no notes) for a whole year. `period_heading`: under the title (`Kết quả
+    #: thực hiện 6 tháng đầu năm 2025`); `period_meta`: in the line under it;
+    #: `period_head`: the as-of year's column of the grids; `checks_title`: the summary's
+    #: tile of checks; `period_notes`: the footer's lines.
+    period_heading: str = ""
+    period_meta: str = ""
+    period_head: str = ""
+    checks_title: str = ""
+    period_notes: list[str] = field(default_factory=list)
 
     @property
     def grouped(self) -> bool:
@@ -153,18 +173,21 @@ def build_page(result: Result, lang: str, *, detail: bool = True) -> Page:
     summary and the table of indicators, for the notebook view."""
     prog = result.spec.programme
     s = result.summary()
+    period = result.period
+    counted = COUNTED if period is None else (*COUNTED, CheckStatus.NOT_DUE)
 
     def n(value: int) -> str:
         return format_number(value, lang)
 
     checks = [Count(status_word(st.key, lang), n(s[st.key]), VERDICT_CSS[st])
-              for st in COUNTED]
+              for st in counted]
     a = s["assessments"]
     assessments = [Count(assessment_word(key, lang), n(a[key]), _ASSESS_CSS.get(key, "grey"))
                    for key in ASSESSMENT_STATUSES if key and a.get(key)]
-    cards = {name: _card(result, name, s["indicators"][name], lang, detail)
+    cards = {name: _card(result, name, s["indicators"][name], lang, detail, counted)
              for name in result.indicators}
     groups = _groups(result, cards, lang)
+    named = _period_words(period, lang) if period is not None else {}
     return Page(
         lang=lang, title=prog.title.get(lang), programme_id=prog.id, owner=prog.owner or "",
         period=f"{prog.period.start}–{prog.period.end}", as_of=result.as_of,
@@ -173,7 +196,37 @@ def build_page(result: Result, lang: str, *, detail: bool = True) -> Page:
         references=list(prog.references), checks=checks, total_checks=n(s["checks"]),
         assessments=assessments, total_assessments=n(a["total"]),
         cards=[card for g in groups for card in g.cards],
-        groups=groups, headline=_headline(result, lang), warnings=list(result.warnings))
+        groups=groups, headline=_headline(result, lang), warnings=list(result.warnings),
+        **named)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _period_words(period: AsOf, lang: str) -> dict[str, Any]:
+    """The page's words for a result part-way through a year (see `Page`)."""
+    name = period_title(period, lang)
+    # in an English sentence, "the first half of 2025" (but "Q2 2025")
+    inner = f"the {name}" if lang == "en" and name[:1].islower() else name
+    return {
+        "period_heading": gettext("Results, {period}", lang).format(period=name),
+        "period_meta": gettext("figures of {period}", lang).format(period=inner),
+        "period_head": _capital(name),
+        "checks_title": gettext("Checks against the targets, {period}", lang).format(
+            period=name),
+        "period_notes": [
+            gettext(
+                "{period}: counts added up from January, stocks and rates as they stand.",
+                lang).format(period=_capital(name)),
+            gettext(
+                "A chart draws that figure as a hollow point, apart from the yearly line.",
+                lang),
+            gettext(
+                "○ Due at year end: judged on the whole year; the figure so far is not judged.",
+                lang),
+        ],
+    }
 
 
 def _groups(result: Result, cards: dict[str, Card], lang: str) -> list[Group]:
@@ -200,9 +253,26 @@ def _groups(result: Result, cards: dict[str, Card], lang: str) -> list[Group]:
 def _headline(result: Result, lang: str) -> list[str]:
     """Per year, how many of the top unit's targets were met or exceeded, as a
     Vietnamese report opens: `Năm 2025: 3/9 chỉ tiêu đạt và vượt (1 chưa có số
-    liệu)`; from [`Result.headline`][qnkpi.engine.result.Result.headline]."""
+    liệu)`; from [`Result.headline`][qnkpi.engine.result.Result.headline]. Part-way
+    through a year, its line names the period and counts apart the top unit's targets
+    judged only at the year's end (the line is there when they are all it has)."""
+    period = result.period
+    counts = result.headline()
+    due = 0
+    if period is not None:
+        col = int(np.flatnonzero(result.years == period.year)[0])
+        top = result.tree.top_mask()[:, col]
+        due = sum(int((res.status[top, col] == CheckStatus.NOT_DUE).sum())
+                  for res in result.indicators.values())
+        if due and all(c.year != period.year for c in counts):
+            from qnkpi.engine.headline import YearCount
+
+            counts = [*counts, YearCount(period.year, 0, 0, 0)]
     lines = []
-    for year in result.headline():
+    for year in counts:
+        if period is not None and year.year == period.year:
+            lines.append(_period_line(year, period, due, lang))
+            continue
         text = gettext("Year {year}: {met}/{of} targets met or exceeded", lang).format(
             year=year.year, met=format_number(year.met, lang), of=format_number(year.of, lang))
         if year.no_data:
@@ -210,6 +280,26 @@ def _headline(result: Result, lang: str) -> list[str]:
                 count=format_number(year.no_data, lang))
         lines.append(text)
     return lines
+
+
+def _period_line(year: Any, period: AsOf, due: int, lang: str) -> str:
+    """The headline's line of the as-of year part-way through it: `6 tháng đầu năm
+    2025: 2/4 chỉ tiêu đạt và vượt; 5 chỉ tiêu đánh giá cuối năm`."""
+    name = _capital(period_title(period, lang))
+
+    def n(value: int) -> str:
+        return format_number(value, lang)
+
+    if not (year.of or year.no_data):
+        return gettext("{period}: {count} targets judged at the year's end", lang).format(
+            period=name, count=n(due))
+    text = gettext("{period}: {met}/{of} targets met or exceeded", lang).format(
+        period=name, met=n(year.met), of=n(year.of))
+    if year.no_data:
+        text += " " + gettext("({count} without data)", lang).format(count=n(year.no_data))
+    if due:
+        text += gettext("; {count} targets judged at the year's end", lang).format(count=n(due))
+    return text
 
 
 def _top_row(result: Result) -> int:
@@ -229,9 +319,9 @@ def _breaks(result: Result, name: str) -> npt.NDArray[np.bool_]:
 
 
 def _card(result: Result, name: str, per: dict[str, int], lang: str,
-          detail: bool = True) -> Card:
+          detail: bool = True, counted: tuple[CheckStatus, ...] = COUNTED) -> Card:
     """The card of indicator `name`; `per` counts its checks by status (`detail`: with
-    its chart, grid and targets)."""
+    its chart, grid and targets; `counted`: the statuses counted)."""
     res = result.indicators[name]
     ind = res.indicator
     groups = result.assessment_groups(name)  # one per goal
@@ -251,7 +341,7 @@ def _card(result: Result, name: str, per: dict[str, int], lang: str,
     checked = np.flatnonzero(res.status.any(axis=0))
     first = [t.first_year for t in ind.targets]
     counts = [Count(status_word(st.key, lang), format_number(per[st.key], lang),
-                    VERDICT_CSS[st]) for st in COUNTED]
+                    VERDICT_CSS[st]) for st in counted]
     breaks = _breaks(result, name) if detail else None
     return Card(
         name=name, title=ind.title.get(lang) if ind.title else name,
@@ -264,7 +354,33 @@ def _card(result: Result, name: str, per: dict[str, int], lang: str,
         progress=progress, progress_counts=_progress_counts(groups, lang),
         top_progress=top_progress, targets=_targets(result, res, lang) if detail else [],
         first_year=min(first) if first else None, counts=counts, top_status=top_status,
-        checked=bool(len(checked)))
+        checked=bool(len(checked)), partial_note=_partial_note(result, res, top, lang))
+
+
+#: How a check of a year not over at the as-of was judged (the codes of
+#: `qnkpi.engine.partial.PARTIAL`), as a card says it.
+_HOW = {AS_IS: "judged on its figure as it stands, against the year's target",
+        PRORATE: "judged against the year's target prorated to {months}/12",
+        MILESTONE: "judged against a milestone of the target",
+        YEAR_END: "judged when the year ends; its figure so far is shown, not judged"}
+
+
+def _partial_note(result: Result, res: IndicatorResult, top: int, lang: str) -> str:
+    """How the card's checks of the as-of year were judged, part-way through it: the
+    top unit's, else those of the units below (`6 tháng đầu năm 2025: đánh giá theo
+    tiến độ thời gian, 6/12 kế hoạch năm`); `""` for a whole year or without checks."""
+    period, part = result.period, res.partial
+    if period is None or part is None:
+        return ""
+    checked = np.flatnonzero(res.status[:, part.column])
+    if not len(checked):
+        return ""
+    rows = [top] if top in checked.tolist() else checked.tolist()
+    codes = sorted({int(part.how[r]) for r in rows} & set(_HOW))
+    if not codes:
+        return ""
+    words = "; ".join(gettext(_HOW[c], lang).format(months=period.months) for c in codes)
+    return f"{_capital(period_title(period, lang))}: {words}."
 
 
 def _goal_text(res: IndicatorResult, group: list[Assessment], lang: str,

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from qnkpi.assess.base import AssessmentInputs
     from qnkpi.engine.assess import Assessment
     from qnkpi.engine.result import IndicatorResult
+    from qnkpi.periods import AsOf
     from qnkpi.spec.models import IndicatorSpec
 
 __all__ = ["HEADLINE_METHOD", "MARKS", "apart", "bound", "bound_decimals", "coverage_mark",
@@ -119,15 +120,22 @@ def shown_value(res: IndicatorResult, row: int, col: int, lang: str = "en") -> s
 
 
 def span(inputs: AssessmentInputs, k: int, fmt: Callable[[float], str], lang: str,
-         restated: bool = False) -> str:
+         restated: bool = False, period: AsOf | None = None) -> str:
     """Unit `k`'s baseline → current as read: `60,2% (2020) → 71,5% (2025)`; the
     current value alone where the baseline is not from an earlier year (a baseline of
     the current year is no starting point), `no data` where there is no current value.
     `fmt` formats the values; `restated` marks a baseline carried onto the current tree
-    (`54,8% (2023, quy đổi)`), so a reader never takes it for the figure reported then."""
+    (`54,8% (2023, quy đổi)`), so a reader never takes it for the figure reported then.
+    A current value of the year so far, part-way through it (`period`), says so:
+    `96 (6T/2025)`."""
     if math.isnan(inputs.current[k]):
         return gettext("no data", lang)
-    text = f"{fmt(float(inputs.current[k]))} ({int(inputs.current_year[k])})"
+    current = str(int(inputs.current_year[k]))
+    if period is not None and int(inputs.current_year[k]) == period.year:
+        from qnkpi.reporters._terms import column_title  # _terms is built on this module
+
+        current = column_title(period, lang)
+    text = f"{fmt(float(inputs.current[k]))} ({current})"
     if not math.isnan(inputs.baseline[k]) and inputs.baseline_year[k] < inputs.current_year[k]:
         year = str(int(inputs.baseline_year[k]))
         if restated:

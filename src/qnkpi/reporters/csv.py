@@ -8,6 +8,12 @@ are written unrounded with a dot for decimals, as in the JSON: a number formatte
 Vietnamese eyes (`52,3`) would be read back wrong by half the tools that open a CSV
 file. The `xlsx` report is the one for reading; this one is for computing. Missing
 values are empty cells, never zero.
+
+Part-way through a year (`--as-of 2025-06`), `csv` ends with four more columns
+(`PERIOD_COLUMNS`), as the JSON's checks do: the `period` of each check (`2025-06` for
+the year so far, `2024` for a whole year), how a check of the year so far was judged
+(`partial`: `as_is`, `prorate`, `milestone`, `year_end`), and the year's own threshold
+before prorating or a milestone (`year_threshold`, `year_threshold_max`).
 """
 
 from __future__ import annotations
@@ -27,7 +33,8 @@ if TYPE_CHECKING:
 
     from qnkpi.engine.result import Result
 
-__all__ = ["ASSESSMENT_COLUMNS", "CHECK_COLUMNS", "CsvAssessmentsReporter", "CsvReporter"]
+__all__ = ["ASSESSMENT_COLUMNS", "CHECK_COLUMNS", "PERIOD_COLUMNS", "CsvAssessmentsReporter",
+           "CsvReporter"]
 
 #: The columns of `csv`, in order.
 CHECK_COLUMNS = (
@@ -36,6 +43,10 @@ CHECK_COLUMNS = (
     "status_text", "target", "interpolated", "goal", "aspirational", "assumed_year",
     "note", "basis", "expected_units", "reported_units", "coverage",
     "comparable_with_previous")
+
+#: The columns `csv` adds after `CHECK_COLUMNS` for a result part-way through a year
+#: (`Result.period`).
+PERIOD_COLUMNS = ("period", "partial", "year_threshold", "year_threshold_max")
 
 #: The columns of `csv-assessments`, in order.
 ASSESSMENT_COLUMNS = (
@@ -68,7 +79,8 @@ def _title(result: Result, name: str, lang: str) -> str:
 
 
 class CsvReporter:
-    """One row per check (the columns in `CHECK_COLUMNS`)."""
+    """One row per check (the columns in `CHECK_COLUMNS`, then part-way through a year
+    those in `PERIOD_COLUMNS`)."""
 
     suffix = ".csv"
     binary = False
@@ -87,10 +99,12 @@ class CsvReporter:
             return (table.append_column("title", build.repeat(_title(result, name, lang), n))
                     .append_column("status_text", words.take(build.ints(res.verdict[rows, cols]))))
 
-        def cells(batch: pa.RecordBatch) -> list[pa.Array]:
-            return [batch.column(c) for c in CHECK_COLUMNS]
+        columns = CHECK_COLUMNS + (PERIOD_COLUMNS if result.period is not None else ())
 
-        _write(stream, CHECK_COLUMNS, cells,
+        def cells(batch: pa.RecordBatch) -> list[pa.Array]:
+            return [batch.column(c) for c in columns]
+
+        _write(stream, columns, cells,
                (with_words(t) for t in parts_of(result, "checks", lang=lang)))
 
 

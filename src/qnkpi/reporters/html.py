@@ -10,6 +10,13 @@ script, no external stylesheet or font, no network fetch: the file can be sent b
 and opened anywhere, on a phone too (the tables reflow or scroll in their own box, the
 charts scale).
 
+Part-way through a year (`qnkpi evaluate --as-of 2025-06`), the page is that period's
+review: the title and headings name it (`6 tháng đầu năm 2025`), the checks judged only at
+the year's end are counted apart and marked ○ with their words, and each chart draws the
+as-of year's figure as a hollow point apart from the yearly line (a stock at its month, a
+flow at its year, "so far"), as its text alternative says. A whole year's page is as it
+always was.
+
 The markup lives in Jinja2 templates (`templates/`) rendered with autoescaping, so every
 text from the spec and the data is escaped. What the templates show (strings in the reader's
 language and chart coordinates, plain numbers) is prepared in `qnkpi.reporters._page`.

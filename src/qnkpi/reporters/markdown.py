@@ -21,10 +21,14 @@ from qnkpi.reporters._overview import overview
 from qnkpi.reporters._present import MARKS, ratio_text
 from qnkpi.reporters._terms import (
     BREAK_LEGEND,
+    DUE_LEGEND,
+    column_title,
     goal_heading,
-    headline_text,
+    headline_lines,
     method_title,
+    period_name,
     rule_label,
+    year_title,
 )
 from qnkpi.reporters._text import printable
 from qnkpi.verdicts import AssessmentStatus, CheckStatus, Verdict
@@ -85,8 +89,11 @@ class MarkdownReporter:
         prog = result.spec.programme
         s = result.summary()
         out += [f"# {escape(prog.title.get(lang))}", ""]
-        line = (f"{escape(prog.id)} · {prog.period.start}-{prog.period.end} · "
-                + gettext("as of {year}", lang).format(year=result.as_of))
+        as_of = gettext("as of {year}", lang).format(year=result.as_of)
+        if result.period is not None:
+            as_of = gettext("figures for {period}", lang).format(
+                period=period_name(result.period, lang))
+        line = f"{escape(prog.id)} · {prog.period.start}-{prog.period.end} · {escape(as_of)}"
         if result.restated_to is not None:
             line += " · " + gettext("years before {year} restated on its tree", lang).format(
                 year=result.restated_to)
@@ -96,10 +103,12 @@ class MarkdownReporter:
             return format_number(count, lang)
 
         out += [f"## {gettext('Summary', lang)}", ""]
-        out += [f"- **{escape(headline_text(count, lang))}**" for count in result.headline()]
+        out += [f"- **{escape(line)}**" for line in headline_lines(result, lang)]
+        checked = [CheckStatus.MET, CheckStatus.NOT_MET, CheckStatus.NO_DATA]
+        if "not_due" in s:  # part-way through a year
+            checked.append(CheckStatus.NOT_DUE)
         counts = ", ".join(f"{MARKS[status]} {status_word(status.key, lang)} "
-                           f"{n(s[status.key])}" for status in
-                           (CheckStatus.MET, CheckStatus.NOT_MET, CheckStatus.NO_DATA))
+                           f"{n(s[status.key])}" for status in checked)
         out.append(f"- {gettext('All units:', lang)} {counts} ("
                    + gettext("of {count} checks", lang).format(count=n(s["checks"])) + ")")
         a = s["assessments"]
@@ -119,9 +128,13 @@ class MarkdownReporter:
             return
         heading = gettext("Results of {unit} in {year}", lang).format(unit=view.unit,
                                                                       year=view.year)
+        if view.period is not None:
+            heading = gettext("Results for {period}: {unit}", lang).format(
+                unit=view.unit, period=period_name(view.period, lang))
         out += [f"## {escape(heading)}", ""]
+        units = "Units ✓/✗/·" if view.period is None else "Units ✓/✗/·/○"
         heads = [gettext("Indicator", lang), gettext("Target", lang), gettext("Actual", lang),
-                 gettext("Result", lang), gettext("Units ✓/✗/·", lang), gettext("Goal", lang),
+                 gettext("Result", lang), gettext(units, lang), gettext("Goal", lang),
                  gettext("Progress", lang)]
         out.append("| " + " | ".join(escape(h) for h in heads) + " |")
         out.append("| --- | ---: | ---: | --- | ---: | --- | --- |")
@@ -137,17 +150,24 @@ class MarkdownReporter:
                 cells = [row.title, row.threshold, row.value, verdict, units, row.goal,
                          progress]
                 out.append("| " + " | ".join(escape(c) for c in cells) + " |")
-        out += ["", "*" + escape(gettext(
+        legend = gettext(
             "~ reference path: a threshold interpolated between two stated targets, not a "
             "figure of the plan; * aspirational target (phấn đấu)", lang) + "; " + gettext(
-            "[12/13] units that reported, of those expected", lang)) + "*", ""]
+            "[12/13] units that reported, of those expected", lang)
+        period = view.period
+        if period is not None:
+            legend += "; " + gettext(DUE_LEGEND, lang) + "; " + gettext(
+                "{column}: figures for {period}", lang).format(
+                column=column_title(period, lang), period=period_name(period, lang))
+        out += ["", "*" + escape(legend) + "*", ""]
 
     @staticmethod
     def _grid(out: list[str], res: IndicatorResult, result: Result, lang: str) -> bool:
         """The units x years grid; whether some value is marked `‖` (not comparable
         with the year before)."""
         view = grid(result, res, lang, result.comparable(res.name) == 0)
-        out.append(f"| {gettext('unit', lang)} | " + " | ".join(map(str, view.years)) + " |")
+        out.append(f"| {gettext('unit', lang)} | "
+                   + " | ".join(year_title(result, year, lang) for year in view.years) + " |")
         out.append("| --- |" + " ---: |" * len(view.years))
         out.append(f"| *{gettext('Target', lang)}* | "
                    + " | ".join(escape(h.text) for h in view.heads) + " |")

@@ -9,7 +9,9 @@ and their types are those of
 and counts, float64 values, booleans, text) and nulls for missing values. The texts
 are the JSON's, in every language (`--lang` changes nothing), so a script reads every
 file alike. The file's metadata holds the JSON result's head under the key `qnkpi`:
-the format version, the programme's id, `as_of` and `restated_to`.
+the format version, the programme's id, `as_of` and `restated_to`. Part-way through a
+year (`--as-of 2025-06`), the checks end with `period`, `partial`, `year_threshold` and
+`year_threshold_max`, and the head has the `period` (`2025-06`) after `as_of`.
 """
 
 from __future__ import annotations
@@ -38,10 +40,13 @@ class ParquetReporter:
         """Write the table to the bytes `stream`; `lang` changes nothing."""
         import pyarrow.parquet as pq
 
-        head = {"qnkpi": RESULT_FORMAT, "programme": result.spec.programme.id,
-                "as_of": result.as_of, "restated_to": result.restated_to,
-                "table": self.table}
-        target = schema(self.table).with_metadata({"qnkpi": json.dumps(head)})
+        head: dict[str, Any] = {"qnkpi": RESULT_FORMAT, "programme": result.spec.programme.id,
+                                "as_of": result.as_of}
+        if result.period is not None:  # after as_of, as in the JSON result
+            head["period"] = result.period.label
+        head |= {"restated_to": result.restated_to, "table": self.table}
+        target = schema(self.table, period=result.period is not None).with_metadata(
+            {"qnkpi": json.dumps(head)})
         # a row group per indicator, each built when written: the whole table is never
         # in memory at once
         with pq.ParquetWriter(stream, target, compression="zstd") as writer:

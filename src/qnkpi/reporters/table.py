@@ -24,10 +24,14 @@ from qnkpi.reporters._overview import Overview, OverviewRow, overview
 from qnkpi.reporters._present import MARKS, apart, ratio_text, span
 from qnkpi.reporters._terms import (
     BREAK_LEGEND,
+    DUE_LEGEND,
+    column_title,
     goal_heading,
-    headline_text,
+    headline_lines,
     method_title,
     needed_text,
+    period_name,
+    year_title,
 )
 from qnkpi.reporters._text import printable
 from qnkpi.verdicts import AssessmentStatus, CheckStatus, Verdict
@@ -82,6 +86,9 @@ class TableReporter:
         prog = result.spec.programme
         console.print(Text(printable(prog.title.get(lang)), style="bold"))
         as_of = gettext("as of {year}", lang).format(year=result.as_of)
+        if result.period is not None:
+            as_of = gettext("figures for {period}", lang).format(
+                period=period_name(result.period, lang))
         restated = ""
         if result.restated_to is not None:
             restated = " · " + gettext("years before {year} restated on its tree",
@@ -134,11 +141,14 @@ class TableReporter:
         def n(count: int) -> str:
             return format_number(count, lang)
 
-        for count in result.headline():
-            console.print(Text(headline_text(count, lang), style="bold"))
+        for line in headline_lines(result, lang):
+            console.print(Text(line, style="bold"))
         s = result.summary()
         counts: list[tuple[str, str] | str] = []
-        for status in (CheckStatus.MET, CheckStatus.NOT_MET, CheckStatus.NO_DATA):
+        statuses = [CheckStatus.MET, CheckStatus.NOT_MET, CheckStatus.NO_DATA]
+        if "not_due" in s:  # part-way through a year
+            statuses.append(CheckStatus.NOT_DUE)
+        for status in statuses:
             code = Verdict(status)
             counts += [(f"{MARKS[code]} {status_word(status.key, lang)} {n(s[status.key])}",
                         _COLOURS[code]), "   "]
@@ -158,10 +168,20 @@ class TableReporter:
         legend += "; " + gettext("[12/13] units that reported, of those expected", lang)
         if breaks:
             legend += "; " + gettext(BREAK_LEGEND, lang)
-        if not detail:
+        period = result.period
+        if period is not None:
+            legend += "; " + gettext(DUE_LEGEND, lang)
+            if detail:  # the grids' column of the year so far
+                legend += "; " + gettext("{column}: figures for {period}", lang).format(
+                    column=column_title(period, lang), period=period_name(period, lang))
+        if not detail and period is None:
             legend += "; " + gettext("units ✓/✗/·: the units below the top one that met, "
                                      "did not meet, have no data; every unit: --detail",
                                      lang)
+        elif not detail:
+            legend += "; " + gettext("units ✓/✗/·/○: the units below the top one that met, "
+                                     "did not meet, have no data, are judged at year end; "
+                                     "every unit: --detail", lang)
         console.print(Text(legend, style="dim"))
 
 
@@ -172,11 +192,15 @@ def _overview(console: Any, view: Overview, lang: str) -> None:
     from rich.cells import cell_len
     from rich.text import Text
 
-    if view.unit:
+    if view.unit and view.period is not None:
+        console.print(Text(gettext("Results for {period}: {unit}", lang).format(
+            unit=printable(view.unit), period=period_name(view.period, lang)), style="bold"))
+    elif view.unit:
         console.print(Text(gettext("Results of {unit} in {year}", lang).format(
             unit=printable(view.unit), year=view.year), style="bold"))
+    units = "Units ✓/✗/·" if view.period is None else "Units ✓/✗/·/○"
     heads = [gettext("Target", lang), gettext("Actual", lang), gettext("Result", lang),
-             gettext("Units ✓/✗/·", lang), gettext("Goal", lang), gettext("Progress", lang)]
+             gettext(units, lang), gettext("Goal", lang), gettext("Progress", lang)]
     cells = {id(row): _cells(row, lang) for _, rows in view.groups for row in rows}
     widths = [max([6, *(cell_len(c[i].plain) for c in cells.values())])
               for i in range(len(heads))]
@@ -243,7 +267,8 @@ def _grid(console: Any, result: Result, res: IndicatorResult, lang: str) -> bool
     table = Table(show_edge=False, pad_edge=False)
     table.add_column(gettext("unit", lang), max_width=28)
     for year, head in zip(view.years, view.heads, strict=True):
-        table.add_column(str(year) + (f"\n{head.text}" if head.text else ""),
+        table.add_column(year_title(result, year, lang)
+                         + (f"\n{head.text}" if head.text else ""),
                          justify="right")
     for row in view.rows:
         name = row.name + (f" ({row.earlier})" if row.earlier else "")
@@ -290,7 +315,8 @@ def _goal(console: Any, result: Result, name: str, group: list[Assessment],
     table.add_column(gettext("change needed/yr", lang), justify="right")
     for k, row in enumerate(inputs.rows.tolist()):
         basis = group[0].baseline_basis
-        shown = span(inputs, k, fmt, lang, restated=basis is not None and basis[k] == RESTATED)
+        shown = span(inputs, k, fmt, lang, restated=basis is not None and basis[k] == RESTATED,
+                     period=result.period)
         # the unit's name beside the first method, its numbers beside the second
         first = [Text(names[row]), Text(shown, style="dim")]
         if len(group) == 1:

@@ -19,6 +19,16 @@ Sheets, in order:
    assessment as Excel tables (named after their sheet without accents: `KetQua`,
    `TienDo`), ready to filter, sort and pivot.
 
+Part-way through a year (`--as-of 2025-06`), the annex is a six-month (quarter ...) review:
+its title names the period (`KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU 6 THÁNG ĐẦU NĂM 2025`), its
+columns are Kế hoạch năm Y (the year's own plan), Thực hiện 6 tháng (the year so far),
+Tỷ lệ % so với kế hoạch năm, Mức chỉ tiêu 6 tháng (what the verdict was read against: the
+plan as it stands, prorated, or a milestone; empty for a target judged at the year's end),
+Thực hiện năm Y-1 (the whole year: no figure of its same period is kept, so it is not
+called "Cùng kỳ") and Đánh giá 6 tháng (`Đánh giá cuối năm` for what waits for the year's
+end). The level sheets head the as-of year's column with the period, and the Checks sheet
+gains the period, how each check was judged and the year's own threshold.
+
 Numbers are stored as numbers with a number format, never as formatted text: Excel shows
 them with the reader's separators (`100.839` and `52,3%` in a Vietnamese Excel).
 Values of percent indicators are stored as they are computed, 54.8 for 54.8%, with the

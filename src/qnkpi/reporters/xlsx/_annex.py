@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from qnkpi.i18n import assessment_word, format_value, gettext, status_word
+from qnkpi.i18n import assessment_word, elapsed_title, format_value, gettext, status_word
 from qnkpi.reporters._present import bound_decimals, headline
 from qnkpi.reporters.xlsx._annex_head import (
     MET,
@@ -35,15 +35,21 @@ from qnkpi.reporters.xlsx._cells import (
     write_columns,
 )
 from qnkpi.reporters.xlsx._common import as_of_column, measure_word, plan, title_of, top_row
+from qnkpi.reporters.xlsx._period import YEAR_END, how, how_note, year_plan
 from qnkpi.verdicts import ASSESSMENT_STATUSES, Op, Verdict
 
 if TYPE_CHECKING:
     from qnkpi.engine.result import IndicatorResult, Result
+    from qnkpi.periods import AsOf
     from qnkpi.spec.models import Target
 
 #: Column widths: STT, Chỉ tiêu, ĐVT, Kế hoạch, Thực hiện, Tỷ lệ, Cùng kỳ, Đánh giá,
 #: Mục tiêu, Tiến độ, Số đơn vị báo cáo, Ghi chú.
 _WIDTHS = (6, 50, 11, 13, 13, 10, 13, 14, 13, 15, 10, 42)
+#: Part-way through a year (a six-month review): STT, Chỉ tiêu, ĐVT, Kế hoạch năm,
+#: Thực hiện 6 tháng, Tỷ lệ % so với kế hoạch năm, Mức chỉ tiêu 6 tháng, Thực hiện năm
+#: Y-1, Đánh giá 6 tháng, Mục tiêu, Tiến độ, Số đơn vị báo cáo, Ghi chú.
+_PERIOD_WIDTHS = (6, 46, 11, 13, 13, 11, 13, 13, 15, 13, 15, 10, 38)
 
 
 @dataclass
@@ -66,6 +72,8 @@ class _Row:
     coverage: str = ""
     notes: list[str] = field(default_factory=list)
     number_format: str | None = None
+    judged: float | str | None = None  # part-way through a year: the threshold judged
+    judged_format: str | None = None
     reference: bool = False  # the plan is a reference path, not a stated target
     broken: bool = False  # the previous year's figure is not comparable
 
@@ -82,6 +90,7 @@ class _Context:
     goal_year: int
     sheets: dict[int, str]
     breaks: Any  # [N, Y] bool: the tree's breaks (qnkpi.engine.breaks.tree_breaks)
+    period: AsOf | None = None  # the as-of when it falls before its year's end
 
 
 def annex_sheet(ws: Any, result: Result, sheets: dict[int, str], lang: str, st: Styles,
@@ -95,27 +104,30 @@ def annex_sheet(ws: Any, result: Result, sheets: dict[int, str], lang: str, st: 
     years = result.years.tolist()
     cx = _Context(result, lang, top_row(result, col), col,
                   years.index(year - 1) if year - 1 in years else None,
-                  _goal_year(result), sheets, tree_breaks(result.tree, result.restated_to))
-    for j, width in enumerate(_WIDTHS, start=1):
+                  _goal_year(result), sheets, tree_breaks(result.tree, result.restated_to),
+                  result.period)
+    widths = _PERIOD_WIDTHS if cx.period is not None else _WIDTHS
+    for j, width in enumerate(widths, start=1):
         ws.column_dimensions[chr(64 + j)].width = width
-    head = title_block(ws, result, header, year, len(_WIDTHS), lang, st)
+    head = title_block(ws, result, header, year, len(widths), lang, st)
     items: list[_Row | str] = []
     groups = result.spec.objective_groups()
     for objective, names in groups:
         if len(groups) > 1 or objective is not None:
             items.append(_group_title(result, objective, lang))
         items += [_row(cx, name) for name in names]
-    last = write_columns(ws, _columns(cx, items), head, head + 2, st)
-    _numbering_row(ws, head + 1, len(_WIDTHS), st)
-    _group_rows(ws, items, head + 2, st)
+    columns = _period_columns(cx, items) if cx.period is not None else _columns(cx, items)
+    last = write_columns(ws, columns, head, head + 2, st)
+    _numbering_row(ws, head + 1, len(widths), st)
+    _group_rows(ws, items, head + 2, st, widths)
     rows = [r for r in items if isinstance(r, _Row)]
     lines = annex_notes(result, cx.top, cx.col, lang,
                         reference=any(r.reference for r in rows),
                         broken=any(r.broken for r in rows))
-    notes_block(ws, last + 2, len(_WIDTHS), lines,
+    notes_block(ws, last + 2, len(widths), lines,
                 list(result.spec.programme.references), lang, st)
     ws.freeze_panes = f"C{head + 2}"
-    page_setup(ws, head, len(_WIDTHS))
+    page_setup(ws, head, len(widths))
 
 
 def _goal_year(result: Result) -> int:
@@ -134,12 +146,8 @@ def _group_title(result: Result, objective: str | None, lang: str) -> str:
     return result.spec.objectives[objective].title.get(lang)
 
 
-def _columns(cx: _Context, items: list[_Row | str]) -> list[Col]:
-    """The annex's columns; a group's row holds its title only."""
-    lang, w = cx.lang, _WIDTHS
-    year = int(cx.result.years[cx.col])
-    empty = _Row("", "")
-    rows = [r if isinstance(r, _Row) else empty for r in items]
+def _numbers(items: list[_Row | str]) -> list[int | str]:
+    """The STT column: I, II ... for the objectives, 1, 2 ... for the indicators."""
     numbers: list[int | str] = []
     k = g = 0
     for item in items:
@@ -149,6 +157,16 @@ def _columns(cx: _Context, items: list[_Row | str]) -> list[Col]:
         else:
             k += 1
             numbers.append(k)
+    return numbers
+
+
+def _columns(cx: _Context, items: list[_Row | str]) -> list[Col]:
+    """The annex's columns; a group's row holds its title only."""
+    lang, w = cx.lang, _WIDTHS
+    year = int(cx.result.years[cx.col])
+    empty = _Row("", "")
+    rows = [r if isinstance(r, _Row) else empty for r in items]
+    numbers = _numbers(items)
     titles = [r if isinstance(r, str) else r.title for r in items]
     return [
         Col(gettext("No.", lang), w[0], numbers),
@@ -169,6 +187,43 @@ def _columns(cx: _Context, items: list[_Row | str]) -> list[Col]:
             wrap=True),
         Col(gettext("Units reported", lang), w[10], [r.coverage for r in rows]),
         Col(gettext("Notes", lang), w[11], [_joined(r.notes) for r in rows], wrap=True),
+    ]
+
+
+def _period_columns(cx: _Context, items: list[_Row | str]) -> list[Col]:
+    """The annex's columns part-way through a year, as a six-month review lays them out:
+    the year's plan, the figure so far and its share of that plan, the threshold the
+    check was judged against at the as-of and its verdict, and the whole of the year
+    before (the result holds no figure of its same period, so it is named as a year)."""
+    assert cx.period is not None
+    lang, w = cx.lang, _PERIOD_WIDTHS
+    year = int(cx.result.years[cx.col])
+    elapsed = elapsed_title(cx.period, lang)
+    empty = _Row("", "")
+    rows = [r if isinstance(r, _Row) else empty for r in items]
+    titles = [r if isinstance(r, str) else r.title for r in items]
+    return [
+        Col(gettext("No.", lang), w[0], _numbers(items)),
+        Col(gettext("Indicator", lang), w[1], titles, wrap=True),
+        Col(gettext("Unit of measure", lang), w[2], [r.measure for r in rows], wrap=True),
+        Col(gettext("Plan for {year}", lang).format(year=year), w[3],
+            [r.plan for r in rows], [r.plan_format or "" for r in rows]),
+        Col(gettext("Actual, {elapsed}", lang).format(elapsed=elapsed), w[4],
+            [r.actual for r in rows], [r.number_format or "" for r in rows]),
+        Col(gettext("% of the year's plan", lang), w[5], [r.share for r in rows],
+            RATIO_FORMAT),
+        Col(gettext("Threshold, {elapsed}", lang).format(elapsed=elapsed), w[6],
+            [r.judged for r in rows], [r.judged_format or "" for r in rows]),
+        Col(gettext("Actual in {year}", lang).format(year=year - 1), w[7],
+            [r.previous for r in rows], [r.previous_format or "" for r in rows]),
+        Col(gettext("Verdict, {elapsed}", lang).format(elapsed=elapsed), w[8],
+            [r.verdict for r in rows], fills=[r.fill for r in rows], wrap=True),
+        Col(gettext("Goal by {year}", lang).format(year=cx.goal_year), w[9],
+            [r.goal for r in rows], [r.goal_format or "" for r in rows]),
+        Col(gettext("Progress toward the goal", lang), w[10], [r.progress for r in rows],
+            wrap=True),
+        Col(gettext("Units reported", lang), w[11], [r.coverage for r in rows]),
+        Col(gettext("Notes", lang), w[12], [_joined(r.notes) for r in rows], wrap=True),
     ]
 
 
@@ -196,7 +251,8 @@ def _numbering_row(ws: Any, row: int, n: int, st: Styles) -> None:
         cell.font, cell.alignment, cell.border = italic, st.centre, st.border
 
 
-def _group_rows(ws: Any, items: list[_Row | str], first: int, st: Styles) -> None:
+def _group_rows(ws: Any, items: list[_Row | str], first: int, st: Styles,
+                widths: tuple[int, ...]) -> None:
     """An objective's row: its number and title in bold, the title across the row."""
     from openpyxl.styles import PatternFill
 
@@ -206,13 +262,13 @@ def _group_rows(ws: Any, items: list[_Row | str], first: int, st: Styles) -> Non
         if not isinstance(item, str):
             continue
         row = first + i
-        for j in range(1, len(_WIDTHS) + 1):
+        for j in range(1, len(widths) + 1):
             cell = ws.cell(row=row, column=j)
             cell.font, cell.fill = bold, shade
         ws.cell(row=row, column=1).alignment = st.centre
-        ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=len(_WIDTHS))
+        ws.merge_cells(start_row=row, start_column=2, end_row=row, end_column=len(widths))
         ws.row_dimensions[row].height = None
-        fit_height(ws, row, item, sum(_WIDTHS[1:]))
+        fit_height(ws, row, item, sum(widths[1:]))
 
 
 def _row(cx: _Context, name: str) -> _Row:
@@ -224,6 +280,8 @@ def _row(cx: _Context, name: str) -> _Row:
                number_format=value_format(res))
     if res.status[top, col]:
         _top_check(row, res, top, col, lang)
+        if how(res, top, col):
+            _partial_top(row, cx, res)
         _previous_value(row, cx, res)
     elif res.status[:, col].any():
         _unit_checks(row, cx, res)
@@ -263,10 +321,35 @@ def _top_check(row: _Row, res: IndicatorResult, top: int, col: int, lang: str) -
     _target_notes(row, res.indicator.targets[int(t.target[top, col])], lang)
 
 
-def _threshold_words(res: IndicatorResult, row: int, col: int, lang: str) -> str:
-    """A threshold as a note writes it: `> 61,43%`."""
+def _partial_top(row: _Row, cx: _Context, res: IndicatorResult) -> None:
+    """The top unit's check of a year not over at the as-of: the year's own plan (not
+    the prorated one, nor a milestone) and the share of it reached so far; the
+    threshold judged against, unless the check waits for the year's end; how it was
+    judged in the notes."""
+    assert cx.period is not None and res.partial is not None
+    top, col, lang = cx.top, cx.col, cx.lang
+    code = how(res, top, col)
+    if not row.reference:
+        row.plan, row.plan_format = year_plan(res, top, col, lang)
+        row.share = (row.actual / row.plan if isinstance(row.plan, float) and row.plan != 0
+                     and row.actual is not None else None)
+    else:  # the note names the whole year's reference path, not the prorated one
+        row.notes[0] = gettext("reference path {threshold} (between the stated "
+                               "targets)", lang).format(threshold=_threshold_words(
+            res, top, col, lang, float(res.partial.year_lo[top])))
+    if code != YEAR_END:
+        row.judged, row.judged_format = plan(res, top, col, lang)
+    note = how_note(res, top, col, cx.period, lang)
+    if note:
+        row.notes.insert(0, note)
+
+
+def _threshold_words(res: IndicatorResult, row: int, col: int, lang: str,
+                     lo: float | None = None) -> str:
+    """A threshold as a note writes it: `> 61,43%` (`lo`: another bound than the
+    check's, such as the year's own before prorating)."""
     t = res.thresholds
-    lo = float(t.lo[row, col])
+    lo = float(t.lo[row, col]) if lo is None else lo
     return f"{SIGNS[Op(t.op[row, col]).symbol]} " + format_value(
         lo, res.indicator, lang, bound_decimals(lo))
 
@@ -277,16 +360,19 @@ def _unit_checks(row: _Row, cx: _Context, res: IndicatorResult) -> None:
     lang, col = cx.lang, cx.col
     t = res.thresholds
     rows = np.flatnonzero(res.status[:, col])
-    plans = {(int(t.op[r, col]), float(t.lo[r, col]), float(t.hi[r, col]))
-             for r in rows.tolist()}
-    if len(plans) == 1:
-        row.plan, row.plan_format = plan(res, int(rows[0]), col, lang)
+    if how(res, int(rows[0]), col):
+        _partial_units(row, cx, res, rows)
     else:
-        row.notes.append(gettext("thresholds differ between units", lang))
-    row.verdict, met = _units_met(res, rows, col, lang)
-    codes = res.verdict[rows, col]
-    row.fill = (Verdict.NOT_MET if (codes == Verdict.NOT_MET).any()
-                else Verdict.MET if met else Verdict.NO_DATA)
+        plans = {(int(t.op[r, col]), float(t.lo[r, col]), float(t.hi[r, col]))
+                 for r in rows.tolist()}
+        if len(plans) == 1:
+            row.plan, row.plan_format = plan(res, int(rows[0]), col, lang)
+        else:
+            row.notes.append(gettext("thresholds differ between units", lang))
+        row.verdict, met = _units_met(res, rows, col, lang)
+        codes = res.verdict[rows, col]
+        row.fill = (Verdict.NOT_MET if (codes == Verdict.NOT_MET).any()
+                    else Verdict.MET if met else Verdict.NO_DATA)
     reported = int(np.isfinite(res.panel.value[rows, col]).sum())
     row.coverage = f"{reported}/{len(rows)}"
     if cx.prev is not None:
@@ -301,6 +387,39 @@ def _unit_checks(row: _Row, cx: _Context, res: IndicatorResult) -> None:
             row.notes.append(gettext("a target for each unit: see the sheet “{sheet}”",
                                      lang).format(sheet=cx.sheets[level]))
     _target_notes(row, res.indicator.targets[int(t.target[rows[0], col])], lang)
+
+
+def _partial_units(row: _Row, cx: _Context, res: IndicatorResult, rows: Any) -> None:
+    """Targets for each unit below the top in a year not over at the as-of: the year's
+    plan they share, the threshold judged against where they share one, how many of the
+    units judged met it; where every check waits for the year's end, that verdict."""
+    assert cx.period is not None and res.partial is not None
+    lang, col = cx.lang, cx.col
+    t, part = res.thresholds, res.partial
+    plans = {(int(t.op[r, col]), float(part.year_lo[r]), float(part.year_hi[r]))
+             for r in rows.tolist()}
+    if len(plans) == 1:
+        row.plan, row.plan_format = year_plan(res, int(rows[0]), col, lang)
+    else:
+        row.notes.append(gettext("thresholds differ between units", lang))
+    judged = rows[part.how[rows] != YEAR_END]
+    waiting = len(rows) - len(judged)
+    if not len(judged):
+        row.verdict, row.fill = status_word("not_due", lang), Verdict.NOT_DUE
+        return
+    shared = {(int(t.op[r, col]), float(t.lo[r, col]), float(t.hi[r, col]))
+              for r in judged.tolist()}
+    if len(shared) == 1:
+        row.judged, row.judged_format = plan(res, int(judged[0]), col, lang)
+    row.verdict, met = _units_met(res, judged, col, lang)
+    codes = res.verdict[judged, col]
+    row.fill = (Verdict.NOT_MET if (codes == Verdict.NOT_MET).any()
+                else Verdict.MET if met else Verdict.NO_DATA)
+    notes = dict.fromkeys(how_note(res, r, col, cx.period, lang) for r in judged.tolist())
+    row.notes[:0] = [n for n in notes if n]
+    if waiting:
+        row.notes.append(gettext("{count} units judged at year end", lang).format(
+            count=waiting))
 
 
 def _units_met(res: IndicatorResult, rows: Any, col: int, lang: str) -> tuple[str, int]:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from qnkpi.i18n import format_number, gettext, status_word
+from qnkpi.i18n import elapsed_title, format_number, gettext, period_title, status_word
 from qnkpi.reporters.xlsx._cells import Styles, font, put
 from qnkpi.verdicts import CheckStatus, Verdict
 
@@ -115,10 +115,14 @@ def title_block(ws: Any, result: Result, header: AnnexHeader, year: int, width: 
     prog = result.spec.programme
     attached = gettext("(Attached to report No. {number} of {date})", lang).format(
         number=header.number_text(), date=header.date_text(lang))
+    if result.period is not None:  # a six-month (quarter ...) review: the period named
+        heading = gettext("RESULTS OF THE TARGETS: {period}", lang).format(
+            period=period_title(result.period, lang).upper())
+    else:
+        heading = gettext("RESULTS OF THE TARGETS IN {year}", lang).format(year=year)
     lines: list[tuple[str, Any]] = [
         (gettext("ANNEX {number}", lang).format(number="01"), font(bold=True, size=14)),
-        (gettext("RESULTS OF THE TARGETS IN {year}", lang).format(year=year),
-         font(bold=True)),
+        (heading, font(bold=True)),
         (gettext("Programme “{title}”", lang).format(title=prog.title.get(lang)),
          font(bold=True)),
         (attached, font(italic=True)),
@@ -213,9 +217,38 @@ def _top_record(result: Result, top: int, lang: str) -> str:
             met += np.isin(res.verdict[top], MET)
         counts = [(int(years[c]), int(met[c]), int(checked[c]))
                   for c in np.flatnonzero(checked).tolist() if years[c] <= result.as_of]
-    return "; ".join(gettext("{year}: {met} of {of} targets met or exceeded", lang).format(
-        year=year, met=format_number(met, lang), of=format_number(of, lang))
-        for year, met, of in counts)
+    period = result.period
+    if period is None:
+        return "; ".join(gettext("{year}: {met} of {of} targets met or exceeded",
+                                 lang).format(year=year, met=format_number(met, lang),
+                                              of=format_number(of, lang))
+                         for year, met, of in counts)
+    # part-way through a year: its line names the period and counts what waits for
+    # the year's end apart (the line is there when that is all the year has)
+    col = int(np.flatnonzero(result.years == period.year)[0])
+    due = sum(int(res.status[top, col] == CheckStatus.NOT_DUE)
+              for res in result.indicators.values())
+    if due and all(year != period.year for year, _, _ in counts):
+        counts.append((period.year, 0, 0))
+    name = period_title(period, lang)
+    name = name[:1].upper() + name[1:]
+    parts = []
+    for year, n_met, n_of in counts:
+        if year != period.year:
+            parts.append(gettext("{year}: {met} of {of} targets met or exceeded",
+                                 lang).format(year=year, met=format_number(n_met, lang),
+                                              of=format_number(n_of, lang)))
+        elif not n_of and due:
+            parts.append(gettext("{period}: {count} targets judged at the year's end",
+                                 lang).format(period=name, count=format_number(due, lang)))
+        else:
+            text = gettext("{period}: {met}/{of} targets met or exceeded", lang).format(
+                period=name, met=format_number(n_met, lang), of=format_number(n_of, lang))
+            if due:
+                text += gettext(", {count} judged at year end", lang).format(
+                    count=format_number(due, lang))
+            parts.append(text)
+    return "; ".join(parts)
 
 
 def annex_notes(result: Result, top: int, col: int, lang: str, *, reference: bool,
@@ -232,6 +265,8 @@ def annex_notes(result: Result, top: int, col: int, lang: str, *, reference: boo
         lines.append(gettext("Results of {unit}:", lang).format(unit=unit) + " " + record)
     lines.append(gettext("(6) = (5)/(4), empty where there is no value, the plan is 0 "
                          "or a range.", lang))
+    if result.period is not None:
+        lines += _period_notes(result, lang)
     if reference:
         lines.append(REFERENCE + " " + gettext(
             "No target states a plan for {year}: the verdict is read against the "
@@ -249,8 +284,34 @@ def annex_notes(result: Result, top: int, col: int, lang: str, *, reference: boo
     def n(count: int) -> str:
         return format_number(count, lang)
 
-    counts = " · ".join(f"{status_word(key.key, lang)} {n(s[key.key])}"
-                        for key in (CheckStatus.MET, CheckStatus.NOT_MET, CheckStatus.NO_DATA))
+    keys = [CheckStatus.MET, CheckStatus.NOT_MET, CheckStatus.NO_DATA]
+    if result.period is not None:
+        keys.append(CheckStatus.NOT_DUE)
+    counts = " · ".join(f"{status_word(key.key, lang)} {n(s[key.key])}" for key in keys)
     lines.append(gettext("Checks of every unit and year:", lang) + " " + counts + " "
                  + gettext("of {count} checks", lang).format(count=n(s["checks"])))
     return [*lines, *result.warnings]
+
+
+def _period_notes(result: Result, lang: str) -> list[str]:
+    """What the columns of an annex part-way through a year hold: the figures so far,
+    the threshold judged against, the year before as a whole year (no same-period
+    figure is kept), and what waits for the year's end."""
+    period = result.period
+    assert period is not None
+    name = period_title(period, lang)
+    elapsed = elapsed_title(period, lang)
+    return [
+        gettext("(4): the plan of the whole year; (5): the figures of {period}: counts "
+                "added up from the start of the year, stocks and rates as they stand.",
+                lang).format(period=name),
+        gettext("(7): the threshold the verdict (9) is read against at this point: the "
+                "year's plan as it stands, the year's plan prorated to the months gone, or "
+                "a milestone of the target; empty where the target is judged at the "
+                "year's end.", lang),
+        gettext("(8): the whole year {year}, not the same {elapsed} of {year}: no figure "
+                "of that period is kept.", lang).format(year=period.year - 1,
+                                                         elapsed=elapsed),
+        gettext("Due at year end: a target judged on the whole year; its figure so far "
+                "is shown, not judged.", lang),
+    ]

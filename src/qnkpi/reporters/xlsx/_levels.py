@@ -1,6 +1,10 @@
 """A sheet per level with checks (`Tỉnh`, `Cấp huyện`, `Cấp xã`): a row per
 (indicator, unit), a column per checked year holding the value, filled by its verdict,
-then the plan and the verdict of the sheet's latest checked year."""
+then the plan and the verdict of the sheet's latest checked year.
+
+Part-way through a year (`--as-of 2025-06`), the as-of year's column is headed with the
+period (`6 tháng đầu năm 2025`), and when it is the latest, the plan is the year's own,
+followed by the threshold judged against at the as-of and the verdict then."""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from qnkpi.i18n import gettext, status_word
+from qnkpi.i18n import elapsed_title, gettext, period_title, status_word
 from qnkpi.reporters._grid import names_in_force
 from qnkpi.reporters.xlsx._cells import Col, Styles, put, value_format, write_columns
 from qnkpi.reporters.xlsx._common import (
@@ -19,6 +23,7 @@ from qnkpi.reporters.xlsx._common import (
     plan,
     title_of,
 )
+from qnkpi.reporters.xlsx._period import YEAR_END, how, year_plan
 from qnkpi.verdicts import Verdict
 
 if TYPE_CHECKING:
@@ -84,18 +89,34 @@ def level_sheet(ws: Any, result: Result, level: int, lang: str, st: Styles) -> N
         Col(gettext("Unit of measure", lang), 11,
             [measure_word(res.indicator, lang) for res in lr.res]),
     ]
-    out += [_year_col(lr, c, int(tree.years[c]), formats) for c in lr.cols]
-    out += _latest_cols(lr, last, int(tree.years[last]), lang)
+    period = result.period
+    out += [_year_col(lr, c, _year_head(result, c, lang), formats) for c in lr.cols]
+    if period is not None and any(how(res, row, last) for res, row in
+                                  zip(lr.res, lr.rows, strict=True)):
+        out += _partial_cols(result, lr, last, lang)
+    else:
+        out += _latest_cols(lr, last, int(tree.years[last]), lang)
     title = level_word(result, tree.levels[level], lang)
     put(ws, 1, 1, gettext("Results of the {level}", lang).format(
         level=title[:1].lower() + title[1:])).font = st.bold
-    _legend(ws, 2, lang, st)
+    _legend(ws, 2, lang, st, not_due=period is not None)
     end = write_columns(ws, out, 4, 5, st)
     ws.freeze_panes = "C5"
     ws.auto_filter.ref = f"A4:{get_column_letter(len(out))}{max(end, 5)}"
 
 
-def _year_col(lr: _LevelRows, col: int, year: int, formats: list[str]) -> Col:
+def _year_head(result: Result, col: int, lang: str) -> int | str:
+    """A year column's heading: the year; the as-of year's, part-way through it, the
+    period (`6 tháng đầu năm 2025`): its figures are the year so far."""
+    year = int(result.tree.years[col])
+    period = result.period
+    if period is not None and year == period.year:
+        name = period_title(period, lang)
+        return name[:1].upper() + name[1:]
+    return year
+
+
+def _year_col(lr: _LevelRows, col: int, year: int | str, formats: list[str]) -> Col:
     """The values of one year where they are checked, filled by their verdict."""
     values: list[float | None] = []
     fills: list[Verdict | None] = []
@@ -124,10 +145,45 @@ def _latest_cols(lr: _LevelRows, col: int, year: int, lang: str) -> list[Col]:
     ]
 
 
-def _legend(ws: Any, row: int, lang: str, st: Styles) -> None:
-    """The colours of the year cells, each in its own filled cell."""
+def _partial_cols(result: Result, lr: _LevelRows, col: int, lang: str) -> list[Col]:
+    """The as-of year's plan, threshold and verdict, part-way through it: the year's own
+    plan; the threshold judged against at the as-of (empty for a target judged at the
+    year's end); the verdict."""
+    assert result.period is not None
+    plans: list[float | str | None] = []
+    formats: list[str] = []
+    judged: list[float | str | None] = []
+    judged_formats: list[str] = []
+    fills: list[Verdict | None] = []
+    for res, row in zip(lr.res, lr.rows, strict=True):
+        code = Verdict(res.verdict[row, col]) or None
+        fills.append(code)
+        shown, fmt = year_plan(res, row, col, lang) if code else (None, "")
+        plans.append(shown)
+        formats.append(fmt)
+        shown, fmt = (plan(res, row, col, lang) if code and how(res, row, col) != YEAR_END
+                      else (None, ""))
+        judged.append(shown)
+        judged_formats.append(fmt)
+    words = [status_word(code.key, lang) if code else "" for code in fills]
+    year = int(result.tree.years[col])
+    elapsed = elapsed_title(result.period, lang)
+    return [
+        Col(gettext("Plan for {year}", lang).format(year=year), 12, plans, formats),
+        Col(gettext("Threshold, {elapsed}", lang).format(elapsed=elapsed), 12, judged,
+            judged_formats),
+        Col(gettext("Verdict, {elapsed}", lang).format(elapsed=elapsed), 16, words,
+            fills=fills),
+    ]
+
+
+def _legend(ws: Any, row: int, lang: str, st: Styles, *, not_due: bool = False) -> None:
+    """The colours of the year cells, each in its own filled cell (`not_due`: with the
+    colour of a target judged at the year's end, part-way through it)."""
     put(ws, row, 1, gettext("Cell colours:", lang)).font = st.bold
-    for j, code in enumerate((Verdict.MET, Verdict.EXCEEDED, Verdict.NOT_MET,
-                              Verdict.NO_DATA), start=2):
+    codes = [Verdict.MET, Verdict.EXCEEDED, Verdict.NOT_MET, Verdict.NO_DATA]
+    if not_due:
+        codes.append(Verdict.NOT_DUE)
+    for j, code in enumerate(codes, start=2):
         cell = put(ws, row, j, status_word(code.key, lang))
         cell.fill, cell.border, cell.alignment = st.fills[code], st.border, st.centre

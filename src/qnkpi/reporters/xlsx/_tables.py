@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from qnkpi.i18n import assessment_word, gettext
+from qnkpi.i18n import assessment_word, gettext, period_title
 from qnkpi.reporters._present import verdict_words
 from qnkpi.reporters.xlsx._cells import (
     CHANGE_FORMAT,
@@ -27,6 +27,7 @@ from qnkpi.reporters.xlsx._common import level_word, method_word, reason_text, t
 
 if TYPE_CHECKING:
     from qnkpi.engine.result import IndicatorResult, Result
+    from qnkpi.periods import AsOf
 
 def checks_sheet(ws: Any, result: Result, lang: str, st: Styles) -> None:
     """Every check, one row each, as an Excel table."""
@@ -35,7 +36,9 @@ def checks_sheet(ws: Any, result: Result, lang: str, st: Styles) -> None:
         "indicator", "title", "unit", "unit_name", "level", "year", "value", "op", "lo",
         "hi", "margin", "numerator", "denominator", "verdict", "fill", "target",
         "interpolated", "goal", "aspirational", "assumed_year", "note", "basis",
-        "expected_units", "reported_units", "coverage", "format", "margin_format")}
+        "expected_units", "reported_units", "coverage", "format", "margin_format",
+        "period", "partial", "year_lo", "year_hi")}
+    period = result.period
     words = np.array(verdict_words(lang), dtype=object)
     for name, res in result.indicators.items():
         columns = result.check_columns(name)
@@ -67,6 +70,13 @@ def checks_sheet(ws: Any, result: Result, lang: str, st: Styles) -> None:
         c["basis"] += [gettext(b.replace("_", " "), lang) for b in columns["basis"]]
         c["format"] += [value_format(res)] * n
         c["margin_format"] += [_margin_format(res, lang)] * n
+        if period is not None:  # part-way through a year: when and how it was judged
+            c["period"] += [_period_text(text, period, lang) for text in columns["period"]]
+            c["partial"] += [gettext(_HOW_WORDS[how], lang) if how else None
+                             for how in columns["partial"]]
+            year = columns["year_threshold"]
+            c["year_lo"] += [th[0] if isinstance(th, list) else th for th in year]
+            c["year_hi"] += [th[1] if isinstance(th, list) else None for th in year]
     fmt = c["format"]
     g = functools.partial(gettext, lang=lang)
     cols = [
@@ -95,8 +105,31 @@ def checks_sheet(ws: Any, result: Result, lang: str, st: Styles) -> None:
         Col(g("Units reported"), 11, c["reported_units"], COUNT_FORMAT),
         Col(g("Coverage"), 11, c["coverage"], RATIO_FORMAT),
     ]
+    if period is not None:
+        cols += [
+            Col(g("Period"), 18, c["period"]),
+            Col(g("Judged"), 24, c["partial"]),
+            Col(g("Year's threshold"), 12, c["year_lo"], fmt),
+            Col(g("Year's upper threshold"), 12, c["year_hi"], fmt),
+        ]
     add_table(ws, table_name(ws.title), cols, write_columns(ws, cols, 1, 2, st,
                                                             borders=False))
+
+
+#: How a check of the as-of year was judged (`partial` of a check), in a reader's words.
+_HOW_WORDS = {"as_is": "as it stands, against the year's threshold",
+              "prorate": "against the year's threshold prorated",
+              "milestone": "against a milestone of the target",
+              "year_end": "at the year's end"}
+
+
+def _period_text(text: str, period: AsOf, lang: str) -> str:
+    """A check's period as read: the year (`2024`), or for the as-of year the period
+    (`6 tháng đầu năm 2025`)."""
+    if text != period.label:
+        return text
+    name = period_title(period, lang)
+    return name[:1].upper() + name[1:]
 
 
 def _margin_format(res: IndicatorResult, lang: str) -> str:
