@@ -52,7 +52,8 @@ def _one(value: float, op: str, lo: float, hi: float | None = None) -> tuple[boo
 
 def test_op_and_status_codes() -> None:
     assert OPS == ("", ">", ">=", "<", "<=", "==", "between")
-    assert STATUSES == ("", "met", "not_met", "no_data")
+    # 4 is the verdict `exceeded`, never a check status; 5 `not_due` came in 0.3
+    assert STATUSES == ("", "met", "not_met", "no_data", "", "not_due")
     assert [op_code(op) for op in OPS[1:]] == [1, 2, 3, 4, 5, 6]
 
 
@@ -60,8 +61,10 @@ def test_the_enums_and_the_name_tuples_agree() -> None:
     """The tuples name the codes the enums define, in code order: the JSON's words."""
     assert [op.symbol for op in Op] == list(OPS)
     assert [Op.of(symbol) for symbol in OPS] == list(Op)
-    assert [s.key for s in CheckStatus] == list(STATUSES)
-    assert [v.key for v in Verdict] == list(VERDICTS) == [*STATUSES, "exceeded"]
+    assert {int(s): s.key for s in CheckStatus} == {
+        code: key for code, key in enumerate(STATUSES) if key or code == 0}
+    assert [v.key for v in Verdict] == list(VERDICTS) == [
+        "", "met", "not_met", "no_data", "exceeded", "not_due"]
     assert [a.key for a in AssessmentStatus] == list(ASSESSMENT_STATUSES)
     # a verdict is its check status, except for the one it splits `met` into
     assert all(Verdict(s) == s for s in CheckStatus)

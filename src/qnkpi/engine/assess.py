@@ -311,7 +311,8 @@ def _assess(ctx: _Context, methods: tuple[str, ...], goal_index: int | None,
         reason[(status == AssessmentStatus.OVERDUE) & (record is None)] = OVERDUE_REASON
         reason[(basis == CURRENT_TREE) & (status == AssessmentStatus.INSUFFICIENT_DATA)
                & short & (record is None)] = BREAK_REASON
-        reason[at_month & np.equal(reason, None) & ~short] = MEASURED_TO_MONTH
+        unexplained = np.array([r is None for r in reason], dtype=bool)
+        reason[at_month & unexplained & ~short] = MEASURED_TO_MONTH
         out.append(Assessment(ctx.name, method, goal_index, inputs, status, ratio, projected,
                               required_own, reason, basis, record))
     return out
