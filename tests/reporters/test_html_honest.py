@@ -267,7 +267,7 @@ def test_every_message_of_the_page_is_translated() -> None:
     messages: set[str] = set()
     for path in (REPORTERS / "templates").glob("*.j2"):
         messages |= set(re.findall(r"_\('([^']*)'\)", path.read_text(encoding="utf-8")))
-    for name in ("_page.py", "_chart.py", "_grid.py", "html.py"):
+    for name in ("_page.py", "_card.py", "_chart.py", "_grid.py", "html.py"):
         source = (REPORTERS / name).read_text(encoding="utf-8")
         messages |= set(re.findall(r'gettext\(\s*"([^"]*)"', source))
     assert "Year {year}: {met}/{of} targets met or exceeded" in messages
