@@ -15,13 +15,13 @@ import csv
 import functools
 import io
 import json
-import re
 from pathlib import Path
 from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
 import yaml
+from english_phrases import english_phrases
 
 import qnkpi
 from qnkpi.cli import main
@@ -162,30 +162,10 @@ def test_the_json_names_the_period(folder: str, june: qnkpi.Result) -> None:
     assert {c["period"] for c in doc["checks"] if c["year"] == 2025} == {"2025-06"}
 
 
-def _english_phrases() -> set[str]:
-    """The catalogue's English that has a Vietnamese translation (phrases of two words or
-    more between placeholders), and the example's English titles and notes (as
-    test_vietnamese_only does for the yearly reports)."""
-    out = set()
-    for msgid, msgstr in _catalogue("vi").items():
-        if msgid == msgstr:
-            continue
-        for piece in re.split(r"\{[^}]*\}", msgid):
-            piece = piece.strip(" :;,.()[]·-\n")
-            if len(piece.split()) >= 2 and len(piece) >= 10:
-                out.add(piece)
-    spec = qnkpi.load_spec(SPEC)
-    texts: list[Any] = [spec.programme.title, *(o.title for o in spec.objectives.values())]
-    for ind in spec.indicators.values():
-        texts += [ind.title, ind.description, *(t.note for t in ind.targets)]
-    out |= {t.en[:60] for t in texts if t is not None and t.en and t.en != t.vi}
-    return out
-
-
 @pytest.mark.parametrize("report", TEXT)
 def test_the_vietnamese_reports_hold_no_english(folder: str, report: str) -> None:
     text = " ".join(_example("vi", folder, "--as-of", "2025-06")[report].split())
-    phrases = _english_phrases()
+    phrases = english_phrases(qnkpi.load_spec(SPEC), min_chars=10, cut=60)
     assert {"due at year end", "figures for"} <= phrases
     assert sorted(p for p in phrases if p in text) == []
     for word in ("full year", "prorated", "milestone", "6M 2025", "due at"):

@@ -22,13 +22,12 @@ of 0.
 from __future__ import annotations
 
 import csv
-import functools
-import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 from babel.messages.pofile import read_po
+from english_phrases import english_phrases
 from openpyxl import load_workbook
 
 import qnkpi
@@ -269,28 +268,6 @@ def test_a_whole_year_keeps_its_annex(small: qnkpi.Result, tmp_path: Path) -> No
 
 # --- the Quảng Ninh example at 2025-06 -------------------------------------------------
 
-@functools.cache
-def _english_fragments() -> frozenset[str]:
-    """The literal parts (three words or more) of every message the catalogues
-    translate, and the example's English texts: none may be in a Vietnamese workbook."""
-    out: set[str] = set()
-    for path in CATALOGUES.glob("*.po"):
-        with path.open("rb") as f:
-            for m in read_po(f, locale="vi"):
-                if not m.id or not m.string or m.string == m.id:
-                    continue
-                for part in re.split(r"\{[^}]*\}", str(m.id)):
-                    part = part.strip(" :;,.()")
-                    if len(part.split()) >= 3:
-                        out.add(part)
-    spec = qnkpi.load_spec(EXAMPLE)
-    texts = [spec.programme.title, *(o.title for o in spec.objectives.values())]
-    for ind in spec.indicators.values():
-        texts += [ind.title, ind.description, *(t.note for t in ind.targets)]
-    out |= {t.en for t in texts if t is not None and t.en and t.en != t.vi}
-    return frozenset(out)
-
-
 @pytest.fixture(scope="module")
 def example() -> qnkpi.Result:
     return qnkpi.evaluate(qnkpi.load_spec(EXAMPLE), as_of="2025-06")
@@ -312,7 +289,7 @@ def test_quang_ninh_at_june(example: qnkpi.Result, lang: str, tmp_path: Path) ->
     texts = [str(c.value) for sheet in book.worksheets for row in sheet.iter_rows()
              for c in row if isinstance(c.value, str)]
     if lang == "vi":
-        english = _english_fragments()
+        english = english_phrases(qnkpi.load_spec(EXAMPLE), min_words=3)
         found = sorted({e for e in english for t in texts if e in t})
         assert found == [], found[:10]
     else:

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from english_phrases import english_phrases
 
 import qnkpi
 from qnkpi.i18n import _catalogue, assessment_word
@@ -222,31 +223,8 @@ def test_without_objectives_one_untitled_group() -> None:
 
 # --- Vietnamese throughout -------------------------------------------------------------
 
-def _english(result: qnkpi.Result) -> set[str]:
-    """English a Vietnamese page must not show: every catalogue message of three words
-    or more that has a Vietnamese translation (placeholders cut out), and the English
-    side of the spec's texts (titles, descriptions, notes)."""
-    out = set()
-    for message, translated in _catalogue("vi").items():
-        if message == translated:
-            continue
-        for part in re.split(r"\{[^}]*\}", message):
-            part = part.strip(" :.,;()~*·")
-            if len(part.split()) >= 3:
-                out.add(part)
-    spec = result.spec
-    texts: list[Any] = [spec.programme.title, spec.programme.description]
-    for ind in spec.indicators.values():
-        texts += [ind.title, ind.description, *(t.note for t in ind.targets)]
-    texts += [o.title for o in spec.objectives.values()]
-    for text in texts:
-        if text is not None and text.get("en") != text.get("vi"):
-            out.add(text.get("en"))
-    return out
-
-
 def test_vietnamese_page_holds_no_english(result: qnkpi.Result) -> None:
-    english = _english(result)
+    english = english_phrases(result.spec, min_words=3)
     assert len(english) > 50
     text = _text(_html(result, "vi"))
     found = sorted(e for e in english if e in text)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from english_phrases import catalogue_english
 
 import qnkpi
 from qnkpi.cli import main
@@ -121,26 +122,12 @@ def test_the_terminal_in_the_words_of_a_provincial_office(result: qnkpi.Result) 
         assert old not in table, old
 
 
-def _english(lang: str = "vi") -> set[str]:
-    """The English of the catalogues: every translated message's text between its
-    placeholders, of two words or more."""
-    from qnkpi.i18n import _catalogue
-
-    out = set()
-    for msgid, msgstr in _catalogue(lang).items():
-        if msgid == msgstr:
-            continue
-        out |= {part.strip(" :;,.()") for part in re.split(r"\{\w+\}", msgid)
-                if len(part.split()) >= 2}
-    return out - {""}
-
-
 @pytest.mark.parametrize("detail", [False, True])
 def test_no_english_in_the_vietnamese_reports(result: qnkpi.Result, detail: bool) -> None:
     notes = {t.note.get("en") for ind in result.spec.indicators.values()
              for t in ind.targets if t.note is not None and t.note.get("en") != t.note.get("vi")}
     assert notes  # the example has notes in both languages
-    english = _english() | notes
+    english = catalogue_english() | notes
     for text in (_table(result, "vi", detail=detail, width=200), _markdown(result, "vi")):
         assert not [e for e in english if e in text]
     for word in ("met", "on track", "Spec:", "Reports in", "needed/yr", "ratio"):

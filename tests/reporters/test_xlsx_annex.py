@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from babel.messages.pofile import read_po
+from english_phrases import english_phrases
 from openpyxl import load_workbook
 
 import qnkpi
@@ -209,31 +209,8 @@ def test_no_mark_without_a_change_of_tree(tmp_path: Path) -> None:
 
 # --- Vietnamese throughout ------------------------------------------------------------
 
-def _english_fragments(result: qnkpi.Result) -> set[str]:
-    """The English sentences a Vietnamese workbook must not hold: the literal parts (of
-    three words or more) of every translated message of the catalogues, and the spec's
-    English texts that differ from the Vietnamese ones."""
-    out: set[str] = set()
-    for path in CATALOGUES.glob("*.po"):
-        with path.open("rb") as f:
-            for m in read_po(f, locale="vi"):
-                if not m.id or not m.string or m.string == m.id:
-                    continue
-                for part in re.split(r"\{[^}]*\}", str(m.id)):
-                    part = part.strip(" :;,.()")
-                    if len(part.split()) >= 3:
-                        out.add(part)
-    spec = result.spec
-    texts = [spec.programme.title, spec.programme.description]
-    texts += [o.title for o in spec.objectives.values()]
-    for ind in spec.indicators.values():
-        texts += [ind.title, ind.description, *(t.note for t in ind.targets)]
-    out |= {t.en for t in texts if t is not None and t.en and t.en != t.vi}
-    return out
-
-
 def test_no_english_in_the_vietnamese_workbook(vi: Any, result: qnkpi.Result) -> None:
-    english = _english_fragments(result)
+    english = english_phrases(result.spec, min_words=3)
     assert len(english) > 100
     found = []
     for ws in vi.worksheets:
