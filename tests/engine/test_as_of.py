@@ -249,3 +249,26 @@ def test_a_stock_is_assessed_at_its_month_and_a_flow_on_whole_years(tmp_path: Pa
     assert d1["status"] == "regressing"
     # a flow's six months are not a year's value: assessed on 2024, the last whole year
     assert rows["held", "D2"]["current"] == {"year": 2024, "value": 16.0}
+
+
+def test_a_level_of_a_year_not_over_is_never_overdue(tmp_path: Path) -> None:
+    data = tiny_programme(start=2024, end=2026)
+    _write(tmp_path / "month.csv", "month")
+    data["sources"] = {"log": {"type": "csv", "path": "month.csv", "unit": "unit_code",
+                               "period": "month", "period_column": "period"}}
+    data["measures"] = {"members": {"source": "log", "over_time": "last"}}
+    data["indicators"] = {"members": {
+        "kind": "value", "measure": "members", "direction": "increase",
+        "targets": [{"year": 2025, "op": ">=", "value": 100, "level": "district"},
+                    {"year": 2026, "op": ">=", "value": 120, "level": "district",
+                     "goal": True}]}}
+    data["programme"]["assessment"] = {"methods": ["linear_path"]}
+    spec = spec_from_dict(data, base_dir=tmp_path)
+    june = qnkpi.evaluate(spec, as_of="2025-06")
+    # D3 has 92 members in June 2025, below the 2025 level of 100: not met so far...
+    assert _checks(june)["members", "D3"]["status"] == "not_met"
+    # ...but the level is due at the end of 2025: not overdue in June
+    d3 = {a["unit"]: a for a in june.assessment_rows()}["D3"]
+    assert d3["status"] != "overdue"
+    # at the year's end (104 in December) it is judged as a whole year
+    assert _checks(qnkpi.evaluate(spec, as_of=2025))["members", "D3"]["status"] == "met"

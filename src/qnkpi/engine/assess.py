@@ -236,7 +236,7 @@ def assess_indicator(spec: Spec, name: str, ind: IndicatorSpec, panel: Indicator
     if period is None:
         partial = None
     elif partial is not None:
-        status = assessed_statuses(spec, name, partial, status)
+        status = assessed_statuses(partial, status)
     ctx = _Context(spec, name, ind, panel, tree, as_of, plugins, units, settings,
                    thresholds, status, indicator_breaks(breaks_of(tree), panel), carried,
                    restated, partial, period)
@@ -312,7 +312,8 @@ def _assess(ctx: _Context, methods: tuple[str, ...], goal_index: int | None,
         reason[(basis == CURRENT_TREE) & (status == AssessmentStatus.INSUFFICIENT_DATA)
                & short & (record is None)] = BREAK_REASON
         unexplained = np.array([r is None for r in reason], dtype=bool)
-        reason[at_month & unexplained & ~short] = MEASURED_TO_MONTH
+        by_record = record.of > 0 if record is not None else np.zeros(len(rows), bool)
+        reason[at_month & unexplained & ~short & ~by_record] = MEASURED_TO_MONTH
         out.append(Assessment(ctx.name, method, goal_index, inputs, status, ratio, projected,
                               required_own, reason, basis, record))
     return out

@@ -110,6 +110,7 @@ def overdue(status: npt.NDArray[np.int8], thresholds: Thresholds,
         current: Each unit's current value (its latest up to `as_of`).
     """
     stated = (thresholds.op != 0) & ~thresholds.interpolated & (years <= as_of)[None, :]
+    stated &= status != CheckStatus.NONE  # a year not over (a partial as-of) is not due
     has = stated.any(axis=1)
     col = stated.shape[1] - 1 - np.argmax(stated[:, ::-1], axis=1)
     rows = np.arange(len(stated))

@@ -182,14 +182,13 @@ def without_partial_year(spec: Spec, name: str, partial: PartialYear,
     return out
 
 
-def assessed_statuses(spec: Spec, name: str, partial: PartialYear,
+def assessed_statuses(partial: PartialYear,
                       status: npt.NDArray[np.int8]) -> npt.NDArray[np.int8]:
-    """The check statuses an assessment counts (its record, a level overdue): the
-    as-of year's only where its value is assessed (a stock as it stands); a flow's
-    check against a milestone, a prorated threshold or none at all waits for the year."""
+    """The check statuses an assessment counts (its record, a level overdue): the whole
+    years only. A level set for a year is due at its end: a figure below it in June is
+    not yet reached, never "overdue", and a year's record is not made before it ends."""
     out = status.copy()
-    rows = np.arange(len(status))
-    out[~_as_is(spec, name, partial, rows), partial.column] = 0
+    out[:, partial.column] = 0
     return out
 
 
