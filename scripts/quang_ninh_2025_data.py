@@ -20,6 +20,23 @@ by hand and a one-off script (not shipped); this script leaves them as they are.
 It also writes the Provincial Youth Union's own rows (every year, only its two yes/no
 flags: the measures are ``rollup: none``, each unit's own report), after the communes'.
 
+Each report row carries the date it gives the figures at, ``reported_on`` (the spec reads
+the reports by half): a year-end report is dated 31 December of its year. For 2025 every
+commune-level union that reports, and the province, also send a six-month report dated
+30 June 2025, written right before the unit's year-end row:
+
+- populations and members a little below the year-end figures, the same grassroots unions;
+- the stocks (youth using online public services, e-payment and digital services, members
+  in the software and using digital services, grassroots unions with a core person) at a
+  rate between the unit's 2024 rate (its predecessors', weighted as above) and its 2025
+  year-end rate, seeded by the unit's code;
+- children and youth reached so far, and documents so far, about half of the year's (they
+  count what happened in the year to date); the documents on the system at a share between
+  the 2024 one and the year-end one;
+- the yes/no flags as at 30 June: the units of ``SOFTWARE_IN_H2`` take up the management
+  software only in the second half;
+- a cell left empty at the year's end is empty at mid-year too.
+
 Run it from the repository root after editing; it rewrites the 2025 rows of
 ``unit-reports.csv`` and ``activities.csv`` and the province's rows, and leaves the other
 rows as they are::
@@ -71,6 +88,11 @@ ACTIVITIES_HELD = {"06979": 1, "06946": 1, "06985": 0}  # Kỳ Thượng, Đư�
 #: No activity by 30 June 2025: all of these units' activities are dated from 1 July.
 LATE_START = {"06757", "06967", "07054", "07135"}  # Vĩnh Thực, Cái Chiên, Quảng La, Đông Mai
 ANY_MONTH = range(1, 13)
+#: The year-end reports' date (month-day), and the six-month reports' date of 2025.
+YEAR_END = "12-31"
+MID_YEAR = f"{YEAR}-06-30"
+#: Units that take up the management software only in the second half of 2025 (0 on 30 June).
+SOFTWARE_IN_H2 = {"06967", "06970"}  # Cái Chiên, Ba Chẽ
 
 #: Each activity's title, and the months of 2025 it may be held in (the others: any month).
 TITLES = {
@@ -103,7 +125,10 @@ def district_rates(rows: list[dict[str, str]]) -> dict[str, dict[str, float]]:
 
 
 def commune_rows(units: list[dict], rows: list[dict[str, str]]) -> list[dict[str, object]]:
-    base = {r["unit_code"]: r for r in rows if int(r["year"]) == YEAR - 1}
+    """The 2025 rows of the commune-level unions: each unit's six-month report, then its
+    year-end report."""
+    base = {r["unit_code"]: r for r in rows if int(r["year"]) == YEAR - 1
+            and r.get("reported_on", f"{YEAR - 1}-{YEAR_END}").endswith(YEAR_END)}
     rates = district_rates(rows)
     out = []
     for unit in units:
@@ -145,15 +170,64 @@ def commune_rows(units: list[dict], rows: list[dict[str, str]]) -> list[dict[str
             row[column] = 0
         for column in EMPTY_CELLS.get(code, []):
             row[column] = ""
-        out.append(row)
+        row["reported_on"] = f"{YEAR}-{YEAR_END}"
+        before = {num: sum(w * int(base[d]["youth_population"]) * int(base[d][num])
+                           / int(base[d][den]) for d, w in preds) / weight
+                  for num, den in RATES.items()}
+        out.extend([six_month_row(row, before), row])
     return out
 
 
+def six_month_row(year_end: dict[str, object],
+                  before: dict[str, float]) -> dict[str, object]:
+    """A unit's report as at 30 June 2025, from its year-end report and its 2024 rates
+    (`before`), seeded by its code."""
+    def whole(row: dict[str, object], column: str) -> int:
+        return int(str(row[column]))
+
+    code = str(year_end["unit_code"])
+    rng = random.Random(f"six-months-{code}")
+    youth = round(whole(year_end, "youth_population") * (1 - rng.uniform(0.002, 0.006)))
+    row: dict[str, object] = {
+        "unit_code": code, "year": YEAR,
+        "youth_population": youth,
+        "children_youth_population": round(youth * 1.62),
+        "members_total": round(whole(year_end, "members_total")
+                               * (1 - rng.uniform(0.005, 0.015))),
+        "grassroots_unions": year_end["grassroots_unions"],
+    }
+    way = rng.uniform(0.35, 0.85)  # how far from the 2024 rate towards the year-end one
+    for num, den in RATES.items():
+        if year_end[num] == "":
+            row[num] = ""
+            continue
+        end = whole(year_end, num) / whole(year_end, den)
+        if num == "children_youth_reached":  # reached so far this year: a flow
+            rate = end * rng.uniform(0.42, 0.62)
+        else:  # a stock, between 2024 and the year's end (never above the year's end)
+            rate = min(before[num] + way * (end - before[num]), end)
+        row[num] = min(round(rate * whole(row, den)), whole(row, den))
+    if year_end["documents_total"] == "":
+        row["documents_total"] = row["documents_on_system"] = ""
+    else:
+        total = round(whole(year_end, "documents_total") * rng.uniform(0.44, 0.54))
+        off = whole(year_end, "documents_total") - whole(year_end, "documents_on_system")
+        row["documents_total"] = total
+        row["documents_on_system"] = total - (off + 1) // 2
+    row["uses_management_software"] = (0 if code in SOFTWARE_IN_H2
+                                       else year_end["uses_management_software"])
+    row["applies_it_member_evaluation"] = year_end["applies_it_member_evaluation"]
+    row["reported_on"] = MID_YEAR
+    return row
+
+
 def province_rows() -> list[dict[str, object]]:
-    """The Provincial Youth Union's own report of each year: its two flags (its office uses
-    the software, 1), the other cells empty (its totals are added up from its units)."""
-    return [{"unit_code": PROVINCE, "year": year, "uses_management_software": 1,
-             "applies_it_member_evaluation": 1} for year in range(2023, YEAR + 1)]
+    """The Provincial Youth Union's own report of each year, and of the first half of 2025:
+    its two flags (its office uses the software, 1), the other cells empty (its totals are
+    added up from its units)."""
+    dates = [f"{year}-{YEAR_END}" for year in range(2023, YEAR)] + [MID_YEAR, f"{YEAR}-{YEAR_END}"]
+    return [{"unit_code": PROVINCE, "year": int(day[:4]), "uses_management_software": 1,
+             "applies_it_member_evaluation": 1, "reported_on": day} for day in dates]
 
 
 def held_on(code: str, titles: list[str]) -> list[str]:
@@ -210,6 +284,10 @@ def _write(path: Path, fields: list[str], keep: list[dict[str, str]],
 def main() -> None:
     units = yaml.safe_load(ORG_UNITS.read_text(encoding="utf-8"))["units"]
     fields, rows = _read(REPORTS)
+    if "reported_on" not in fields:  # the year-end reports are dated 31 December
+        fields.append("reported_on")
+        for row in rows:
+            row["reported_on"] = f"{row['year']}-{YEAR_END}"
     keep = [r for r in rows if int(r["year"]) != YEAR and r["unit_code"] != PROVINCE]
     _write(REPORTS, fields, keep, [*commune_rows(units, rows), *province_rows()])
     fields, acts = _read(ACTIVITIES)

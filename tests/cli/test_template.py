@@ -1,7 +1,9 @@
 """``qnkpi template`` and the ``xlsx`` source: forms out, filled forms back in.
 
 Real files in tmp_path, on a copy of the Quảng Ninh example: 13 district-level units
-report in 2023-2024, 54 commune-level units from 2025.
+report in 2023-2024, 54 commune-level units from 2025. The example reads its reports by
+half, each row dated (``reported_on``): a form asks for the year's figures as they stand
+at its end, so its date column holds 31 December.
 """
 
 from __future__ import annotations
@@ -26,14 +28,18 @@ CSV_SOURCE = """  reports:
     type: csv
     path: data/unit-reports.csv
     unit: unit_code
-    year: year
+    period: half
+    date: reported_on
 """
 XLSX_SOURCE = """  reports:
     type: xlsx
     path: forms/*.xlsx
     unit: unit_code
-    year: year
+    period: half
+    date: reported_on
 """
+BY_YEAR = "    year: year\n"  # in place of the two lines of period and date
+BY_DATE = "    period: half\n    date: reported_on\n"
 
 
 def _reports_columns() -> list[str]:
@@ -49,9 +55,11 @@ def _communes() -> list[str]:
 
 
 def _csv_rows(year: int) -> dict[str, dict[str, str]]:
-    """The example's ``unit-reports.csv`` rows of ``year``, by unit code."""
+    """The example's year-end ``unit-reports.csv`` rows of ``year`` (dated 31 December),
+    by unit code."""
     with open(EXAMPLE / "data" / "unit-reports.csv", encoding="utf-8-sig", newline="") as f:
-        return {row["unit_code"]: row for row in csv.DictReader(f) if row["year"] == str(year)}
+        return {row["unit_code"]: row for row in csv.DictReader(f)
+                if row["reported_on"] == f"{year}-12-31"}
 
 
 def _template(folder: Path, year: int, output: Path, *extra: str) -> int:
@@ -78,13 +86,13 @@ def test_xlsx_form_for_2025_has_the_54_communes_as_text(
     ws = book.worksheets[0]
     rows = list(ws.iter_rows(values_only=True))
     names = list(rows[1])
-    assert names == ["unit_code", None, "year", *_reports_columns()]
+    assert names == ["unit_code", None, "reported_on", *_reports_columns()]
     data = rows[2:]
     # the province reports its own flags (rollup: none), so it has a row before the communes
     assert len(data) == 55
     assert [r[0] for r in data] == ["22", *_communes()]
-    assert data[1][:3] == ("06652", "Đoàn phường Hà Tu", 2025)
-    assert all(isinstance(r[0], str) and r[2] == 2025 for r in data)
+    assert data[1][:3] == ("06652", "Đoàn phường Hà Tu", "2025-12-31")
+    assert all(isinstance(r[0], str) and r[2] == "2025-12-31" for r in data)
     assert all(v is None for r in data for v in r[3:])  # values left empty
     assert ws["A3"].number_format == "@"
     # titles in the language asked for, with the measure's title
@@ -133,11 +141,41 @@ def test_csv_form(example: Path) -> None:
     raw = form.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
-    assert rows[0] == ["unit_code", "year", *_reports_columns()]
+    assert rows[0] == ["unit_code", "reported_on", *_reports_columns()]
     assert len(rows) == 1 + 55
     assert [r[0] for r in rows[1:]] == ["22", *_communes()]
-    assert rows[2][:2] == ["06652", "2025"]
+    assert rows[2][:2] == ["06652", "2025-12-31"]
     assert all(v == "" for r in rows[1:] for v in r[2:])
+
+
+@pytest.mark.parametrize(("keys", "column", "cell", "instructions"), [
+    (BY_DATE, "reported_on", "2025-12-31", ["period: half", "date: reported_on"]),
+    (BY_YEAR, "year", 2025, ["year: year"]),
+    ("    period: quarter\n    period_column: quarter\n", "quarter", "2025-Q4",
+     ["period: quarter", "period_column: quarter"]),
+    ("    period: month\n    period_column: month\n", "month", "2025-12",
+     ["period: month", "period_column: month"]),
+])
+def test_the_form_asks_for_the_figures_at_the_years_end(
+        example: Path, keys: str, column: str, cell: object, instructions: list[str]) -> None:
+    """Whatever column places a report in time, the form's rows are the year's end: the
+    year, its 31 December, or its last quarter or month; and the instructions give the keys
+    a source reading the filled forms needs."""
+    spec = _plain_spec(example, CSV_SOURCE.replace(BY_DATE, keys))
+    form = example / "form.xlsx"
+    assert main(["template", str(spec), "--year", "2025", "-o", str(form)]) == 0
+    book = load_workbook(form)
+    rows = list(book["Data"].iter_rows(values_only=True))
+    assert rows[1][:3] == ("unit_code", None, column)
+    assert {r[2] for r in rows[2:]} == {cell}
+    lines = [r[0] for r in book["Instructions"].iter_rows(values_only=True)]
+    at = lines.index("unit: unit_code")
+    assert lines[at + 1:at + 1 + len(instructions)] == instructions
+    csv_form = example / "form.csv"
+    assert main(["template", str(spec), "--year", "2025", "-o", str(csv_form)]) == 0
+    written = list(csv.reader(csv_form.read_text(encoding="utf-8-sig").splitlines()))
+    assert written[0][:2] == ["unit_code", column]
+    assert {r[1] for r in written[1:]} == {str(cell)}
 
 
 @pytest.mark.parametrize(("args", "message"), [
@@ -298,7 +336,7 @@ def test_a_unit_in_two_files(filled: Path, tmp_path: Path,
     row = [c.value for c in first[3]]
     _edit(folder / "forms" / "part-4.xlsx", lambda ws: ws.append(row))
     err = _evaluate_error(folder, capsys)
-    assert f"unit '{row[0]}' has a row for 2025 in two files:" in err
+    assert f"unit '{row[0]}' has a row for 2025-H2 in two files:" in err
     assert "part-1.xlsx (row 3)" in err and "part-4.xlsx, row" in err
 
 
@@ -343,7 +381,8 @@ def test_a_plain_sheet_with_its_header_in_row_1(example: Path) -> None:
         ws.append(row)
     book.save(example / "data" / "plain.xlsx")
     spec = _plain_spec(example, CSV_SOURCE.replace("type: csv", "type: xlsx").replace(
-        "data/unit-reports.csv", "data/plain.xlsx\n    sheet: \"2024\""))
+        "data/unit-reports.csv", "data/plain.xlsx\n    sheet: \"2024\"").replace(
+        BY_DATE, BY_YEAR))
     result = qnkpi.evaluate(qnkpi.load_spec(spec), year=2024)
     col = result.years.tolist().index(2024)
     youth = result.measures["youth_population"][:, col]

@@ -9,6 +9,11 @@ the source reads in row 2, so the filled forms read back with an `xlsx` source
 Where a measure has `rollup: none` (each unit's own report, never added up from the
 units under it), every unit of Y's tree gets a row, not only the leaves.
 
+The form asks for the figures of the year as they stand at its end. A source that places
+its rows in time by `date` or `period_column` (not `year`) gets that column, filled in with
+the end of Y: 31 December (`2025-12-31`), or its last half, quarter or month (`2025-H2`,
+`2025-Q4`, `2025-12`).
+
 What a cell takes follows the measure: a flag (a unit such as `flag`, or `rollup: min`
 or `max` with no unit) takes 0 or 1; a count (`rollup: sum`, no unit or a unit such as
 `count` or `people`) a whole number, 0 or more; any other measure a number, 0 or more.
@@ -32,6 +37,8 @@ FLAG_UNITS = frozenset({"flag", "bool", "boolean", "yes/no", "0/1"})
 COUNT_UNITS = frozenset({"count", "number", "people", "persons", "units"})
 Kind = Literal["whole", "flag", "decimal"]
 FIRST_ROW = 3  # data start below the titles (row 1) and the column names (row 2)
+#: The last period of a year, written as a period column of each kind holds it.
+YEAR_END_PERIOD = {"half": "{year}-H2", "quarter": "{year}-Q4", "month": "{year}-12"}
 
 #: What each kind of cell takes, as the form says it (translated by the catalogue).
 WHAT_TO_ENTER: dict[Kind, str] = {
@@ -95,6 +102,27 @@ class Form:
     names: tuple[str, ...]
     columns: tuple[Column, ...]
     notes: tuple[str, ...]  # measures and sources left out, and why
+    #: how the sources place a row in time, by `year_column`: "year", "date" or
+    #: "period_column"; and their `period` (for "date" and "period_column")
+    time_key: str = "year"
+    period: str = "year"
+
+    @property
+    def time_cell(self) -> int | str:
+        """What each row holds in `year_column`: the year, or the end of the year as a
+        date (`2025-12-31`) or as the last period (`2025-H2`)."""
+        if self.time_key == "date":
+            return f"{self.year}-12-31"
+        if self.time_key == "period_column":
+            return YEAR_END_PERIOD[self.period].format(year=self.year)
+        return self.year
+
+    @property
+    def source_keys(self) -> tuple[str, ...]:
+        """The keys a source reading the filled forms gives for the time column."""
+        if self.time_key == "year":
+            return (f"year: {self.year_column}",)
+        return (f"period: {self.period}", f"{self.time_key}: {self.year_column}")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -155,11 +183,11 @@ def plan(spec: Spec, year: int, source: str | None, lang: str) -> Form:
         raise QnkpiError(f"no unit of the org units belongs to {year}'s tree")
     # only the sources that have a column on the form must agree on their key columns
     # (a record-level source, such as an activity log read by date, adds none)
-    unit_column, year_column = _keys(spec, [n for n in names if any(
+    unit_column, year_column, time_key, period = _keys(spec, [n for n in names if any(
         spec.measures[c.measure].source == n for c in columns)])
     return Form(year, unit_column, year_column, tuple(tree.codes[r] for r in rows),
                 tuple(tree.unit_names(rows, np.full(len(rows), col), lang)),
-                tuple(columns), tuple(notes))
+                tuple(columns), tuple(notes), time_key, period)
 
 
 def _sources(spec: Spec, only: str | None) -> tuple[list[str], list[str]]:
@@ -189,17 +217,28 @@ def _sources(spec: Spec, only: str | None) -> tuple[list[str], list[str]]:
     return names, notes
 
 
-def _keys(spec: Spec, sources: list[str]) -> tuple[str, str]:
-    """The unit and year column names, which the chosen sources must share."""
+def _keys(spec: Spec, sources: list[str]) -> tuple[str, str, str, str]:
+    """The unit and time column names, which the chosen sources must share, how the time
+    column places a row in time (`year`, `date` or `period_column`), and the period."""
     from qnkpi.errors import QnkpiError
 
-    keys = {(getattr(spec.sources[s], "unit", ""), getattr(spec.sources[s], "year", ""))
-            for s in sources}
+    keys = {(getattr(spec.sources[s], "unit", ""), *_time(spec.sources[s])) for s in sources}
     if len(keys) > 1:
         raise QnkpiError(f"sources {', '.join(sources)} name their unit and year columns "
                          "differently; write one form per source with --source NAME")
-    unit, year = keys.pop()
-    return str(unit), str(year)
+    unit, column, key, period = keys.pop()
+    return str(unit), str(column), key, period
+
+
+def _time(source: Any) -> tuple[str, str, str]:
+    """A source's time column, which key names it (`year`, `date`, `period_column`), and
+    its period."""
+    period = str(getattr(source, "period", "year"))
+    for key in ("year", "date", "period_column"):
+        column = getattr(source, key, None)
+        if column:
+            return str(column), key, period
+    return "", "year", period
 
 
 def _columns(spec: Spec, sources: list[str], lang: str, notes: list[str]) -> list[Column]:
@@ -242,7 +281,7 @@ def write_csv(form: Form, target: Any) -> None:
         writer.writerow([form.unit_column, form.year_column, *(c.name for c in form.columns)])
         blanks = [""] * len(form.columns)
         for code in form.codes:
-            writer.writerow([code, form.year, *blanks])
+            writer.writerow([code, form.time_cell, *blanks])
 
     _atomic(target, False, write)
 
@@ -280,7 +319,7 @@ def _fill_data(ws: Any, form: Form, lang: str) -> None:
     ws.append(titles)
     ws.append(names)
     for code, name in zip(form.codes, form.names, strict=True):
-        ws.append([code, name, form.year])
+        ws.append([code, name, form.time_cell])
     last = FIRST_ROW + len(form.codes) - 1
     bold, grey = Font(bold=True), Font(italic=True, color="808080", size=9)
     shade = PatternFill("solid", fgColor="DDEBF7")
@@ -360,7 +399,7 @@ def _fill_instructions(ws: Any, form: Form, spec: Spec, lang: str, data_sheet: s
     line(gettext("For the administrator: read the filled forms with a source of type "
                  "xlsx, such as:", lang), bold=True)
     for text in ("type: xlsx", "path: forms/*.xlsx", f"unit: {form.unit_column}",
-                 f"year: {form.year_column}"):
+                 *form.source_keys):
         line(text)
     for letter, width in (("A", 28), ("B", 70), ("C", 14), ("D", 30)):
         ws.column_dimensions[letter].width = width
