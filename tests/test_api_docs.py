@@ -39,6 +39,7 @@ PUBLIC_MODULES = sorted({
     "qnkpi.plugin.markers",
     "qnkpi.plugin.registry",
     "qnkpi.reporters.base",
+    "qnkpi.reporters.site",
     "qnkpi.sources.base",
     "qnkpi.sources.sql",
     "qnkpi.spec.base",

@@ -24,6 +24,7 @@ from qnkpi.cli import (
     org_units,
     plugins,
     schema,
+    site,
     template,
     validate,
 )
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
 
 __all__ = ["main"]
 
-COMMANDS = (evaluate, validate, template, plugins, schema, org_units, demo, new_plugin)
+COMMANDS = (evaluate, validate, template, plugins, schema, org_units, demo, site, new_plugin)
 
 EXIT_OK, EXIT_FAIL_ON, EXIT_BAD_INPUT, EXIT_BUG = 0, 1, 2, 70  # 70: sysexits' EX_SOFTWARE
 

@@ -11,7 +11,7 @@ from typing import Any
 from qnkpi.engine.evaluate import Progress
 
 _LABELS = {"sources": "reading sources", "indicators": "computing indicators",
-           "assessments": "assessing goals"}
+           "assessments": "assessing goals", "pages": "writing pages"}
 
 
 @contextmanager
