@@ -197,7 +197,8 @@ class _Pages:
     def write_all(self, tick: Callable[[str, int, int], None], total: int) -> None:
         urls, page = self.urls, self.page
         objective = {card.name: group.title for group in page.groups for card in group.cards}
-        self._render("home.html.j2", urls.home(), title=page.title)
+        self._render("home.html.j2", urls.home(), title=page.title,
+                     latest=_latest(self.result, self.lang))
         self._render("indicators.html.j2", urls.indicators(),
                      title=gettext("Indicators", self.lang))
         for card in page.cards:
@@ -236,6 +237,32 @@ class _Pages:
             unit_href=lambda code: relative(path, urls.unit(code)),
             _=functools.partial(gettext, lang=lang), **context)
         self.writer.page(path, html)
+
+
+def _latest(result: Result, lang: str) -> dict[str, Any]:
+    """The home page's table: where each indicator stands at the top unit in the as-of
+    year (its threshold, value and verdict, as the terminal's overview has them) and
+    toward its goal, by objective."""
+    from qnkpi.i18n import assessment_word, period_title, status_word
+    from qnkpi.reporters._card import ASSESS_CSS
+    from qnkpi.reporters._grid import VERDICT_CSS
+    from qnkpi.reporters._overview import overview
+    from qnkpi.reporters._present import MARKS
+
+    view = overview(result, lang)
+    groups = []
+    for title, rows in view.groups:
+        groups.append({"title": title or "", "rows": [{
+            "name": row.name, "title": row.title, "threshold": row.threshold,
+            "value": row.value, "css": VERDICT_CSS[row.verdict], "mark": MARKS[row.verdict],
+            "word": status_word(row.verdict.key, lang) if row.verdict else "",
+            "goal": row.goal,
+            "progress": assessment_word(row.progress[0].key, lang) if row.progress else "",
+            "progress_css": ASSESS_CSS.get(row.progress[0].key, "grey") if row.progress else "",
+        } for row in rows]})
+    when = (period_title(view.period, lang) if view.period is not None
+            else str(view.year))
+    return {"unit": view.unit, "when": when, "groups": groups}
 
 
 def _download_names(name: str) -> dict[str, str]:
