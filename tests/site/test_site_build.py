@@ -132,3 +132,33 @@ def test_the_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert "87 pages" in capsys.readouterr().out
     assert main(["site", str(SPEC), "-o", str(SPEC.parent), "-q"]) == 2
     assert "not a site qnkpi wrote" in capsys.readouterr().err
+
+
+def test_an_indicator_page_says_what_it_is(site: Path) -> None:
+    page = (site / "indicators" / "children_youth_reached_pct" / "index.html").read_text("utf-8")
+    assert "<dt>Tử số</dt><dd>Số thanh thiếu nhi được tiếp cận" in page
+    assert "<dt>Cách tính</dt><dd>tỷ lệ giữa hai tổng</dd>" in page
+    assert 'download>CSV</a>' in page and "../../downloads/children_youth_reached_pct-checks.csv" in page
+
+
+def test_the_vietnamese_pages_hold_no_english(site: Path, result: qnkpi.Result) -> None:
+    """No translated catalogue message in English, and none of the spec's English texts,
+    on any Vietnamese page (what a reader sees: the text between tags)."""
+    import importlib.util
+    import re
+
+    path = ROOT / "tests" / "reporters" / "english_phrases.py"
+    loaded = importlib.util.spec_from_file_location("english_phrases_site", path)
+    assert loaded is not None and loaded.loader is not None
+    module = importlib.util.module_from_spec(loaded)
+    loaded.loader.exec_module(module)
+    phrases = module.english_phrases(result.spec, min_chars=10, cut=60)
+    assert len(phrases) > 100
+    found = set()
+    for page in site.rglob("index.html"):
+        if page.relative_to(site).parts[0] == "en":
+            continue
+        text = re.sub(r"<[^>]+>", " ", page.read_text(encoding="utf-8"))
+        text = " ".join(text.split())
+        found |= {(page.relative_to(site).as_posix(), p) for p in phrases if p in text}
+    assert sorted(found)[:10] == []

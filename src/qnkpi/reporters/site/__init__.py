@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 from qnkpi.errors import QnkpiError
 from qnkpi.i18n import LANGS, gettext
 from qnkpi.reporters._page import Page, build_page
+from qnkpi.reporters.site._definition import definition
 from qnkpi.reporters.site._units import UnitPage, unit_pages
 from qnkpi.reporters.site._urls import Urls, relative
 
@@ -202,10 +203,10 @@ class _Pages:
         self._render("indicators.html.j2", urls.indicators(),
                      title=gettext("Indicators", self.lang))
         for card in page.cards:
-            ind = self.result.indicators[card.name].indicator
             self._render("indicator.html.j2", urls.indicator(card.name), title=card.title,
                          card=card, heading="h2", objective=objective.get(card.name, ""),
-                         spec=ind, downloads=_download_names(card.name))
+                         definition=definition(self.result.spec, card.name, self.lang),
+                         downloads=_download_names(card.name))
             self._tick(tick, total)
         by_level: dict[str, list[UnitPage]] = {}
         for unit in self.units:
