@@ -48,8 +48,9 @@ def run(args: argparse.Namespace) -> int:
 
     from qnkpi.cli._output import write_text
     from qnkpi.errors import SpecError
+    from qnkpi.spec._model_errors import validate
     from qnkpi.spec.checks import check_org_units
-    from qnkpi.spec.loader import _validate, provided_org_units
+    from qnkpi.spec.loader import provided_org_units
     from qnkpi.spec.tree import OrgUnitsSpec
 
     plugins = args.registry.get()
@@ -63,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     options = {"provider": args.provider, **parse_options(args.options)}
     located = provided_org_units(options, plugins)
     problems: list[Any] = []
-    org = _validate(OrgUnitsSpec, located, problems, Path.cwd())
+    org = validate(OrgUnitsSpec, located, problems, Path.cwd())
     if org is not None:
         assert isinstance(org, OrgUnitsSpec)
         problems.extend(check_org_units(org, located))
