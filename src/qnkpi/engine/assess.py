@@ -5,7 +5,10 @@ indicator and method.
 Three rules keep the verdicts honest (docs/assessment.md): a baseline is never taken on
 another tree than the current value (`qnkpi.engine.baselines`); a goal that repeats
 every year is judged by its record, and a level already due and missed is `overdue`
-(`qnkpi.engine.due`); a single value never makes a future goal `achieved`."""
+(`qnkpi.engine.due`); a single value never makes a future goal `achieved`.
+
+This module chooses each method's inputs and runs the methods; what a method gave is
+made statuses, projections and reasons in `qnkpi.engine.assess_outcome`."""
 
 from __future__ import annotations
 
@@ -18,6 +21,14 @@ import numpy.typing as npt
 
 from qnkpi.assess.base import AssessmentInputs, MethodOutput
 from qnkpi.engine import due
+from qnkpi.engine.assess_outcome import (
+    BREAK_REASON,
+    OVERDUE_REASON,
+    RECORD_NO_VALUE,
+    kept_projections,
+    no_ratio_reasons,
+    status_codes,
+)
 from qnkpi.engine.baselines import (
     CURRENT_TREE,
     carried_values,
@@ -299,10 +310,10 @@ def _assess(ctx: _Context, methods: tuple[str, ...], goal_index: int | None,
     for method in methods:
         given = _run(plugins, method, plugins.assessment_methods[method], timed)
         ratio = np.where(short, np.nan, given.ratio)
-        status = _status(ratio, achieved, short, settings.cutoffs, given.status)
+        status = status_codes(ratio, achieved, short, settings.cutoffs, given.status)
         status = np.where(late_due & ~achieved, np.int8(AssessmentStatus.OVERDUE), status)
-        projected = _projected(given, short, nonnegative, percent=ind.unit == "percent")
-        reason = _reasons(given, inputs, status, ratio, short, late)
+        projected = kept_projections(given, short, nonnegative, percent=ind.unit == "percent")
+        reason = no_ratio_reasons(given, inputs, status, ratio, short, late)
         if record is not None:  # judged by its record, not by a projection
             status, ratio, projected, required_own, reason = due.by_record(
                 record, status, ratio, projected, required, reason, RECORD_NO_VALUE)
@@ -317,15 +328,6 @@ def _assess(ctx: _Context, methods: tuple[str, ...], goal_index: int | None,
         out.append(Assessment(ctx.name, method, goal_index, inputs, status, ratio, projected,
                               required_own, reason, basis, record))
     return out
-
-
-#: The reason of a unit whose level fell due and is still missed (not on a record).
-OVERDUE_REASON = "a level that fell due by the evaluation year was missed, and is still"
-#: The reason of a unit left without a baseline by a change of tree.
-BREAK_REASON = ("the organisation changed since the first value and the value cannot be "
-                "restated: no baseline on the current tree yet")
-#: The reason of a record whose latest due year has no value.
-RECORD_NO_VALUE = "no value for this year's check of a target that repeats every year"
 
 
 def _at(thresholds: Thresholds, rows: npt.NDArray[np.intp]) -> Thresholds:
@@ -375,55 +377,6 @@ def _inputs(ctx: _Context, scope: npt.NDArray[np.bool_], *, goal_year: int, goal
         direction=1 if ind.direction == "increase" else -1, years=tree.years,
         values=values, limit=settings.limit)
     return inputs, late, basis
-
-
-def _status(ratio: FloatArray, achieved: npt.NDArray[np.bool_], short: npt.NDArray[np.bool_],
-            cutoffs: Cutoffs, own: npt.NDArray[np.int8] | None) -> npt.NDArray[np.int8]:
-    """[`AssessmentStatus`][qnkpi.verdicts.AssessmentStatus] codes: achieved whatever the
-    ratio, insufficient data without one, else the method's own status where it judges
-    for itself (a trend), or the first cut-off the ratio reaches."""
-    if own is not None:
-        by_ratio = np.asarray(own, dtype=np.int8)
-    else:
-        by_ratio = np.select(
-            [ratio >= cutoffs.on_track, ratio >= cutoffs.at_risk, ratio >= cutoffs.off_track],
-            [AssessmentStatus.ON_TRACK, AssessmentStatus.AT_RISK, AssessmentStatus.OFF_TRACK],
-            default=AssessmentStatus.REGRESSING)
-    return np.select(
-        [achieved, short | np.isnan(ratio)],
-        [AssessmentStatus.ACHIEVED, AssessmentStatus.INSUFFICIENT_DATA], default=by_ratio,
-    ).astype(np.int8)
-
-
-def _projected(given: MethodOutput, short: npt.NDArray[np.bool_],
-               nonnegative: npt.NDArray[np.bool_], *, percent: bool) -> FloatArray:
-    """The method's projections, kept to what can be: none without two points, a
-    percentage between 0 and 100, no value below zero for a unit that never had one."""
-    projected = np.asarray(given.projected, dtype=np.float64).copy()
-    projected[short] = np.nan
-    if percent:
-        projected = np.clip(projected, 0.0, 100.0)
-    else:
-        projected = np.where(nonnegative, np.maximum(projected, 0.0), projected)
-    projected[~np.isfinite(projected)] = np.nan  # overflowed: no honest number
-    return projected
-
-
-def _reasons(given: MethodOutput, inputs: AssessmentInputs, status: npt.NDArray[np.int8],
-             ratio: FloatArray, short: npt.NDArray[np.bool_],
-             late: str | None) -> npt.NDArray[np.object_]:
-    """A reason wherever no ratio could be given and the unit has not achieved the goal:
-    the engine's own where it withheld the data, else the method's."""
-    reason = np.full(len(inputs.rows), None, dtype=object)
-    judged = status != AssessmentStatus.ACHIEVED
-    reason[judged] = np.asarray(given.reason, dtype=object)[judged]  # notes on a ratio too
-    unexplained = judged & ~np.isfinite(ratio)
-    reason[unexplained & ~reason.astype(bool)] = "the method gave no ratio"  # None, ""
-    reason[unexplained & short] = ("needs values in two different years (a baseline "
-                                   "and a current value)")
-    reason[unexplained & (np.isnan(inputs.baseline) | np.isnan(inputs.current))] = (
-        late or "no value up to the evaluation year")
-    return reason
 
 
 def _run(plugins: Plugins, name: str, method: object, inputs: AssessmentInputs) -> MethodOutput:

@@ -3,7 +3,8 @@
 [`Result`][qnkpi.engine.result.Result] holds one numpy array per indicator and
 quantity, units x years; [`Check`][qnkpi.engine.rows.Check] rows, dicts and JSON are
 built only when asked for (by `qnkpi.engine.rows`). `Check` is importable from here
-too, where 0.1 defined it.
+too, where 0.1 defined it. The counts by status are made in `qnkpi.engine.result_counts`,
+the DataFrames, the JSON head and the notebook view in `qnkpi.engine.result_formats`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import numpy as np
 import numpy.typing as npt
 
 from qnkpi.engine import headline as _headline
+from qnkpi.engine import result_counts as _counts
+from qnkpi.engine import result_formats as _formats
 from qnkpi.engine import result_json as _json
 from qnkpi.engine import rows as _rows
 from qnkpi.engine.assess import Assessment
@@ -32,7 +35,7 @@ from qnkpi.orgunits import OrgTree
 from qnkpi.periods import AsOf
 from qnkpi.spec.models import IndicatorSpec
 from qnkpi.spec.spec import Spec
-from qnkpi.verdicts import ASSESSMENT_STATUSES, STATUSES, margin, verdicts
+from qnkpi.verdicts import margin, verdicts
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -287,11 +290,8 @@ class Result:
         Returns:
             How many checks and assessments have one of `statuses`.
         """
-        wanted = set(statuses)
-        codes = [i for i, s in enumerate(STATUSES) if s and s in wanted]
-        total = sum(int(np.isin(r.status, codes).sum()) for r in self.indicators.values())
-        codes = [i for i, s in enumerate(ASSESSMENT_STATUSES) if s and s in wanted]
-        return total + sum(int(np.isin(a.status, codes).sum()) for a in self.assessments)
+        return _counts.count(statuses, (r.status for r in self.indicators.values()),
+                             (a.status for a in self.assessments))
 
     def summary(self) -> dict[str, Any]:
         """Counts of checks and assessments by status.
@@ -306,26 +306,10 @@ class Result:
                 result. With an as-of before its year's end (`period`), the counts
                 have `not_due` too.
         """
-        keys = self._statuses
-        per = {}
-        for name, res in self.indicators.items():
-            counts = np.bincount(res.status.ravel(), minlength=len(STATUSES))
-            per[name] = {s: int(counts[STATUSES.index(s)]) for s in keys}
-        total = {s: sum(c[s] for c in per.values()) for s in keys}
-        assessed = np.zeros(len(ASSESSMENT_STATUSES), dtype=np.int64)
-        for a in self.assessments:
-            assessed += np.bincount(a.status, minlength=len(ASSESSMENT_STATUSES))
-        return {"checks": sum(total.values()), **total, "indicators": per,
-                "assessments": {"total": int(assessed.sum()),
-                                **{s: int(assessed[i])
-                                   for i, s in enumerate(ASSESSMENT_STATUSES) if s}},
-                "by_year": [row.to_dict() for row in self.headline()]}
-
-    @property
-    def _statuses(self) -> list[str]:
-        """The check statuses a summary counts: `not_due` only part-way through a year,
-        so that a yearly result's JSON is what it always was."""
-        return [s for s in STATUSES if s and (s != "not_due" or self.period is not None)]
+        return _counts.summary({name: res.status for name, res in self.indicators.items()},
+                               (a.status for a in self.assessments),
+                               [row.to_dict() for row in self.headline()],
+                               partial=self.period is not None)
 
     def violation_rows(self) -> Iterator[dict[str, Any]]:
         """Every violation of a validation rule, as an object of the JSON result's
@@ -372,12 +356,7 @@ class Result:
         Args:
             table: `"checks"` (default), `"assessments"` or `"violations"`.
         """
-        import pandas as pd
-        import pyarrow as pa
-
-        mapping = {pa.int64(): pd.Int64Dtype(), pa.float64(): pd.Float64Dtype(),
-                   pa.bool_(): pd.BooleanDtype(), pa.string(): pd.StringDtype()}
-        return self.to_arrow(table).to_pandas(types_mapper=mapping.get)
+        return _formats.pandas_frame(self.to_arrow(table))
 
     def to_polars(self, table: TableName = "checks") -> pl.DataFrame:
         """One table of the result as a polars DataFrame: the columns of
@@ -387,21 +366,14 @@ class Result:
         Args:
             table: `"checks"` (default), `"assessments"` or `"violations"`.
         """
-        import polars as pl
-
-        frame = pl.from_arrow(self.to_arrow(table))
-        assert isinstance(frame, pl.DataFrame)
-        return frame
+        return _formats.polars_frame(self.to_arrow(table))
 
     def __repr__(self) -> str:
         """Short: the programme, the as-of year and the counts (the dataclass's own
         repr would print every panel)."""
-        s = self.summary()
-        checks = ", ".join(f"{s[k]} {k}" for k in self._statuses)
-        restated = f", restated to {self.restated_to}" if self.restated_to is not None else ""
-        return (f"<Result {self.spec.programme.id!r} as of {self.as_of}{restated}: "
-                f"{s['checks']} checks ({checks}), {s['assessments']['total']} "
-                f"assessments, {len(self.indicators)} indicators>")
+        return _counts.describe(self.spec.programme.id, self.as_of, self.restated_to,
+                                len(self.indicators), self.summary(),
+                                partial=self.period is not None)
 
     def _repr_html_(self) -> str | None:
         """The notebook view: the html report's summary and indicator table.
@@ -411,26 +383,12 @@ class Result:
         fresh one) for the reporter registered as `html`, and calls its `notebook`
         method. Without one (a registry that blocks it), Jupyter shows `repr`.
         """
-        from qnkpi.plugin.registry import get_plugins
-
-        plugins = self.spec.plugins or get_plugins()
-        view = getattr(plugins.reporters.get("html"), "notebook", None)
-        return str(view(self)) if callable(view) else None
+        return _formats.notebook_view(self, self.spec.plugins)
 
     def _head(self) -> dict[str, Any]:
-        prog = self.spec.programme
-        return {
-            "qnkpi": RESULT_FORMAT,
-            "programme": {
-                "id": prog.id,
-                "title": prog.title.model_dump(),
-                "owner": prog.owner,
-                "period": prog.period.model_dump(),
-            },
-            "as_of": self.as_of,
-            **({"period": self.period.label} if self.period is not None else {}),
-            "restated_to": self.restated_to,
-        }
+        """The JSON result's keys before its `checks`."""
+        return {"qnkpi": RESULT_FORMAT,
+                **_formats.json_head(self.spec, self.as_of, self.period, self.restated_to)}
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON result as a dict.

@@ -18,27 +18,29 @@ The columns are those of the JSON result (`Result.to_dict()`), flattened:
 - `violations`: the fields of a violation, with `message` made `message_vi` and
   `message_en`; `values` is a map (measure -> value) and `sources` a list of
   `{source, file}`, as in the JSON.
+
+The checks table is built here; the assessments and violations tables in
+`qnkpi.engine.tables_assessments`, with the columns both share
+(`qnkpi.engine.tables_columns`).
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import numpy.typing as npt
 
 import qnkpi._arrow_build as build
-from qnkpi.engine.baselines import BASELINE_BASES
-from qnkpi.verdicts import ASSESSMENT_STATUSES, OPS, STATUSES, Op
+from qnkpi.engine.tables_assessments import assessment_arrays, violations_table
+from qnkpi.engine.tables_columns import Texts, int_column, string_column
+from qnkpi.verdicts import OPS, STATUSES, Op
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
-    from qnkpi.engine.assess import Assessment
     from qnkpi.engine.result import Result
-    from qnkpi.orgunits import OrgTree
 
 __all__ = ["TABLES", "TableName", "parts_of", "schema", "to_arrow"]
 
@@ -145,57 +147,26 @@ def parts_of(result: Result, table: TableName = "checks", *,
 
     target = schema(table, period=result.period is not None)
     if table == "violations":
-        yield _violations(result, target)
+        yield violations_table(result.violation_rows(), target)
         return
     build = _checks if table == "checks" else _assessments
-    texts = _Texts(result.tree, lang)  # made once, taken from by every indicator
+    texts = Texts(result.tree, lang)  # made once, taken from by every indicator
     for name in result.indicators:
         arrays = build(result, name, texts)
         if arrays:
             yield pa.Table.from_arrays(arrays, schema=target)
 
 
+def _assessments(result: Result, name: str, texts: Texts) -> list[pa.Array]:
+    """One indicator's assessments as Arrow arrays (`qnkpi.engine.tables_assessments`)."""
+    return assessment_arrays(name, result.assessment_groups(name),
+                             result.indicators[name].indicator.targets, result.restated_to,
+                             texts)
+
+
 # --- checks ---------------------------------------------------------------------------
 
-class _Texts:
-    """The texts of the tree as Arrow arrays, each made on first use: the rows' codes,
-    the levels, and the names in `lang` (each record's, then each row's latest)."""
-
-    def __init__(self, tree: OrgTree, lang: str = "vi") -> None:
-        self.tree = tree
-        self.lang = lang
-
-    @functools.cached_property
-    def codes(self) -> pa.Array:
-        return _strings(self.tree.codes)
-
-    @functools.cached_property
-    def levels(self) -> pa.Array:
-        return _strings(self.tree.levels)
-
-    @functools.cached_property
-    def records(self) -> int:
-        return len(self.tree.records)
-
-    @functools.cached_property
-    def names(self) -> pa.Array:
-        lang = self.lang
-        return _strings([*self.tree.record_names(lang), *self.tree.latest_names(lang)])
-
-    def unit_names(self, rows: npt.NDArray[np.intp], cols: npt.NDArray[np.intp]) -> pa.Array:
-        """The name in force at each (row, year), as `OrgTree.unit_names` gives it."""
-        if self.records:
-            rec = self.tree.record[rows, cols]
-            index = np.where(rec >= 0, rec, self.records + rows)
-        else:
-            index = rows
-        return self.names.take(build.ints(index))
-
-    def latest_names(self, rows: npt.NDArray[np.intp]) -> pa.Array:
-        return self.names.take(build.ints(self.records + rows))
-
-
-def _checks(result: Result, name: str, texts: _Texts) -> list[pa.Array]:
+def _checks(result: Result, name: str, texts: Texts) -> list[pa.Array]:
     """One indicator's checks as Arrow arrays, in the order of `Result.checks`."""
 
     res, tree = result.indicators[name], result.tree
@@ -219,13 +190,13 @@ def _checks(result: Result, name: str, texts: _Texts) -> list[pa.Array]:
         texts.levels.take(build.ints(tree.level_of[rows])),
         build.ints(tree.years[cols]),
         build.floats(p.value[rows, cols]),
-        _strings(OPS).take(build.ints(op)),
+        string_column(OPS).take(build.ints(op)),
         build.floats(t.lo[rows, cols]),
         build.floats(np.where(between, t.hi[rows, cols], np.nan)),
         build.floats(res.margin[rows, cols]),
         _optional(p.numerator, rows, cols),
         _optional(p.denominator, rows, cols),
-        _strings(STATUSES).take(build.ints(res.status[rows, cols])),
+        string_column(STATUSES).take(build.ints(res.status[rows, cols])),
         build.ints(target),
         build.bools(t.interpolated[rows, cols]),
         flag("goal"),
@@ -233,9 +204,9 @@ def _checks(result: Result, name: str, texts: _Texts) -> list[pa.Array]:
         flag("assumed_year"),
         build.strings([None if x.note is None else x.note.get(texts.lang)
                        for x in targets]).take(build.ints(target)),
-        _strings(("as_reported", "restated")).take(build.ints(result.restated[cols])),
-        _ints(None if p.expected is None else p.expected[rows, cols], n),
-        _ints(None if p.reported is None else p.reported[rows, cols], n),
+        string_column(("as_reported", "restated")).take(build.ints(result.restated[cols])),
+        int_column(None if p.expected is None else p.expected[rows, cols], n),
+        int_column(None if p.reported is None else p.reported[rows, cols], n),
         _coverage(p.reported, p.expected, rows, cols),
         _flags(result.comparable(name)[rows, cols]),
         *(_partial(result, name, rows, cols, between) if result.period is not None else ()),
@@ -254,11 +225,11 @@ def _partial(result: Result, name: str, rows: npt.NDArray[np.intp],
     part = result.indicators[name].partial
     n = len(rows)
     if part is None:
-        return [_strings(tuple(map(str, result.tree.years))).take(build.ints(cols)),
+        return [string_column(tuple(map(str, result.tree.years))).take(build.ints(cols)),
                 *(pa.nulls(n, kind) for kind in (pa.string(), pa.float64(), pa.float64()))]
     at = cols == part.column
     labels = (*map(str, result.tree.years), result.period.label)
-    period = _strings(labels).take(build.ints(np.where(at, len(labels) - 1, cols)))
+    period = string_column(labels).take(build.ints(np.where(at, len(labels) - 1, cols)))
     how = np.where(at, part.how[rows], 0)
     lo = np.where(at, part.year_lo[rows], np.nan)
     hi = np.where(at & between, part.year_hi[rows], np.nan)
@@ -291,124 +262,3 @@ def _coverage(part: npt.NDArray[np.float64] | None, whole: npt.NDArray[np.float6
     with np.errstate(invalid="ignore", divide="ignore"):
         return build.floats(part[rows, cols] / whole[rows, cols])
 
-
-# --- assessments ----------------------------------------------------------------------
-
-def _assessments(result: Result, name: str, texts: _Texts) -> list[pa.Array]:
-    """One indicator's assessments as Arrow arrays: by goal, unit, then method, as
-    `Result.assessment_rows` orders them."""
-    import pyarrow as pa
-
-    parts = [_goal_assessments(result, name, group, texts)
-             for group in result.assessment_groups(name)]
-    if len(parts) < 2:
-        return parts[0] if parts else []
-    return [pa.concat_arrays(list(column)) for column in zip(*parts, strict=True)]
-
-
-def _goal_assessments(result: Result, name: str, group: list[Assessment],
-                      texts: _Texts) -> list[pa.Array]:
-    """The arrays of one goal's assessments (one per method): by unit, then method."""
-    import pyarrow as pa
-
-    tree = result.tree
-    index = group[0].goal_target  # None: the trend of an indicator without a target
-    target = result.indicators[name].indicator.targets[index] if index is not None else None
-    rows = np.repeat(group[0].inputs.rows.astype(np.int64), len(group))
-    n = len(rows)
-
-    def each(values: Any) -> npt.NDArray[Any]:
-        """One array per method, interleaved: unit 0's methods, then unit 1's..."""
-        return np.stack([np.asarray(v) for v in values], axis=1).ravel()
-
-    units = len(group[0].inputs.rows)
-    baseline_year = each(a.inputs.baseline_year for a in group)
-    if result.restated_to is None:
-        restated = np.zeros(n, dtype=bool)
-    else:
-        with np.errstate(invalid="ignore"):
-            restated = baseline_year < result.restated_to
-    goal = (build.floats(each(np.full(units, a.inputs.goal, dtype=np.float64) for a in group))
-            if target is not None else pa.nulls(n, pa.float64()))
-    return [
-        build.repeat(name, n),
-        texts.codes.take(build.ints(rows)),
-        texts.latest_names(rows),
-        texts.levels.take(build.ints(tree.level_of[rows])),
-        build.ints(each(np.full(units, a.inputs.goal_year, dtype=np.int64) for a in group)),
-        goal,
-        pa.nulls(n, pa.string()) if target is None else build.repeat(target.op, n),
-        build.bools(np.full(n, target is not None and target.aspirational)),
-        _strings([a.method for a in group]).take(build.ints(np.tile(np.arange(len(group)), units))),
-        _strings(ASSESSMENT_STATUSES).take(build.ints(each(a.status for a in group))),
-        _finite_floats(each(a.ratio for a in group)),
-        _ints(baseline_year, n),
-        _finite_floats(each(a.inputs.baseline for a in group)),
-        _ints(each(a.inputs.current_year for a in group), n),
-        _finite_floats(each(a.inputs.current for a in group)),
-        _finite_floats(each(a.projected for a in group)),
-        _finite_floats(each(a.required_annual_change for a in group)),
-        build.strings(each(a.reason for a in group).tolist()),
-        _strings(("as_reported", "restated")).take(build.ints(restated)),
-        _strings(BASELINE_BASES).take(build.ints(each(
-            np.zeros(units, np.int8) if a.baseline_basis is None else a.baseline_basis
-            for a in group))),
-        *_record(group, each, n),
-    ]
-
-
-def _record(group: list[Assessment], each: Any, n: int) -> list[pa.Array]:
-    """The `record_met`, `record_of` and `record_no_data` columns: null where the goal
-    is not judged as a record, or its record has not started."""
-    import pyarrow as pa
-
-    record = group[0].record
-    if record is None:
-        return [pa.nulls(n, pa.int64()) for _ in range(3)]
-    missing = each(record.of == 0 for _ in group)
-    return [build.ints(each(getattr(record, part) for _ in group), missing)
-            for part in ("met", "of", "no_data")]
-
-
-# --- violations -----------------------------------------------------------------------
-
-def _violations(result: Result, target: pa.Schema) -> pa.Table:
-    """The violations, from their rows: only rules of severity `warning` can be broken
-    in a result, so they are few."""
-    import pyarrow as pa
-
-    rows = []
-    for row in result.violation_rows():
-        message = row.pop("message") or {}
-        rows.append({**row, "left": _finite(row["left"]), "right": _finite(row["right"]),
-                     "values": {k: _finite(v) for k, v in row["values"].items()},
-                     "message_vi": message.get("vi"), "message_en": message.get("en")})
-    return pa.Table.from_pylist(rows, schema=target)
-
-
-# --- arrays ---------------------------------------------------------------------------
-
-def _strings(values: Any) -> pa.Array:
-    return build.strings(list(values))
-
-
-def _finite_floats(values: npt.NDArray[Any]) -> pa.Array:
-    """float64, NaN and the infinities made null: an assessment's numbers, which the
-    JSON result writes as `null` when a method gives no finite value."""
-    values = np.asarray(values, dtype=np.float64)
-    return build.floats(np.where(np.isfinite(values), values, np.nan))
-
-
-def _ints(values: npt.NDArray[Any] | None, n: int) -> pa.Array:
-    """int64 from whole floats, NaN made null; all null for no panel."""
-    import pyarrow as pa
-
-    if values is None:
-        return pa.nulls(n, pa.int64())
-    values = np.asarray(values, dtype=np.float64)
-    missing = np.isnan(values)
-    return build.ints(np.where(missing, 0, values), missing)
-
-
-def _finite(value: Any) -> float | None:
-    return None if value is None or value != value else float(value)
