@@ -204,7 +204,7 @@ class _Pages:
                      title=gettext("Indicators", self.lang))
         for card in page.cards:
             self._render("indicator.html.j2", urls.indicator(card.name), title=card.title,
-                         card=card, heading="h2", objective=objective.get(card.name, ""),
+                         card=card, heading="h1", objective=objective.get(card.name, ""),
                          definition=definition(self.result.spec, card.name, self.lang),
                          downloads=_download_names(card.name))
             self._tick(tick, total)
