@@ -163,3 +163,14 @@ def test_the_vietnamese_pages_hold_no_english(site: Path, result: qnkpi.Result) 
         text = " ".join(text.split())
         found |= {(page.relative_to(site).as_posix(), p) for p in phrases if p in text}
     assert sorted(found)[:10] == []
+
+
+def test_a_vietnamese_name_finds_an_indicator_in_every_language(result: qnkpi.Result) -> None:
+    from qnkpi.reporters.site._search import index_entries
+
+    for lang in ("vi", "en"):
+        keys = {e["u"].removeprefix("en/"): e["k"] for e in index_entries(result, lang,
+                                                                           Urls(lang, "vi"))}
+        assert "thanh nien" in keys["indicators/youth_online_public_services_pct/"]
+        assert "online public services" in keys["indicators/youth_online_public_services_pct/"]
+        assert "ha tu" in keys["units/06652/"]

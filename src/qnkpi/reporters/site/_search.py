@@ -34,14 +34,18 @@ def fold(text: str) -> str:
 
 def index_entries(result: Result, lang: str, urls: Urls) -> list[dict[str, str]]:
     """One entry per indicator and per unit: `t` the title, `d` what it is (the
-    objective, the unit's level and code), `u` its address from the site's root, `k` the
-    folded key of the title, the code and the name."""
+    indicator's name, the unit's level and code), `u` its address from the site's root,
+    `k` the folded key: an indicator's titles in both languages and its name, a unit's
+    names (every one it had) and its code."""
     spec, tree = result.spec, result.tree
     out = []
     for name, res in result.indicators.items():
-        title = res.indicator.title.get(lang) if res.indicator.title else name
+        text = res.indicator.title
+        title = text.get(lang) if text else name
+        # both languages' titles: a Vietnamese name finds the indicator on every page
+        both = " ".join(dict.fromkeys([title, *((text.vi or "", text.en or "") if text else ())]))
         out.append({"t": title, "d": name, "u": urls.indicator(name),
-                    "k": fold(f"{title} {name}")})
+                    "k": fold(f"{both} {name}")})
     names = tree.latest_names(lang)
     every: dict[str, set[str]] = {}
     for unit in spec.org_units.units:  # a unit's earlier names find it too
