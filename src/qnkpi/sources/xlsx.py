@@ -31,8 +31,6 @@ workbook is read within bounds on its strings and cells (see `qnkpi.sources._xls
 from __future__ import annotations
 
 import glob
-import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,15 +43,16 @@ from pydantic import Field
 from qnkpi.errors import DataError, did_you_mean
 from qnkpi.sources import _slots
 from qnkpi.sources._csv_glob import column_label, records_twice
-from qnkpi.sources._numbers import (
-    LARGEST,
-    SMALLEST,
-    BadNumber,
-    out_of_range,
-    parse_numbers,
-    quote,
-)
+from qnkpi.sources._numbers import BadNumber, parse_numbers
 from qnkpi.sources._xlsx_book import read_sheet
+from qnkpi.sources._xlsx_cells import (
+    cell_number,
+    cell_text,
+    cell_year,
+    check_wording,
+    column_letter,
+    unit_code,
+)
 from qnkpi.sources.base import (
     FetchRequest,
     FloatPanel,
@@ -71,7 +70,6 @@ Rows = Sequence[Sequence[Any]]
 
 #: How many rows from the top may hold the row of column names, when it is detected.
 HEADER_SEARCH = 20
-_THOUSANDS_DOT = re.compile(r"[+-]?[1-9][0-9]{0,2}(\.[0-9]{3})+")
 
 
 class XlsxSource(PeriodSource):
@@ -134,7 +132,8 @@ class XlsxSource(PeriodSource):
         numbers = ([self.header_row] if self.header_row is not None else
                    range(1, HEADER_SEARCH + 1))
         for number in numbers:
-            names = {_text(cell) for cell in rows[number - 1]} if number <= len(rows) else set()
+            names = ({cell_text(cell) for cell in rows[number - 1]} if number <= len(rows)
+                     else set())
             if self.unit in names and self.time_column in names:
                 return number
         return None
@@ -152,7 +151,7 @@ class _Part:
     def of(cls, sheet: _Sheet, spec: XlsxSource, request: FetchRequest) -> _Part:
         unit = spec.unit
         cells = sheet.column(unit)
-        codes = [_code(cell) for cell in cells]
+        codes = [unit_code(cell) for cell in cells]
         for i, cell in enumerate(cells):
             if isinstance(cell, int | float) and codes[i] not in request.units:
                 raise sheet.fail(
@@ -262,10 +261,10 @@ class _Sheet:
             raise DataError(f"sheet '{name}' has no row {number} to hold the column names; "
                             "the sheet is empty or 'header_row' is wrong", file=path,
                             source=source)
-        header = [_text(cell) for cell in raw[number - 1]]
+        header = [cell_text(cell) for cell in raw[number - 1]]
         rows, numbers = [], []
         for n, row in enumerate(raw[number:], start=number + 1):
-            if any(_text(cell) for cell in row):
+            if any(cell_text(cell) for cell in row):
                 rows.append(tuple(row[: len(header)]) + (None,) * (len(header) - len(row)))
                 numbers.append(n)
         return cls(path, name, source, header, number, rows,
@@ -288,7 +287,7 @@ class _Sheet:
                     "in the form 'qnkpi template' writes for this spec (its second row names "
                     "the columns), or add the column, or set 'header_row'")
             if len(found) > 1:
-                letters = " and ".join(_letter(i) for i in found)
+                letters = " and ".join(column_letter(i) for i in found)
                 raise self.fail(f"row {self.header_row}: two columns are named '{name}' "
                                  f"({letters}); rename or delete one")
 
@@ -298,16 +297,16 @@ class _Sheet:
 
     def ref(self, column: str, i: int) -> str:
         """The reference (`C7`) of data row `i`'s cell in `column`."""
-        return f"{_letter(self.header.index(column))}{self.numbers[i]}"
+        return f"{column_letter(self.header.index(column))}{self.numbers[i]}"
 
     def years(self, column: str) -> IntArray:
         out = np.empty(len(self.rows), dtype=np.int64)
         for i, cell in enumerate(self.column(column)):
-            year = _year(cell)
+            year = cell_year(cell)
             if year is None:
                 raise self.fail(f"cell {self.ref(column, i)} (column '{column}'): "
-                                 f"'{_text(cell)}' is not a year; write years as four digits, "
-                                 "such as 2025")
+                                 f"'{cell_text(cell)}' is not a year; write years as four "
+                                 "digits, such as 2025")
             out[i] = year
         return out
 
@@ -317,7 +316,7 @@ class _Sheet:
         `2025-06-14`). The cells become text one by one, as openpyxl gives them, then
         are read together."""
         cells = self.column(column)
-        texts = _slots.texts_of_cells(cells, kind, dates=dates, text=_code)
+        texts = _slots.texts_of_cells(cells, kind, dates=dates, text=unit_code)
         try:
             return _slots.of_texts(texts, kind, dates=dates)
         except _slots.BadTime as exc:
@@ -336,7 +335,7 @@ class _Sheet:
         the decimal comma and the thousands dot that typing into Excel brings."""
         cells = self.column(column)
         if aggregate == "count":
-            return np.array([1.0 if _text(c) else np.nan for c in cells], dtype=np.float64)
+            return np.array([1.0 if cell_text(c) else np.nan for c in cells], dtype=np.float64)
         out = np.full(len(cells), np.nan, dtype=np.float64)
         texts: list[int] = []
         for i, cell in enumerate(cells):
@@ -344,9 +343,9 @@ class _Sheet:
                 if isinstance(cell, str):
                     if cell.strip():
                         texts.append(i)
-                        _wording(cell.strip())
+                        check_wording(cell.strip())
                     continue
-                out[i] = _number(cell)
+                out[i] = cell_number(cell)
             except ValueError as exc:
                 raise self._bad(column, i, str(exc)) from None
         if texts:
@@ -359,66 +358,3 @@ class _Sheet:
     def _bad(self, column: str, i: int, why: str) -> DataError:
         return self.fail(f"cell {self.ref(column, i)} (column '{column}'): {why}; leave the "
                          "cell empty if the value is missing")
-
-
-def _text(cell: Any) -> str:
-    """A cell as trimmed text ("" when empty)."""
-    return "" if cell is None else str(cell).strip()
-
-
-def _code(cell: Any) -> str:
-    """A unit code: text as it is; a whole number without its `.0`."""
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
-    return _text(cell)
-
-
-def _year(cell: Any) -> int | None:
-    """A four-digit year from a number or text cell; None if the cell holds none."""
-    if isinstance(cell, bool):
-        return None
-    if isinstance(cell, float) and cell.is_integer():
-        cell = int(cell)
-    text = str(cell).strip() if isinstance(cell, int | str) else ""
-    return int(text) if len(text) == 4 and text.isascii() and text.isdigit() else None
-
-
-def _number(cell: Any) -> float:
-    """A cell that is not text as a number, NaN when empty; `ValueError` saying why it is
-    not one (a date), or is out of the range every source reads."""
-    if cell is None:
-        return math.nan
-    if isinstance(cell, int | float):  # bool too: TRUE is 1
-        try:
-            value = float(cell)
-        except OverflowError:  # a whole number too large for a float
-            value = math.inf
-        if value != 0 and not SMALLEST <= abs(value) <= LARGEST:
-            raise ValueError(f"{quote(str(cell))} is {out_of_range(value)}")
-        return value
-    raise ValueError(f"{quote(_text(cell))} is a date or time, not a number; format the cell "
-                     "as Number")
-
-
-def _wording(text: str) -> None:
-    """`ValueError` for a text cell that Excel users write by habit: a decimal comma or a
-    thousands dot (the rest of the rule is `parse_numbers`')."""
-    if "," in text:
-        raise ValueError(f"{quote(text)} is text, not a number: use '.' as the decimal point "
-                         "(52.3, not 52,3) and no thousands separator, or type the number "
-                         "into a cell formatted as Number (Excel then shows your computer's "
-                         "decimal separator)")
-    if _THOUSANDS_DOT.fullmatch(text):
-        raise ValueError(f"{quote(text)} is text that may mean {float(text):g} or, with a "
-                         f"Vietnamese thousands dot, {text.replace('.', '')}; type the number "
-                         "without thousands separators")
-
-
-def _letter(index: int) -> str:
-    """A column's letters from its 0-based index: A, ..., Z, AA, ..."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(ord("A") + rem) + letters
-    return letters

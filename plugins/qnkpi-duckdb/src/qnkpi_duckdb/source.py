@@ -28,14 +28,13 @@ import glob
 import re
 import unicodedata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 from pydantic import field_validator, model_validator
 from qnkpi.errors import DataError, did_you_mean
-from qnkpi.periods import first_bad_time, slot_sql
-from qnkpi.sources._numbers import LARGEST, SMALLEST, out_of_range
+from qnkpi.periods import slot_sql
 from qnkpi.sources.base import (
     FetchRequest,
     FloatPanel,
@@ -47,8 +46,7 @@ from qnkpi.sources.base import (
 from qnkpi.sources.sql import one_statement, quote
 from qnkpi.spec.models import RelPath
 
-if TYPE_CHECKING:
-    import duckdb
+from qnkpi_duckdb._checks import check
 
 __all__ = ["DuckdbSource", "Statement"]
 
@@ -60,11 +58,6 @@ _SUFFIXES: dict[str, Format] = {
     ".duckdb": "duckdb", ".ddb": "duckdb",
 }
 _READERS = {"csv": "read_csv_auto", "parquet": "read_parquet"}
-_NUMERIC_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT",
-                  "USMALLINT", "UINTEGER", "UBIGINT", "UHUGEINT", "FLOAT", "DOUBLE",
-                  "DECIMAL", "BOOLEAN")
-#: Types whose values all lie within qnkpi's range (`LARGEST`): their rows need no range check.
-_BOUNDED = ("BOOLEAN", "TINYINT", "SMALLINT", "INTEGER", "UTINYINT", "USMALLINT", "UINTEGER")
 _WILDCARDS = "*?["
 _CSV_CELL = re.compile(r'CSV Error on Line: (\d+).*?Error when converting column "(.*?)"\. '
                        r'Could not convert string "(.*?)"', re.DOTALL)
@@ -198,7 +191,7 @@ class DuckdbSource(PeriodSource):
             else:
                 conn = duckdb.connect(":memory:")
             try:
-                self._check(conn, request)
+                check(self, conn, request)
                 for st in self.statements(request):
                     result = conn.execute(st.sql, list(st.params)).fetchnumpy()
                     assert len(result) == 2 + len(st.measures), list(result)
@@ -250,124 +243,6 @@ class DuckdbSource(PeriodSource):
             hint = f"; check that 'path' names readable {self.kind} files"
         return DataError(f"DuckDB: {detail}{hint}", file=self.path, source=request.source)
 
-    def _check(self, conn: duckdb.DuckDBPyConnection, request: FetchRequest) -> None:
-        """Columns that do not exist are errors; so is any row, of any year, whose unit
-        code is NULL, whose year is not a whole number of four digits (DuckDB would round
-        2023.7 to 2024), or whose value is text or outside qnkpi's range (the csv
-        source's bound). DuckDB checks every row in one scan; the first bad one is named."""
-        if self.table is not None:
-            tables = [str(r[0]) for r in conn.execute(
-                "SELECT table_name FROM information_schema.tables WHERE table_schema NOT IN "
-                "('information_schema', 'pg_catalog') ORDER BY table_name").fetchall()]
-            if self.table not in tables:
-                raise DataError(f"no table '{self.table}'{did_you_mean(self.table, tables)}; "
-                                f"the database has: {', '.join(tables) or 'no tables'}",
-                                file=self.path, source=request.source)
-        source, params = self._from()
-        described = conn.execute(f"SELECT * FROM {source} LIMIT 0", list(params)).description
-        types = {str(d[0]): str(d[1]).upper() for d in described or ()}
-        have = list(types)
-        needed = [self.unit, self.time_column,
-                  *(m.column for m in request.measures if m.column)]
-        for name in needed:
-            if name not in types:
-                what = ("table" if self.table else "query" if self.query
-                        else "file" if "*" not in str(self.path) else "files")
-                raise DataError(f"no column '{name}'{did_you_mean(name, have)}; the {what} "
-                                f"has: {', '.join(have)}", file=self.path, source=request.source)
-        numeric = sorted({m.column for m in request.measures
-                          if m.column and m.aggregate != "count"})
-        if self.year is None:
-            self._check_times(conn, request)
-        unit = quote(self.unit)
-        # (what is wrong, column, SQL true for a bad row): one scan finds the first
-        bad = [("unit", self.unit, f"{unit} IS NULL")]
-        if self.year is not None:
-            year = quote(self.year)
-            bad.append(("year", self.year,
-                        f"{year} IS NULL OR NOT ({self._year_ok(types, request)})"))
-        for c in numeric:
-            number = f"TRY_CAST({quote(c)} AS DOUBLE)"
-            if not _is_numeric(types[c]):
-                bad.append(("text", c, f"{quote(c)} IS NOT NULL AND {number} IS NULL"))
-            if types[c] not in _BOUNDED:  # no value of these types is out of range
-                bad.append(("range", c, f"NOT isnan({number}) AND (abs({number}) > "
-                                        f"{LARGEST!r} OR ({number} <> 0 AND abs({number}) < "
-                                        f"{SMALLEST!r}))"))
-        named = [self.unit, self.time_column, *numeric]
-        cells = ", ".join(f"CAST({quote(c)} AS VARCHAR)" for c in named)
-        flags = ", ".join(f"coalesce({sql}, false)" for _, _, sql in bad)
-        where = " OR ".join(f"coalesce({sql}, false)" for _, _, sql in bad)
-        row = conn.execute(f"SELECT {cells}, {flags} FROM {source} WHERE {where} LIMIT 1",
-                           list(params)).fetchone()
-        if row is None:
-            return
-        values = dict(zip(named, row, strict=False))
-        what, column = next((b[0], b[1]) for b, flag in zip(bad, row[len(named):], strict=True)
-                            if flag)
-        raise self._bad_row(what, column, values, request)
-
-    def _check_times(self, conn: duckdb.DuckDBPyConnection, request: FetchRequest) -> None:
-        """Every period (or date) of every row is one of the source's kind: the column's
-        distinct texts (a few per month) are checked with `qnkpi.periods`' rules, and the
-        first bad one is named with a unit it is found for. A NULL is an error too."""
-        source, params = self._from()
-        text, unit = self._text(), f"min(TRIM(CAST({quote(self.unit)} AS VARCHAR)))"
-        if self.date is None:
-            rows = conn.execute(f"SELECT {text}, {unit} FROM {source} GROUP BY 1 ORDER BY 1",
-                                list(params)).fetchall()
-        else:
-            rows = conn.execute(f"SELECT min({text}), {unit}, substr({text}, 1, 10), "
-                                f"substr({text}, 11, 1) FROM {source} GROUP BY 3, 4 "
-                                "ORDER BY 3, 4", list(params)).fetchall()
-        found = first_bad_time(rows, self.period, date=self.date is not None)
-        if found is None:
-            return
-        row, message = found
-        where = f"table '{self.table}': " if self.table is not None else ""
-        code = "no unit" if row[1] is None else f"unit '{row[1]}'"
-        raise DataError(f"{where}column '{self.time_column}', a row for {code}: {message}",
-                        file=self.path, source=request.source)
-
-    def _year_ok(self, types: dict[str, str], request: FetchRequest) -> str:
-        """SQL true where the year column holds a whole number of four digits (DuckDB
-        would round 2023.7 to 2024); a column of another type is an error."""
-        assert self.year is not None
-        year, sql_type = quote(self.year), types[self.year]
-        if sql_type.startswith(("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "U")):
-            return f"{year} BETWEEN 1000 AND 9999"
-        if sql_type.startswith(("FLOAT", "DOUBLE", "DECIMAL")):
-            return f"{year} = floor({year}) AND {year} BETWEEN 1000 AND 9999"
-        if sql_type.startswith("VARCHAR"):
-            return f"regexp_full_match(trim({year}), '[0-9]{{4}}')"
-        raise DataError(f"column '{self.year}' holds {sql_type} values, not years; years "
-                        "are whole numbers of four digits, such as 2024", file=self.path,
-                        source=request.source)
-
-    def _bad_row(self, what: str, column: str, cells: dict[str, str | None],
-                 request: FetchRequest) -> DataError:
-        """The error for the first bad row `_check` found (`cells`: its checked cells,
-        as text), naming its unit and year."""
-        code, year = cells[self.unit], cells[self.time_column]
-        where = f"table '{self.table}': " if self.table is not None else ""
-        if what == "unit":
-            problem = (f"a row for {year if year is not None else 'no year'} has no unit "
-                       f"code; fill in column '{self.unit}' or remove the row")
-        elif what == "year":
-            problem = (f"column '{self.year}': {'NULL' if year is None else repr(year)} for "
-                       f"unit '{str(code).strip()}' is not a year; write years as whole "
-                       "numbers of four digits, such as 2024 (a year is never rounded)")
-        else:
-            value = cells[column]
-            if what == "text":
-                why = ("not a number; store numbers with '.' for decimals and no thousands "
-                       "separator, and leave missing values empty (NULL)")
-            else:
-                why = out_of_range(float(value)) if value is not None else "out of range"
-            problem = (f"column '{column}': {value!r} for unit '{str(code).strip()}' in "
-                       f"{year} is {why}")
-        return DataError(f"{where}{problem}", file=self.path, source=request.source)
-
     def _known(self, codes: list[str], years: npt.NDArray[np.int64],
                request: FetchRequest) -> None:
         """An unknown unit code is an error naming the code and a year it has rows for
@@ -405,10 +280,6 @@ class DuckdbSource(PeriodSource):
         values = {m.name: np.ma.asarray(col, dtype=np.float64).filled(np.nan)
                   for m, col in zip(st.measures, columns[2:], strict=True)}
         return scatter(rows, years, values, request, file=self.path, row_numbers=numbers)
-
-
-def _is_numeric(sql_type: str) -> bool:
-    return sql_type.startswith(_NUMERIC_TYPES)
 
 
 def _alias(j: int, m: MeasureRequest) -> str:

@@ -29,62 +29,36 @@ zeros; null (an empty CSV cell) is missing, never zero.
 
 from __future__ import annotations
 
-import glob
-import os
 import re
-import warnings
-from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import numpy as np
 from pydantic import AfterValidator, ValidationInfo, model_validator
 
-from qnkpi.errors import DataError, did_you_mean
-from qnkpi.periods import first_bad_time, slot_sql
-from qnkpi.sources import sql
+from qnkpi.errors import DataError
+from qnkpi.periods import slot_sql
 from qnkpi.sources.base import (
     FetchRequest,
     FloatPanel,
-    MeasureRequest,
     PeriodSource,
     scatter,
     unit_rows,
 )
+from qnkpi_spark._checks import check_columns, check_rows, require_files
+from qnkpi_spark._query import Statement, aggregate, aggregate_sql, quote
+from qnkpi_spark._session import DEFAULT_MASTER, Option, quiet_known_warnings, spark_session
 
 if TYPE_CHECKING:
-    from pyspark.sql import Column, DataFrame, SparkSession
+    from pyspark.sql import DataFrame, SparkSession
 
 __all__ = ["DEFAULT_MASTER", "SparkSource", "Statement", "spark_session"]
 
 Format = Literal["parquet", "csv"]
 
-#: The master used when no Spark application is running and the spec names none.
-DEFAULT_MASTER = "local[2]"
-
 _SUFFIXES: dict[str, Format] = {".parquet": "parquet", ".pq": "parquet", ".csv": "csv"}
 #: A URI scheme (`hdfs:`, `s3a:`, `file:`); two letters at least, so `C:` is a drive.
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:")
-_WILDCARDS = "*?[{"
-_FUNCTIONS = {"sum": "sum", "count": "count", "mean": "avg", "min": "min", "max": "max"}
-#: Spark configuration set when qnkpi starts Spark itself; `options` override them.
-_QUIET = {
-    "spark.ui.enabled": "false",
-    "spark.ui.showConsoleProgress": "false",
-    # a cell that is not a number is an error, not a silent null (Spark 4's default)
-    "spark.sql.ansi.enabled": "true",
-}
-_LOCAL = {"spark.sql.shuffle.partitions": "4", "spark.default.parallelism": "2"}
-
-
-def _quiet_known_warnings() -> None:
-    """Hide the warnings of PySpark known to be harmless for what this source does, so
-    they do not reach the user's terminal on every run: PySpark 4's FutureWarning that it
-    does not yet fully support pandas 3 (this source reads rows with `collect()`, never
-    through pandas). Only that message, of that category, from PySpark's modules;
-    qnkpi's warnings and PySpark's others are shown as before."""
-    warnings.filterwarnings("ignore", message=r"PySpark does not yet fully support pandas",
-                            category=FutureWarning, module=r"pyspark(\.|$)")
 
 
 def _anchor(path: str, info: ValidationInfo) -> str:
@@ -97,20 +71,6 @@ def _anchor(path: str, info: ValidationInfo) -> str:
 
 #: A path, glob or URI in a spec; looked for when data are read, not when the spec is.
 PathOrUri = Annotated[str, AfterValidator(_anchor)]
-Option = str | int | float | bool
-
-
-def quote(identifier: str) -> str:
-    """A Spark SQL identifier, back-quoted with inner back-quotes doubled."""
-    return sql.quote(identifier, mark="`")
-
-
-class Statement(NamedTuple):
-    """One Spark query `SparkSource.fetch` runs, written as the equivalent SQL."""
-
-    sql: str
-    measures: list[MeasureRequest]
-    grouped: bool
 
 
 class SparkSource(PeriodSource):
@@ -198,7 +158,7 @@ class SparkSource(PeriodSource):
                                  tables, grouped=False))
         records = [m for m in request.measures if m.aggregate is not None]
         if records:
-            cols = ", ".join(f"{_aggregate_sql(m)} AS {quote(m.name)}" for m in records)
+            cols = ", ".join(f"{aggregate_sql(m)} AS {quote(m.name)}" for m in records)
             out.append(Statement(f"SELECT {keys}, {cols} FROM {self._from_sql()} {where} "
                                  f"GROUP BY {unit}, {year}", records, grouped=True))
         return out
@@ -227,8 +187,8 @@ class SparkSource(PeriodSource):
         from pyspark.sql import functions as F
 
         df = self._read(spark)
-        self._check_columns(df.columns, request)
-        self._check_rows(df, request)
+        check_columns(self, df.columns, request)
+        check_rows(self, df, request)
         unit = F.trim(F.col(quote(self.unit)).cast("string"))
         year = (F.col(quote(self.year)).cast("int") if self.year is not None
                 else F.expr(self._keys_sql()[1]))
@@ -236,7 +196,7 @@ class SparkSource(PeriodSource):
         out = []
         for st in self.statements(request):
             if st.grouped:
-                aggs = [_aggregate(m).alias(m.name) for m in st.measures]
+                aggs = [aggregate(m).alias(m.name) for m in st.measures]
                 frame = rows.groupBy(unit.alias("unit"), year.alias("year")).agg(*aggs)
             else:
                 cols = [F.col(quote(m.column or m.name)).cast("double").alias(m.name)
@@ -249,8 +209,8 @@ class SparkSource(PeriodSource):
 
     def fetch(self, request: FetchRequest) -> dict[str, FloatPanel]:
         """One panel per requested measure, aggregated by Spark."""
-        _quiet_known_warnings()
-        self._require_files(request)
+        quiet_known_warnings()
+        require_files(self, request)
         try:
             from pyspark.errors import PySparkException
         except ImportError:
@@ -278,90 +238,6 @@ class SparkSource(PeriodSource):
 
     def _where(self) -> str:
         return "" if self.is_local or self.path is None else f" (path '{self.path}')"
-
-    def _require_files(self, request: FetchRequest) -> None:
-        """A local path that does not exist is an error before Spark starts."""
-        if not self.is_local:
-            return
-        assert self.path is not None
-        text = re.sub(r"^file:(//)?", "", self.path, flags=re.IGNORECASE)
-        hint = "check 'path' (relative paths start at the spec file's folder)"
-        if any(char in text for char in _WILDCARDS):
-            if "{" not in text and not glob.glob(text, recursive=True):
-                raise DataError(f"no file matches '{self.path}'; {hint}", source=request.source)
-        elif not os.path.exists(text):
-            raise DataError(f"{self.kind} file not found; {hint}", file=self.path,
-                            source=request.source)
-
-    def _check_columns(self, have: list[str], request: FetchRequest) -> None:
-        needed = [self.unit, self.time_column, *(m.column or m.name for m in request.measures
-                                          if m.column or m.aggregate is None)]
-        for name in needed:
-            if name not in have:
-                what = "table" if self.table is not None else (
-                    "files" if any(c in (self.path or "") for c in _WILDCARDS) else "data")
-                raise DataError(f"no column '{name}'{did_you_mean(name, have)}; the {what} "
-                                f"has: {', '.join(have)}{self._where()}", file=self._file(),
-                                source=request.source)
-
-    def _check_rows(self, df: DataFrame, request: FetchRequest) -> None:
-        """Any row, of any year, whose unit code is NULL or whose year is not a whole
-        number of four digits is an error naming it, as in every source: Spark's cast
-        would truncate 2023.7 to 2023, and a NULL year would drop the row. One scan,
-        stopped at the first bad row."""
-        from pyspark.sql import functions as F
-
-        if self.year is None:
-            self._check_times(df, request)
-            return
-        unit, raw = F.col(quote(self.unit)), F.col(quote(self.year))
-        # NULL for text that is no number, where an ANSI cast would fail (Spark 3.2+)
-        number = F.expr(f"try_cast({quote(self.year)} AS DOUBLE)")
-        bad_year = (raw.isNull() | number.isNull() | (number != F.floor(number))
-                    | ~number.between(1000, 9999))
-        found = (df.where(unit.isNull() | bad_year)
-                 .select(unit.cast("string").alias("unit"), raw.cast("string").alias("year"))
-                 .limit(1).collect())
-        if not found:
-            return
-        code, year = found[0]["unit"], found[0]["year"]
-        if code is None:
-            problem = (f"a row for {year if year is not None else 'no year'} has no unit "
-                       f"code; fill in column '{self.unit}' or remove the row")
-        else:
-            problem = (f"column '{self.year}': {'NULL' if year is None else repr(year)} for "
-                       f"unit '{code.strip()}' is not a year; write years as whole numbers "
-                       "of four digits, such as 2024 (a year is never rounded)")
-        raise DataError(f"{problem}{self._where()}", file=self._file(), source=request.source)
-
-    def _check_times(self, df: DataFrame, request: FetchRequest) -> None:
-        """For a source by period (or by date): every row has a unit code, and every
-        period (or date) is one of the source's kind: the column's distinct texts (a few
-        per month: dates are grouped by their day) are checked with `qnkpi.periods`'
-        rules, and the first bad one is named with a unit it is found for."""
-        from pyspark.sql import functions as F
-
-        nounit = df.where(F.col(quote(self.unit)).isNull()) \
-            .select(F.col(quote(self.time_column)).cast("string")).limit(1).collect()
-        if nounit:
-            raise DataError(f"a row for {nounit[0][0]} has no unit code; fill in column "
-                            f"'{self.unit}' or remove the row{self._where()}",
-                            file=self._file(), source=request.source)
-        text = F.expr(self._text_sql())
-        unit = F.min(F.trim(F.col(quote(self.unit)).cast("string")))
-        if self.date is None:
-            rows = df.groupBy(text.alias("t")).agg(unit.alias("u")).orderBy("t").collect()
-        else:
-            rows = (df.groupBy(F.substring(text, 1, 10).alias("d"),
-                               F.substring(text, 11, 1).alias("s"))
-                    .agg(F.min(text).alias("t"), unit.alias("u")).orderBy("d", "s")
-                    .select("t", "u", "d", "s").collect())
-        found = first_bad_time(rows, self.period, date=self.date is not None)
-        if found is None:
-            return
-        row, message = found
-        raise DataError(f"column '{self.time_column}', a row for unit '{row[1]}': "
-                        f"{message}{self._where()}", file=self._file(), source=request.source)
 
     def _error(self, exc: Exception, request: FetchRequest) -> DataError:
         detail = _message(exc)
@@ -404,25 +280,6 @@ class SparkSource(PeriodSource):
         return scatter(units, years, values, request, file=self._file(), row_numbers=numbers)
 
 
-def _aggregate_sql(m: MeasureRequest) -> str:
-    if m.aggregate == "count":
-        return "count(*)" if m.column is None else f"count({quote(m.column)})"
-    assert m.aggregate is not None and m.column is not None
-    return f"{_FUNCTIONS[m.aggregate]}(CAST({quote(m.column)} AS DOUBLE))"
-
-
-def _aggregate(m: MeasureRequest) -> Column:
-    """The Spark aggregate of `m`, as `_aggregate_sql` writes it."""
-    from pyspark.sql import functions as F
-
-    if m.aggregate == "count":
-        return F.count(F.lit(1)) if m.column is None else F.count(F.col(quote(m.column)))
-    assert m.aggregate is not None and m.column is not None
-    value = F.col(quote(m.column)).cast("double")
-    functions = {"sum": F.sum, "mean": F.avg, "min": F.min, "max": F.max}
-    return functions[m.aggregate](value)
-
-
 def _message(exc: Exception) -> str:
     """The first lines of a Spark error, without the JVM's stack trace."""
     text = ""
@@ -446,61 +303,3 @@ def _message(exc: Exception) -> str:
         if len(lines) == 2:
             break
     return " ".join(lines) or type(exc).__name__
-
-
-def _text(value: Option) -> str:
-    return str(value).lower() if isinstance(value, bool) else str(value)
-
-
-def spark_session(master: str | None, options: Mapping[str, Option], *,
-                  source: str | None = None) -> SparkSession:
-    """The SparkSession to read with: the running one if there is one (a process holds one
-    Spark application), else a new, quiet one on `master` (default `local[2]`).
-
-    A running session on another master than the one asked for is a
-    [`DataError`][qnkpi.errors.DataError]; `options` are applied to a running session
-    where Spark allows it (SQL settings)."""
-    _quiet_known_warnings()
-    from pyspark.sql import SparkSession
-
-    active = SparkSession.getActiveSession()
-    if active is not None:
-        running = active.sparkContext.master
-        if master is not None and master != running:
-            raise DataError(f"Spark is already running with master '{running}', and one "
-                            f"process runs one Spark application; set 'master: {running}' "
-                            "(or remove 'master') on every spark source", source=source)
-        for key, value in options.items():
-            if active.conf.get(key, None) != _text(value):
-                try:
-                    active.conf.set(key, _text(value))
-                except Exception:
-                    raise DataError(f"option '{key}' cannot be changed in the running Spark "
-                                    "application; set it where Spark is started (spark-submit "
-                                    "--conf, spark-defaults.conf)", source=source) from None
-        return active
-    chosen = master or DEFAULT_MASTER
-    logging = Path(__file__).with_name("log4j2.properties")
-    conf = {**_QUIET, **(_LOCAL if chosen.startswith("local") else {}),
-            "spark.driver.extraJavaOptions": f"-Dlog4j2.configurationFile={logging.as_uri()}",
-            **{k: _text(v) for k, v in options.items()}}
-    builder = SparkSession.builder.master(chosen).appName("qnkpi")
-    for key, value in conf.items():
-        builder = builder.config(key, value)
-    spark = builder.getOrCreate()
-    spark.sparkContext.setLogLevel("WARN")
-    _quiet_loggers(spark)
-    return spark
-
-
-def _quiet_loggers(spark: SparkSession) -> None:
-    """Spark logs a Java stack trace as a warning when a path has no metadata folder;
-    a missing path is reported as a [`DataError`][qnkpi.errors.DataError] instead."""
-    try:
-        jvm = spark.sparkContext._jvm
-        assert jvm is not None
-        level = jvm.org.apache.logging.log4j.Level.ERROR
-        jvm.org.apache.logging.log4j.core.config.Configurator.setLevel(
-            "org.apache.spark.sql.execution.streaming", level)
-    except Exception:  # another logging backend: keep Spark's defaults
-        pass

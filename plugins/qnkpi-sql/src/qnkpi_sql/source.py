@@ -22,12 +22,11 @@ texts are checked first, so the SQL only sees well-formed ones.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from pydantic import field_validator, model_validator
@@ -43,52 +42,14 @@ from qnkpi.sources.base import (
     unit_rows,
 )
 from qnkpi.sources.sql import identifier_problem, one_statement
+from qnkpi_sql._query import SqlStatement, aggregate, from_clause, keys, time_text
+from qnkpi_sql._url import driver_message, expand_env, first_line, mask_url
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import URL, Connection, Dialect
-    from sqlalchemy.sql import ColumnElement, FromClause, Select
-    from sqlalchemy.sql.expression import ColumnClause
+    from sqlalchemy.sql import Select
 
 __all__ = ["SqlSource", "SqlStatement", "expand_env", "mask_url"]
-
-_ENV = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
-_USERINFO = re.compile(r"(?P<head>[A-Za-z][A-Za-z0-9+.\-]*://[^:/@\s]*):(?P<pw>[^@\s]*)@")
-# a colon SQLAlchemy's text() would read as a bind parameter (":name", not "::cast")
-_TEXT_BIND = re.compile(r"(?<![:\w\\]):(?=\w)")
-_FUNCTIONS = {"sum": "sum", "count": "count", "mean": "avg", "min": "min", "max": "max"}
-
-
-class SqlStatement(NamedTuple):
-    """One statement `SqlSource.fetch` runs: an SQLAlchemy `Select`, the
-    measures its value columns hold (in order), and whether it groups records."""
-
-    select: Select[Any]
-    measures: list[MeasureRequest]
-    grouped: bool
-
-
-def expand_env(text: str, *, source: str | None = None) -> str:
-    """`text` with every `${NAME}` replaced by the environment variable `NAME`; an
-    unset variable is a [`DataError`][qnkpi.errors.DataError]. A bare `$` is left alone."""
-
-    def value(match: re.Match[str]) -> str:
-        name = match.group(1)
-        if name not in os.environ:
-            raise DataError(f"environment variable '{name}' used in 'url' is not set; set "
-                            "it, or write the URL out", source=source)
-        return os.environ[name]
-
-    return _ENV.sub(value, text)
-
-
-def mask_url(url: str) -> str:
-    """`url` with its password (if any) replaced by `***`; safe to show."""
-    try:
-        from sqlalchemy.engine import make_url
-
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # unparseable: mask by pattern
-        return _USERINFO.sub(lambda m: f"{m.group('head')}:***@", url)
 
 
 def _identifier(value: str, key: str) -> str:
@@ -161,7 +122,7 @@ class SqlSource(PeriodSource):
             dialect: Dialect = url.get_dialect()()
         except Exception as exc:
             raise DataError(f"database {self._where(url)}: unknown database type "
-                            f"'{url.drivername}' ({_first_line(exc)})", source=source) from None
+                            f"'{url.drivername}' ({first_line(exc)})", source=source) from None
         return dialect
 
     @staticmethod
@@ -169,62 +130,6 @@ class SqlSource(PeriodSource):
         return url.render_as_string(hide_password=True)
 
     # -- SQL -----------------------------------------------------------------------------
-
-    def _from(self, columns: Sequence[str]) -> FromClause:
-        import sqlalchemy as sa
-        from sqlalchemy.sql.elements import quoted_name
-
-        cols: list[ColumnClause[Any]] = [sa.column(quoted_name(c, True))
-                                         for c in dict.fromkeys(columns)]
-        if self.table is not None:
-            *schema, name = self.table.split(".")
-            return sa.table(quoted_name(name, True), *cols,
-                            schema=quoted_name(schema[0], True) if schema else None)
-        assert self.query is not None
-        # escape colons text() would take for bind parameters: the query binds nothing
-        return sa.text(_TEXT_BIND.sub(r"\\:", self.query)).columns(*cols).subquery("q")
-
-    def _keys(self, src: FromClause) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
-        import sqlalchemy as sa
-
-        # codes are text, whatever the column's type, and " 193" is "193"; years integers
-        unit = sa.func.trim(sa.cast(src.c[self.unit], sa.String()))
-        if self.year is not None:
-            return unit, sa.cast(src.c[self.year], sa.Integer())
-        return unit, self._slot(self._text(src))
-
-    def _text(self, src: FromClause) -> ColumnElement[Any]:
-        """SQL: the trimmed text of a row's period or date."""
-        import sqlalchemy as sa
-
-        return sa.func.trim(sa.cast(src.c[self.time_column], sa.String()))
-
-    def _slot(self, text: ColumnElement[Any]) -> ColumnElement[Any]:
-        """SQL: a row's slot from the text of its period (`2025-06`, `2025-Q2`,
-        `2025-H1`) or date (`2025-06-14`); constants are written as literals, so that
-        the expression is the same in SELECT and GROUP BY."""
-        import sqlalchemy as sa
-
-        from qnkpi.periods import KINDS
-
-        def number(value: int) -> ColumnElement[Any]:
-            return sa.literal_column(str(value), sa.Integer())
-
-        def part(start: int, length: int | None = None) -> ColumnElement[Any]:
-            args = (number(start),) if length is None else (number(start), number(length))
-            return sa.cast(sa.func.substr(text, *args), sa.Integer())
-
-        year = part(1, 4)
-        if self.period == "year":
-            return year
-        if self.date is not None:
-            month = part(6, 2) - number(1)
-            per = {"month": 1, "quarter": 3, "half": 6}[self.period]
-            index = month if per == 1 else month // number(per)
-        else:
-            index = part(6 if self.period == "month" else 7) - number(1)
-        slot: ColumnElement[Any] = year * number(KINDS[self.period]) + index
-        return slot
 
     def statements(self, request: FetchRequest) -> list[SqlStatement]:
         """The statements `fetch` runs for `request`: at most one plain query for
@@ -235,8 +140,8 @@ class SqlSource(PeriodSource):
 
         needed = [self.unit, self.time_column,
                   *(m.column for m in request.measures if m.column)]
-        src = self._from(needed)
-        unit, year = self._keys(src)
+        src = from_clause(self, needed)
+        unit, year = keys(self, src)
         time = "year" if self.year is not None else "slot"
         lo = sa.bindparam("lo", int(request.slots[0]), type_=sa.Integer())
         hi = sa.bindparam("hi", int(request.slots[-1]), type_=sa.Integer())
@@ -250,7 +155,7 @@ class SqlSource(PeriodSource):
                 tables, grouped=False))
         records = [m for m in request.measures if m.aggregate is not None]
         if records:
-            aggs = [_aggregate(m, src).label(f"v{j}") for j, m in enumerate(records)]
+            aggs = [aggregate(m, src).label(f"v{j}") for j, m in enumerate(records)]
             out.append(SqlStatement(
                 sa.select(unit.label("unit"), year.label(time), *aggs).where(within)
                 .group_by(unit, year), records, grouped=True))
@@ -294,14 +199,14 @@ class SqlSource(PeriodSource):
             engine = sa.create_engine(url, **kw)
         except Exception as exc:  # unknown dialect, driver not installed
             raise DataError(f"database {self._where(url)}: cannot use this URL "
-                            f"({_message(exc, url)}); install the database's driver or "
+                            f"({driver_message(exc, url)}); install the database's driver or "
                             "correct 'url'", source=source) from None
         try:
             try:
                 conn = engine.connect()
             except Exception as exc:
                 raise DataError(f"cannot connect to database {self._where(url)}: "
-                                f"{_message(exc, url)}", source=source) from None
+                                f"{driver_message(exc, url)}", source=source) from None
             try:
                 if postgres:
                     conn = conn.execution_options(postgresql_readonly=True)
@@ -323,7 +228,7 @@ class SqlSource(PeriodSource):
     def _explain_error(self, exc: BaseException, url: URL) -> str:
         what = f"table '{self.table}'" if self.table is not None else "'query'"
         state = getattr(getattr(exc, "orig", None), "sqlstate", None)
-        message = _message(exc, url)
+        message = driver_message(exc, url)
         if state == "42P01" or "no such table" in message:
             return (f"no such table: {what} in database {self._where(url)} ({message}); "
                     "check 'table' (schema.table for another schema)")
@@ -340,7 +245,7 @@ class SqlSource(PeriodSource):
         """Columns that do not exist are named, with the columns there are."""
         import sqlalchemy as sa
 
-        select = sa.select(sa.text("*")).select_from(self._from([])).limit(0)
+        select = sa.select(sa.text("*")).select_from(from_clause(self, [])).limit(0)
         try:
             have = list(conn.execute(select).keys())
         except Exception as exc:
@@ -364,8 +269,8 @@ class SqlSource(PeriodSource):
         found for. A NULL is an error too."""
         import sqlalchemy as sa
 
-        src = self._from([self.unit, self.time_column])
-        text = self._text(src)
+        src = from_clause(self, [self.unit, self.time_column])
+        text = time_text(self, src)
         unit = sa.func.min(sa.func.trim(sa.cast(src.c[self.unit], sa.String())))
         if self.date is None:
             select = sa.select(text, unit).group_by(text).order_by(text)
@@ -416,30 +321,3 @@ class SqlSource(PeriodSource):
                     f"(database {self._where(url)}); store numbers in numeric columns, "
                     "missing as NULL, or convert them in a 'query'", source=request.source)
         return np.array([np.nan if c is None else float(c) for c in column], dtype=np.float64)
-
-
-def _aggregate(m: MeasureRequest, src: FromClause) -> ColumnElement[Any]:
-    import sqlalchemy as sa
-
-    if m.aggregate == "count" and m.column is None:
-        return sa.func.count()  # COUNT(*)
-    assert m.aggregate is not None and m.column is not None
-    fn: ColumnElement[Any] = getattr(sa.func, _FUNCTIONS[m.aggregate])(src.c[m.column])
-    return fn
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
-
-
-def _message(exc: BaseException, url: URL) -> str:
-    """The driver's own message (not SQLAlchemy's wrapper with SQL and links), first
-    lines only, the password removed."""
-    orig = getattr(exc, "orig", None) or exc
-    lines = [ln.strip() for ln in str(orig).strip().splitlines() if ln.strip()]
-    lines = [ln for ln in lines if not ln.startswith(("[SQL:", "[parameters:", "(Background"))]
-    text = "; ".join(lines[:3]) or type(orig).__name__
-    if url.password:
-        text = text.replace(str(url.password), "***")
-    return text
