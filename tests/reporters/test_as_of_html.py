@@ -29,6 +29,7 @@ import qnkpi
 from qnkpi.i18n import _catalogue
 from qnkpi.reporters._page import build_page
 from qnkpi.reporters.html import HtmlReporter
+from repo_scripts import script as repo_script
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).parent
@@ -209,10 +210,10 @@ def test_the_english_page_holds_no_vietnamese_message(example: qnkpi.Result) -> 
 
 
 def _chromium(args: list[str], page: Path) -> subprocess.CompletedProcess[str]:
-    script = _load(ROOT / "scripts" / "screenshot_html.py", "screenshot_html")
+    shots = repo_script("screenshot_html")
     with tempfile.TemporaryDirectory() as profile:
         return subprocess.run(
-            [script.chromium(), *script.FLAGS, f"--user-data-dir={profile}",
+            [shots.chromium(), *shots.FLAGS, f"--user-data-dir={profile}",
              "--enable-logging=stderr", "--v=0", "--virtual-time-budget=10000", *args,
              page.resolve().as_uri()],
             capture_output=True, text=True, timeout=120, check=True)

@@ -3,7 +3,6 @@ data text, and the page as a real browser (headless Chromium) draws it."""
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import re
 import shutil
@@ -11,7 +10,6 @@ import struct
 import time
 import zlib
 from pathlib import Path
-from types import ModuleType
 
 import numpy as np
 import numpy.typing as npt
@@ -22,6 +20,7 @@ from qnkpi.i18n import _catalogue
 from qnkpi.reporters.base import Reporter
 from qnkpi.reporters.html import ACTUAL_COLOUR, HtmlReporter, build_page
 from qnkpi.testing import spec_from_dict, tiny_programme
+from repo_scripts import script as repo_script
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "specs" / "quang-ninh" / "programme.yaml"
@@ -231,15 +230,6 @@ def test_no_projection_without_linear_path() -> None:
 
 # --- in a real browser ----------------------------------------------------------------
 
-def _script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "screenshot_html", ROOT / "scripts" / "screenshot_html.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def _paeth(a: int, b: int, c: int) -> int:
     p = a + b - c
     pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
@@ -320,7 +310,7 @@ def test_png_decoder_handles_every_filter() -> None:
 @pytest.mark.skipif(shutil.which("chromium") is None,
                     reason="chromium is not installed: apt-get install -y chromium")
 def test_chromium_draws_the_charts(result: qnkpi.Result, tmp_path: Path) -> None:
-    script = _script()
+    script = repo_script("screenshot_html")
     html = tmp_path / "report.html"
     html.write_text(_html(result, "vi"), encoding="utf-8")
 

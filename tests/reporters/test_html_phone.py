@@ -16,7 +16,6 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -24,6 +23,7 @@ import pytest
 
 import qnkpi
 from qnkpi.reporters.html import ACTUAL_COLOUR, HtmlReporter
+from repo_scripts import script as repo_script
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "specs" / "quang-ninh" / "programme.yaml"
@@ -80,15 +80,6 @@ window.addEventListener("load", () => {
 </script>"""
 
 
-def _script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "screenshot_html", ROOT / "scripts" / "screenshot_html.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def _decode_png() -> Any:
     spec = importlib.util.spec_from_file_location("test_html", Path(__file__).parent
                                                   / "test_html.py")
@@ -117,7 +108,7 @@ def measured(page: Path) -> dict[str, Any]:
     Headless Chromium's window is at least 500 pixels wide, so the page is laid out in a
     frame of the phone's size (its own viewport: media queries and `innerWidth` are the
     frame's), as a phone's browser would."""
-    script = _script()
+    script = repo_script("screenshot_html")
     report = page.read_text(encoding="utf-8").replace("</body>", MEASURE + "</body>")
     frame = page.with_name("phone.html")
     frame.write_text(
@@ -181,7 +172,7 @@ def test_charts_scale_to_the_card(measured: dict[str, Any]) -> None:
 def test_phone_screenshot(page: Path, tmp_path: Path) -> None:
     """A phone-wide screenshot: the charts' lines are drawn within the 390 pixels. With
     QNKPI_DOCS_IMAGES=1 (or when it is missing) it is also the docs' image."""
-    script = _script()
+    script = repo_script("screenshot_html")
     png = script.screenshot(page, tmp_path / "report-phone.png", (PHONE[0], SHOT_HEIGHT))
     pixels = _decode_png()(png.read_bytes())
     assert pixels.shape == (SHOT_HEIGHT, PHONE[0], 3)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import html
-import importlib.util
 import json
 import re
 import shutil
@@ -22,11 +21,12 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
+
+from repo_scripts import script as repo_script
 
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "specs" / "quang-ninh" / "programme.yaml"
@@ -221,16 +221,6 @@ def serve(root: Path) -> Iterator[Served]:
 
 # --- headless Chromium --------------------------------------------------------------------
 
-@functools.cache
-def _screenshot_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "screenshot_html", ROOT / "scripts" / "screenshot_html.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 #: Nothing but 127.0.0.1 resolves: the browser's own calls home fail at once, and a page
 #: that asks for anything elsewhere still shows in the network log (and fails).
 RESOLVE_ONLY_LOCAL = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"
@@ -287,7 +277,7 @@ def visit(url: str, *, scripts: bool = True, budget_ms: int = 5000,
     """Open `url` in headless Chromium, as a reader would: its DOM once loaded and the
     scripts have run (`--virtual-time-budget`), its console and the requests it made
     (`--log-net-log`, Chromium's NetLog)."""
-    script = _screenshot_script()
+    script = repo_script("screenshot_html")
     with tempfile.TemporaryDirectory(prefix="qnkpi-chromium-") as tmp:
         log = Path(tmp) / "net.json"
         args = [script.chromium(), *script.FLAGS, f"--user-data-dir={Path(tmp) / 'profile'}",
