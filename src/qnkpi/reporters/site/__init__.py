@@ -21,7 +21,9 @@ What the site adds:
   public address is known (`base_url`).
 
 No page asks for anything outside the site: no font, stylesheet, script or image from
-elsewhere, so it can be hosted as it is (a web server, GitHub Pages) or opened from disk.
+elsewhere, so it can be hosted as it is (any web server, GitHub Pages; for a look on one's
+own computer, `python3 -m http.server` in its folder: a browser opening the files from
+disk shows a folder's listing where a link ends in `/`).
 """
 
 from __future__ import annotations
@@ -280,6 +282,8 @@ def _downloads(result: Result, writer: _Writer) -> None:
     import pyarrow.compute as pc
     import pyarrow.csv as pcsv
 
+    from qnkpi.engine.rows import check_dicts
+
     for table in ("checks", "assessments"):
         whole = result.to_arrow(table)
         for name in result.indicators:
@@ -287,10 +291,10 @@ def _downloads(result: Result, writer: _Writer) -> None:
             sink = io.BytesIO()
             pcsv.write_csv(part, sink)
             writer.binary(f"downloads/{name}-{table}.csv", sink.getvalue())
-            objects = ([c.to_dict() for c in result.checks(name)] if table == "checks"
+            objects = (list(check_dicts(result, name)) if table == "checks"
                        else list(result.assessment_rows(name)))
             writer.text(f"downloads/{name}-{table}.json",
-                        json.dumps(objects, ensure_ascii=False, allow_nan=False, indent=1))
+                        json.dumps(objects, ensure_ascii=False, allow_nan=False))
 
 
 def _assets(result: Result, writer: _Writer, langs: list[str]) -> None:

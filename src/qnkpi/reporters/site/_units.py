@@ -96,6 +96,7 @@ def unit_pages(result: Result, lang: str) -> list[UnitPage]:
     out = []
     for row, code in enumerate(tree.codes):
         valid = tree.valid[row]
+        lived = [c for c in shown if valid[c]]  # a ward formed in 2025 has no 2023 column
         parents: list[Link] = []
         for c in shown:
             parent = int(tree.parent[row, c])
@@ -108,13 +109,13 @@ def unit_pages(result: Result, lang: str) -> list[UnitPage]:
         out.append(UnitPage(
             code=code, name=latest[row],
             level=level_title(spec.org_units, tree.levels[tree.level_of[row]], lang),
-            years=[years[c] for c in shown], parents=parents,
+            years=[years[c] for c in lived], parents=parents,
             children=[Link(tree.codes[k], latest[k]) for k in children.get(row, [])],
             predecessors=predecessors,
             successors=[Link(s, latest[tree.index[s]], since)
                         for s, since in successors.get(code, []) if s in tree.index],
             names=_names(own, lang),
-            rows=_rows(result, row, shown, lang, assessed)))
+            rows=_rows(result, row, lived, lang, assessed)))
     return out
 
 

@@ -13,13 +13,24 @@
     .replace(/assets\/site\.css$/, "");
   function show(query) {
     out.textContent = "";
-    var words = fold(query).split(" ").filter(Boolean);
+    var folded = fold(query);
+    var words = folded.split(" ").filter(Boolean);
     if (!words.length) { return; }
+    // every word must start a word of the entry ("tu" finds "Hà Tu", not "Tuần Châu"
+    // for "ha"); the entries whose name is the query, or starts with it, come first
     var found = (window.QNKPI_SEARCH || []).filter(function (e) {
-      return words.every(function (w) { return e.k.indexOf(w) >= 0; });
-    });
+      var key = " " + e.k;
+      return words.every(function (w) { return key.indexOf(" " + w) >= 0; });
+    }).map(function (e, i) {
+      var title = fold(e.t);
+      var rank = title === folded ? 0 : title.indexOf(folded) === 0 ? 1
+        : (" " + title).indexOf(" " + folded) >= 0 ? 2 : 3;
+      return {e: e, rank: rank, i: i};
+    }).sort(function (a, b) { return a.rank - b.rank || a.i - b.i; })
+      .map(function (r) { return r.e; });
     var head = document.createElement("p");
-    head.textContent = found.length + " / " + (window.QNKPI_SEARCH || []).length;
+    head.textContent = (out.getAttribute("data-found") || "{count}")
+      .replace("{count}", String(found.length)).replace("{query}", query);
     out.appendChild(head);
     var list = document.createElement("ol");
     found.slice(0, 200).forEach(function (e) {
