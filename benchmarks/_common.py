@@ -1,13 +1,15 @@
-"""What the benchmark scripts share: timing a command (and its peak memory), compiling the
-packages timed as an installed copy is, and counting checks by status."""
+"""What the benchmark scripts share: their working folder, timing a command (and its peak
+memory), compiling the packages timed as an installed copy is, and counting checks by
+status."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import tempfile
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 
@@ -67,3 +69,15 @@ def status_counts(statuses: Iterable[str]) -> str:
     counts = Counter(statuses)
     return f"{sum(counts.values()):,} checks (" + ", ".join(
         f"{s} {n:,}" for s, n in sorted(counts.items())) + ")"
+
+
+def in_workdir(given: Path | None, prefix: str, run: Callable[[Path], int]) -> int:
+    """`run(folder)`: in `given` (made if missing, kept after), or in a temporary folder
+    named `prefix...`, removed after."""
+    workdir = given or Path(tempfile.mkdtemp(prefix=prefix))
+    workdir.mkdir(parents=True, exist_ok=True)
+    try:
+        return run(workdir.resolve())
+    finally:
+        if given is None:
+            shutil.rmtree(workdir, ignore_errors=True)

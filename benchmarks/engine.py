@@ -39,7 +39,6 @@ import platform
 import shutil
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -47,7 +46,7 @@ from pathlib import Path
 from typing import Any
 
 # benchmarks/ is on the path of a script run from it
-from _common import compile_bytecode, measured, status_counts
+from _common import compile_bytecode, in_workdir, measured, status_counts
 
 HERE = Path(__file__).resolve().parent
 FIRST_YEAR, LAST_YEAR = 2023, 2030
@@ -414,13 +413,7 @@ def main(argv: list[str] | None = None) -> int:
               "(it is not a qnkpi dependency): pip install pandas", file=sys.stderr)
         return 2
 
-    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="qnkpi-engine-"))
-    workdir.mkdir(parents=True, exist_ok=True)
-    try:
-        return run(args, workdir.resolve())
-    finally:
-        if args.workdir is None:
-            shutil.rmtree(workdir, ignore_errors=True)
+    return in_workdir(args.workdir, "qnkpi-engine-", lambda workdir: run(args, workdir))
 
 
 def run(args: argparse.Namespace, workdir: Path) -> int:

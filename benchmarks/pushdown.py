@@ -35,13 +35,12 @@ import platform
 import shutil
 import statistics
 import sys
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 # benchmarks/ is on the path of a script run from it
-from _common import compile_bytecode, status_counts, timed
+from _common import compile_bytecode, in_workdir, status_counts, timed
 
 FIRST_YEAR, LAST_YEAR = 2023, 2030
 COUNTRY = "VN"
@@ -302,13 +301,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="keep the data here and reuse it (default: a temporary folder)")
     args = parser.parse_args(argv)
 
-    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="qnkpi-pushdown-"))
-    workdir.mkdir(parents=True, exist_ok=True)
-    try:
-        return run(args, workdir.resolve())
-    finally:
-        if args.workdir is None:
-            shutil.rmtree(workdir, ignore_errors=True)
+    return in_workdir(args.workdir, "qnkpi-pushdown-", lambda workdir: run(args, workdir))
 
 
 def run(args: argparse.Namespace, workdir: Path) -> int:

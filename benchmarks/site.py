@@ -31,13 +31,12 @@ import platform
 import shutil
 import statistics
 import sys
-import tempfile
 import time
 from collections import Counter
 from pathlib import Path
 
 # benchmarks/ is on the path of a script run from it
-from _common import compile_bytecode, measured
+from _common import compile_bytecode, in_workdir, measured
 
 from engine import generate
 
@@ -102,13 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.units < 10 or args.repeat < 1:
         parser.error("--units must be at least 10 and --repeat at least 1")
-    workdir = args.workdir or Path(tempfile.mkdtemp(prefix="qnkpi-site-"))
-    workdir.mkdir(parents=True, exist_ok=True)
-    try:
-        return run(args, workdir.resolve())
-    finally:
-        if args.workdir is None:
-            shutil.rmtree(workdir, ignore_errors=True)
+    return in_workdir(args.workdir, "qnkpi-site-", lambda workdir: run(args, workdir))
 
 
 def run(args: argparse.Namespace, workdir: Path) -> int:

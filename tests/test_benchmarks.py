@@ -52,3 +52,10 @@ def test_frames_give_the_checks_of_the_csv_file(tmp_path: Path) -> None:
     # 0: goal met, 1: missed (noise at this size); 2 would be different checks
     assert done.returncode in (0, 1), done.stdout + done.stderr
     assert "same checks" in done.stdout and "ratio frames / csv" in done.stdout
+
+
+def test_the_site_benchmark_builds_the_same_site_both_ways(tmp_path: Path) -> None:
+    done = _run(str(BENCH / "site.py"), "--units", "60", "--repeat", "1",
+                "--workdir", str(tmp_path))
+    assert done.returncode == 0, done.stdout + done.stderr  # 2: the two builds differ
+    assert "pages per second" in done.stdout
